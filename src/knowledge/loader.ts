@@ -1,0 +1,172 @@
+/**
+ * Loads the documents of a knowledge folder. `.md` and `.txt` are read as UTF-8 (with or without
+ * BOM, CRLF or LF); metadata comes from YAML front matter or a `<name>.meta.yaml` sidecar, so a
+ * document received as plain text can stay byte-for-byte as received. One bad file is reported by
+ * name and never stops the others.
+ */
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { basename, extname, join, relative } from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { DocumentMeta, KnowledgeDocument, SkippedFile } from "./types.js";
+
+/** Extensions the loader reads. */
+export const SUPPORTED_EXTENSIONS = [".md", ".txt"] as const;
+const SIDECAR = ".meta.yaml";
+/** Files that describe the folder rather than being documents. */
+const IGNORED_NAMES = new Set(["readme.md", ".gitkeep", ".ds_store"]);
+
+export interface LoadResult {
+  documents: KnowledgeDocument[];
+  skipped: SkippedFile[];
+}
+
+/** A document file found in the folder, with the hash of its bytes and of its sidecar. */
+export interface FoundFile {
+  path: string;
+  source: string;
+}
+
+/** Lists the files under `dir` (recursively), sorted, split into candidates and skipped ones. */
+export async function listKnowledgeFiles(
+  dir: string,
+): Promise<{ files: FoundFile[]; skipped: SkippedFile[] }> {
+  const files: FoundFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const walk = async (d: string): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true });
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const path = join(d, e.name);
+      const source = relative(dir, path);
+      if (e.name.startsWith(".")) continue;
+      if (e.isDirectory()) {
+        await walk(path);
+        continue;
+      }
+      if (IGNORED_NAMES.has(e.name.toLowerCase()) || e.name.endsWith(SIDECAR)) continue;
+      const ext = extname(e.name).toLowerCase();
+      if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) {
+        skipped.push({ source, reason: `định dạng ${ext || "(không có đuôi)"} chưa được hỗ trợ` });
+        continue;
+      }
+      files.push({ path, source });
+    }
+  };
+  await walk(dir);
+  return { files, skipped };
+}
+
+/** Loads every supported document under `dir`. */
+export async function loadKnowledge(dir: string): Promise<LoadResult> {
+  const { files, skipped } = await listKnowledgeFiles(dir);
+  const documents: KnowledgeDocument[] = [];
+  const ids = new Set<string>();
+  for (const f of files) {
+    try {
+      const doc = await loadDocument(f);
+      if (ids.has(doc.id)) throw new Error(`trùng mã tài liệu "${doc.id}" với một tệp khác`);
+      ids.add(doc.id);
+      documents.push(doc);
+    } catch (err) {
+      skipped.push({ source: f.source, reason: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return { documents, skipped };
+}
+
+/** Reads one file into a document; throws with a reason a person understands. */
+export async function loadDocument(file: FoundFile): Promise<KnowledgeDocument> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file.path);
+  } catch (err) {
+    throw new Error(`không đọc được tệp (${(err as NodeJS.ErrnoException).code ?? "lỗi"})`, { cause: err });
+  }
+  const decoded = decodeUtf8(bytes);
+  let { meta, body } = splitFrontMatter(decoded);
+  const sidecarPath = file.path.slice(0, -extname(file.path).length) + SIDECAR;
+  let sidecarBytes: Buffer | undefined;
+  try {
+    sidecarBytes = await readFile(sidecarPath);
+  } catch {
+    // No sidecar: metadata from front matter or the text alone.
+  }
+  if (sidecarBytes) meta = { ...parseMeta(decodeUtf8(sidecarBytes), basename(sidecarPath)), ...meta };
+  if (body.trim().length === 0) throw new Error("tệp rỗng, không có nội dung");
+  const hash = createHash("sha256").update(bytes);
+  if (sidecarBytes) hash.update(sidecarBytes);
+  const fileStem = basename(file.path, extname(file.path));
+  const title = meta.title?.trim() || firstHeading(body) || fileStem;
+  return {
+    id: slugId(meta.id ?? fileStem),
+    title,
+    shortTitle: meta.shortTitle?.trim() || title,
+    source: file.source,
+    hash: hash.digest("hex"),
+    meta,
+    text: body,
+  };
+}
+
+/** UTF-8 without BOM, NFC, LF. Rejects bytes that are not UTF-8 rather than indexing mojibake. */
+export function decodeUtf8(bytes: Buffer): string {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (err) {
+    throw new Error("tệp không phải văn bản UTF-8", { cause: err });
+  }
+  return text
+    .replace(/^\uFEFF/, "")
+    .replace(/\r\n?/g, "\n")
+    .normalize("NFC");
+}
+
+function splitFrontMatter(text: string): { meta: DocumentMeta; body: string } {
+  const m = /^---\n([\s\S]*?)\n---\n?/.exec(text);
+  if (!m) return { meta: {}, body: text };
+  return { meta: parseMeta(m[1] ?? "", "front matter"), body: text.slice(m[0].length) };
+}
+
+function parseMeta(yamlText: string, where: string): DocumentMeta {
+  let value: unknown;
+  try {
+    value = parseYaml(yamlText);
+  } catch (err) {
+    throw new Error(
+      `siêu dữ liệu (${where}) không phải YAML hợp lệ: ${(err as Error).message.split("\n")[0]}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (value == null) return {};
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new Error(`siêu dữ liệu (${where}) phải là một bảng khoá: giá trị`);
+  const meta = value as DocumentMeta;
+  for (const k of ["id", "title", "shortTitle"] as const) {
+    if (meta[k] != null && typeof meta[k] !== "string")
+      throw new Error(`siêu dữ liệu (${where}): "${k}" phải là chuỗi`);
+  }
+  return meta;
+}
+
+/** The first Markdown heading, or the first non-empty short line. */
+function firstHeading(body: string): string | undefined {
+  const md = /^#{1,3}\s+(.+)$/m.exec(body);
+  if (md?.[1]) return md[1].trim();
+  const line = body.split("\n").find((l) => l.trim().length > 0);
+  return line && line.trim().length <= 200 ? line.trim().replace(/[*_]/g, "") : undefined;
+}
+
+/** Ids are file-system and URL safe: letters, digits, dash, underscore. */
+function slugId(raw: string): string {
+  const s = raw
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[đĐ]/g, "d")
+    .replace(/[^A-Za-z0-9_-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return s || "tai-lieu";
+}

@@ -1,0 +1,49 @@
+/** A document of the knowledge base, as loaded from `knowledge/`. */
+export interface KnowledgeDocument {
+  /** Stable id: the metadata's `id`, else the file name without extension. */
+  id: string;
+  /** Full title, e.g. "Kế hoạch thực hiện Kết luận số 43-KL/TW …". */
+  title: string;
+  /** Short title for citations, e.g. "Kế hoạch thực hiện KL 43-KL/TW". */
+  shortTitle: string;
+  /** Path relative to the knowledge folder. */
+  source: string;
+  /** SHA-256 of the file's bytes: what the index manifest compares. */
+  hash: string;
+  meta: DocumentMeta;
+  /** The body text (front matter removed), NFC, LF line endings. */
+  text: string;
+}
+
+/** Metadata an administrator can give a document (YAML front matter or a `.meta.yaml` sidecar). */
+export interface DocumentMeta {
+  id?: string;
+  title?: string;
+  shortTitle?: string;
+  kind?: string;
+  issuer?: string;
+  number?: string;
+  date?: string;
+  implements?: { number: string; date?: string; title?: string; issuer?: string }[];
+  [key: string]: unknown;
+}
+
+/** A quotable piece of a document with the section it sits in. */
+export interface Passage {
+  /** Stable across runs while the document's structure does not change. */
+  id: string;
+  docId: string;
+  /** Headings from the outside in, e.g. ["II. NHIỆM VỤ, GIẢI PHÁP", "2", "gạch đầu dòng 1"]. */
+  sectionPath: string[];
+  /** Heading text of the enclosing sections (weighted in search). */
+  headings: string;
+  text: string;
+  /** Order in the document. */
+  ordinal: number;
+}
+
+/** A file that was not indexed, and why (reported by name, never fatal for the others). */
+export interface SkippedFile {
+  source: string;
+  reason: string;
+}

@@ -1,0 +1,167 @@
+/**
+ * The knowledge index: passages of every document, ranked by BM25 over the passage plus a share of
+ * its whole document's BM25 (a passage of the right law or plan beats a look-alike elsewhere), and
+ * the not-found rule that decides whether the best passage answers the question at all.
+ */
+
+import { chunkDocument } from "../knowledge/structure.js";
+import type { DocumentMeta, KnowledgeDocument, Passage } from "../knowledge/types.js";
+import { type Bm25Params, DEFAULT_PARAMS, LexicalIndex, type LexicalIndexData } from "./lexical.js";
+import { DEFAULT_POLICY, isAnswerable, type NotFoundPolicy } from "./not-found.js";
+
+/** What the index keeps of a document (its text lives in the passages). */
+export interface DocumentSummary {
+  id: string;
+  title: string;
+  shortTitle: string;
+  source: string;
+  hash: string;
+  meta: DocumentMeta;
+  passages: number;
+}
+
+export interface Hit {
+  passage: Passage;
+  document: DocumentSummary;
+  score: number;
+}
+
+export interface SearchResult {
+  question: string;
+  hits: Hit[];
+  answered: boolean;
+  /** Share of the question's topic (IDF-weighted) found in the best passage, 0..1. */
+  coverage: number;
+  /** Score of the best passage (0 when nothing matched). */
+  topScore: number;
+}
+
+/** Weight of the whole document's score added to each of its passages. */
+export const DOCUMENT_WEIGHT = 1;
+/**
+ * BM25 for whole documents (long texts: term frequency saturates sooner) and for passages; set on
+ * half of the ALQAC questions (odd lines), checked on the other half (BENCHMARKS.md).
+ */
+export const DOCUMENT_PARAMS: Bm25Params = { ...DEFAULT_PARAMS, k1: 0.8 };
+export const PASSAGE_PARAMS: Bm25Params = { ...DEFAULT_PARAMS };
+
+export interface KnowledgeIndexData {
+  documents: DocumentSummary[];
+  passages: Passage[];
+  passageIndex: LexicalIndexData;
+  documentIndex: LexicalIndexData;
+}
+
+export class KnowledgeIndex {
+  private readonly docIndexOf = new Map<string, number>();
+
+  private constructor(
+    readonly documents: readonly DocumentSummary[],
+    readonly passages: readonly Passage[],
+    private readonly passageIndex: LexicalIndex,
+    private readonly documentIndex: LexicalIndex,
+    private readonly policy: NotFoundPolicy,
+  ) {
+    documents.forEach((d, i) => {
+      this.docIndexOf.set(d.id, i);
+    });
+  }
+
+  /** Chunks and indexes documents. `onProgress(done, total)` reports documents chunked. */
+  static build(
+    documents: readonly KnowledgeDocument[],
+    options: { policy?: NotFoundPolicy; onProgress?: (done: number, total: number) => void } = {},
+  ): KnowledgeIndex {
+    const passages: Passage[] = [];
+    const summaries: DocumentSummary[] = [];
+    documents.forEach((d, i) => {
+      const ps = chunkDocument(
+        d.id,
+        d.shortTitle === d.title ? d.title : `${d.shortTitle} \n ${d.title}`,
+        d.text,
+      );
+      passages.push(...ps);
+      summaries.push({
+        id: d.id,
+        title: d.title,
+        shortTitle: d.shortTitle,
+        source: d.source,
+        hash: d.hash,
+        meta: d.meta,
+        passages: ps.length,
+      });
+      options.onProgress?.(i + 1, documents.length);
+    });
+    const passageIndex = LexicalIndex.build(
+      passages.map((p) => ({ text: p.text, headings: p.headings })),
+      PASSAGE_PARAMS,
+    );
+    const documentIndex = LexicalIndex.build(
+      // The title is part of the document's text too: a question that names the article or plan
+      // by its title should find it even when the body words are spread over many passages.
+      documents.map((d) => ({ text: `${d.title}\n${d.text}`, headings: `${d.shortTitle} \n ${d.title}` })),
+      DOCUMENT_PARAMS,
+    );
+    return new KnowledgeIndex(
+      summaries,
+      passages,
+      passageIndex,
+      documentIndex,
+      options.policy ?? DEFAULT_POLICY,
+    );
+  }
+
+  static fromJSON(data: KnowledgeIndexData, policy: NotFoundPolicy = DEFAULT_POLICY): KnowledgeIndex {
+    const passageIndex = LexicalIndex.fromJSON(data.passageIndex, PASSAGE_PARAMS);
+    const documentIndex = LexicalIndex.fromJSON(data.documentIndex, DOCUMENT_PARAMS);
+    if (passageIndex.count !== data.passages.length || documentIndex.count !== data.documents.length) {
+      throw new Error("index parts disagree on the number of passages or documents");
+    }
+    return new KnowledgeIndex(data.documents, data.passages, passageIndex, documentIndex, policy);
+  }
+
+  toJSON(): KnowledgeIndexData {
+    return {
+      documents: [...this.documents],
+      passages: [...this.passages],
+      passageIndex: this.passageIndex.toJSON(),
+      documentIndex: this.documentIndex.toJSON(),
+    };
+  }
+
+  /** The `k` best passages for a question, best first, and whether they answer it. */
+  search(question: string, k = 5): SearchResult {
+    const depth = Math.max(50, k * 10);
+    const docs = this.documentIndex.search(question, Math.min(this.documents.length, 200)).hits;
+    const docScore = new Map<number, number>();
+    for (const h of docs) docScore.set(h.unit, h.score);
+    const { hits, coverage } = this.passageIndex.search(question, depth);
+    const ranked = hits
+      .map((h) => {
+        const passage = this.passages[h.unit] as Passage;
+        const d = this.docIndexOf.get(passage.docId) ?? -1;
+        return { unit: h.unit, passage, d, score: h.score + DOCUMENT_WEIGHT * (docScore.get(d) ?? 0) };
+      })
+      .sort((a, b) => b.score - a.score || a.unit - b.unit)
+      .slice(0, k);
+    const best = ranked[0];
+    const cov = best ? coverage(best.unit) : { coverage: 0, known: 0 };
+    const topScore = best?.score ?? 0;
+    return {
+      question,
+      hits: ranked.map((r) => ({
+        passage: r.passage,
+        document: this.documents[r.d] as DocumentSummary,
+        score: r.score,
+      })),
+      answered: best !== undefined && isAnswerable(this.policy, { coverage: cov.coverage, known: cov.known }),
+      coverage: cov.coverage,
+      topScore,
+    };
+  }
+
+  /** A passage by id. */
+  passage(id: string): Passage | undefined {
+    return this.passages.find((p) => p.id === id);
+  }
+}

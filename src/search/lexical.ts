@@ -1,0 +1,226 @@
+/**
+ * A BM25 index over two fields of each passage: its text, and its headings (document title and
+ * enclosing section titles), the latter weighted lower but present so "công tác dân vận của cơ quan
+ * Nhà nước" finds the bullets under that heading. Terms come from `terms.ts`.
+ */
+import { documentTerms, queryTerms, type TermType } from "./terms.js";
+
+export interface Bm25Params {
+  k1: number;
+  b: number;
+  /** Weight of each term type in a query. */
+  typeWeight: Record<TermType, number>;
+  /** Weight of the headings field relative to the text. */
+  headingWeight: number;
+  /** Weight of question words and particles ("là gì", "có được không") in a question. */
+  stopwordWeight: number;
+}
+
+export const DEFAULT_PARAMS: Bm25Params = {
+  k1: 1.2,
+  b: 0.75,
+  typeWeight: { w: 1, f: 1, W: 0.5, F: 0.5, "#": 2 },
+  headingWeight: 0.3,
+  stopwordWeight: 0.5,
+};
+
+/** What the index stores about each unit it ranks. */
+export interface LexicalUnit {
+  text: string;
+  headings: string;
+}
+
+interface Field {
+  /** term → [unit, tf, unit, tf, …] */
+  postings: Map<string, number[]>;
+  lengths: Float64Array;
+  avgLength: number;
+}
+
+/** A ranked unit with its BM25 score. */
+export interface LexicalHit {
+  unit: number;
+  score: number;
+}
+
+/** How much of a question's topic a unit covers, by IDF weight (0..1). */
+export interface Coverage {
+  coverage: number;
+  /** Share of the question's topic syllables that occur anywhere in the corpus (0..1). */
+  known: number;
+}
+
+/** Serialised form, stable JSON. */
+export interface LexicalIndexData {
+  version: 1;
+  count: number;
+  fields: { postings: [string, number[]][]; lengths: number[] }[];
+}
+
+export class LexicalIndex {
+  private constructor(
+    readonly count: number,
+    private readonly fields: [Field, Field],
+    readonly params: Bm25Params,
+  ) {}
+
+  /** Builds the index; `onProgress` is called every 1,000 units for large corpora. */
+  static build(
+    units: readonly LexicalUnit[],
+    params = DEFAULT_PARAMS,
+    onProgress?: (done: number) => void,
+  ): LexicalIndex {
+    const text = emptyField(units.length);
+    const heads = emptyField(units.length);
+    const headCache = new Map<string, string[]>();
+    units.forEach((u, i) => {
+      addTerms(text, i, documentTerms(u.text));
+      let h = headCache.get(u.headings);
+      if (!h) {
+        h = documentTerms(u.headings);
+        headCache.set(u.headings, h);
+      }
+      addTerms(heads, i, h);
+      if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1);
+    });
+    finish(text);
+    finish(heads);
+    return new LexicalIndex(units.length, [text, heads], params);
+  }
+
+  static fromJSON(data: LexicalIndexData, params = DEFAULT_PARAMS): LexicalIndex {
+    if (data.version !== 1 || data.fields.length !== 2) throw new Error("unsupported lexical index format");
+    const fields = data.fields.map((f) => {
+      const lengths = Float64Array.from(f.lengths);
+      if (lengths.length !== data.count) throw new Error("lexical index lengths do not match its unit count");
+      const field: Field = { postings: new Map(f.postings), lengths, avgLength: 0 };
+      finish(field);
+      return field;
+    }) as [Field, Field];
+    return new LexicalIndex(data.count, fields, params);
+  }
+
+  toJSON(): LexicalIndexData {
+    return {
+      version: 1,
+      count: this.count,
+      fields: this.fields.map((f) => ({ postings: [...f.postings], lengths: [...f.lengths] })),
+    };
+  }
+
+  /** Inverse document frequency of a term in the text field (0 for an unknown term). */
+  idf(term: string): number {
+    const p = this.fields[0].postings.get(term) ?? this.fields[1].postings.get(term);
+    const df = p ? p.length / 2 : 0;
+    return Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
+  }
+
+  /** Scores every unit for a question and returns the best `k`, best first. */
+  search(question: string, k = 10): { hits: LexicalHit[]; coverage: (unit: number) => Coverage } {
+    const q = queryTerms(question, this.params.stopwordWeight);
+    const scores = new Float64Array(this.count);
+    const { k1, b, typeWeight, headingWeight } = this.params;
+    this.fields.forEach((field, fi) => {
+      const fieldWeight = fi === 0 ? 1 : headingWeight;
+      if (fieldWeight === 0) return;
+      for (const term of q.terms) {
+        const postings = field.postings.get(term);
+        if (!postings) continue;
+        const w = fieldWeight * typeWeight[term[0] as TermType] * (q.weights.get(term) ?? 1) * this.idf(term);
+        if (w === 0) continue;
+        for (let i = 0; i < postings.length; i += 2) {
+          const unit = postings[i] as number;
+          const tf = postings[i + 1] as number;
+          const norm = k1 * (1 - b + (b * (field.lengths[unit] ?? 0)) / (field.avgLength || 1));
+          scores[unit] = (scores[unit] ?? 0) + (w * (tf * (k1 + 1))) / (tf + norm);
+        }
+      }
+    });
+    const hits = topK(scores, k);
+    const coverage = (unit: number): Coverage => this.coverage(q.content, unit);
+    return { hits, coverage };
+  }
+
+  private coverage(content: string[], unit: number): Coverage {
+    let total = 0;
+    let matched = 0;
+    let known = 0;
+    for (const term of content) {
+      const w = this.idf(term);
+      total += w;
+      const inCorpus = this.fields.some((f) => f.postings.has(term));
+      if (inCorpus) known += 1;
+      if (this.fields.some((f) => hasUnit(f.postings.get(term), unit))) matched += w;
+    }
+    return {
+      coverage: total === 0 ? 0 : matched / total,
+      known: content.length === 0 ? 0 : known / content.length,
+    };
+  }
+}
+
+function emptyField(n: number): Field {
+  return { postings: new Map(), lengths: new Float64Array(n), avgLength: 0 };
+}
+
+function addTerms(field: Field, unit: number, terms: string[]): void {
+  const tf = new Map<string, number>();
+  let length = 0;
+  for (const t of terms) {
+    tf.set(t, (tf.get(t) ?? 0) + 1);
+    // Length counts syllables (folded unigrams), not every derived term.
+    if (t[0] === "f") length += 1;
+  }
+  field.lengths[unit] = length;
+  for (const [t, n] of tf) {
+    let p = field.postings.get(t);
+    if (!p) {
+      p = [];
+      field.postings.set(t, p);
+    }
+    p.push(unit, n);
+  }
+}
+
+function finish(field: Field): void {
+  let sum = 0;
+  for (const l of field.lengths) sum += l;
+  field.avgLength = field.lengths.length > 0 ? sum / field.lengths.length : 0;
+}
+
+function hasUnit(postings: number[] | undefined, unit: number): boolean {
+  if (!postings) return false;
+  // Postings are in unit order: binary search over the even positions.
+  let lo = 0;
+  let hi = postings.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const u = postings[mid * 2] as number;
+    if (u === unit) return true;
+    if (u < unit) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** The `k` best-scoring units with a positive score, best first (ties by unit order). */
+export function topK(scores: Float64Array, k: number): LexicalHit[] {
+  const hits: LexicalHit[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i] as number;
+    if (s <= 0) continue;
+    if (hits.length < k) {
+      hits.push({ unit: i, score: s });
+      if (hits.length === k) hits.sort((a, b) => b.score - a.score || a.unit - b.unit);
+    } else if (s > (hits[k - 1] as LexicalHit).score) {
+      hits[k - 1] = { unit: i, score: s };
+      for (let j = k - 1; j > 0 && (hits[j] as LexicalHit).score > (hits[j - 1] as LexicalHit).score; j--) {
+        const tmp = hits[j - 1] as LexicalHit;
+        hits[j - 1] = hits[j] as LexicalHit;
+        hits[j] = tmp;
+      }
+    }
+  }
+  hits.sort((a, b) => b.score - a.score || a.unit - b.unit);
+  return hits;
+}

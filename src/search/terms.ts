@@ -1,0 +1,65 @@
+/**
+ * The terms the lexical index counts, built from an analysis of the text:
+ * `w` canonical syllable, `f` folded syllable, `W`/`F` the same as bigrams, `#` document numbers.
+ */
+import { type Analysis, analyze, isStopword } from "../text/analyze.js";
+
+export type TermType = "w" | "f" | "W" | "F" | "#";
+
+/** Terms of a document text, with repetition (term frequency counts). */
+export function documentTerms(text: string): string[] {
+  return termsOf(analyze(text), true);
+}
+
+/** A question's terms, each once, plus which syllables carry topic (for the not-found rule). */
+export interface QueryTerms {
+  terms: string[];
+  /** Weight of each term in ranking: terms made only of stopwords count less. */
+  weights: Map<string, number>;
+  analysis: Analysis;
+  /** Topic syllable terms: `w…` when the question has diacritics, else `f…`; and `#…`. */
+  content: string[];
+}
+
+/** `stopwordWeight`: weight in ranking of a term made only of question words and particles. */
+export function queryTerms(question: string, stopwordWeight = 0.5): QueryTerms {
+  const analysis = analyze(question, { chat: true });
+  // A question typed without diacritics is matched on folded terms only: its bare syllables
+  // would otherwise count twice where the document happens to have the tone-less word.
+  const terms = [...new Set(termsOf(analysis, analysis.accented))];
+  const stop = new Set<string>();
+  const content = new Set<string>();
+  for (const s of analysis.syllables) {
+    if (isStopword(s, analysis.accented)) {
+      stop.add(s.word);
+      stop.add(s.folded);
+      continue;
+    }
+    content.add(analysis.accented ? `w${s.word}` : `f${s.folded}`);
+  }
+  for (const n of analysis.docNumbers) content.add(n);
+  const weights = new Map<string, number>();
+  for (const t of terms) {
+    const parts = t.slice(1).split(" ");
+    weights.set(t, t[0] !== "#" && parts.every((p) => stop.has(p)) ? stopwordWeight : 1);
+  }
+  return { terms, weights, analysis, content: [...content] };
+}
+
+function termsOf(a: Analysis, withAccents: boolean): string[] {
+  const out: string[] = [];
+  const s = a.syllables;
+  for (let i = 0; i < s.length; i++) {
+    const cur = s[i];
+    if (!cur) continue;
+    if (withAccents) out.push(`w${cur.word}`);
+    out.push(`f${cur.folded}`);
+    const next = s[i + 1];
+    if (next) {
+      if (withAccents) out.push(`W${cur.word} ${next.word}`);
+      out.push(`F${cur.folded} ${next.folded}`);
+    }
+  }
+  for (const n of a.docNumbers) out.push(n);
+  return out;
+}

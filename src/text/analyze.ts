@@ -1,0 +1,110 @@
+/**
+ * Turns Vietnamese text into the terms the lexical index counts: syllables with and without
+ * diacritics, syllable bigrams, and document-number terms ("43-KL/TW", "KL 43", "kết luận số 43",
+ * "kl43" all give "#43kl"). Abbreviations are expanded to their full form on the way in, so
+ * "MTTQ" and "Mặt trận Tổ quốc" are the same words to the index.
+ */
+import abbreviationData from "./data/abbreviations.json" with { type: "json" };
+import stopwordData from "./data/stopwords.json" with { type: "json" };
+import { canonical, canonicalTone, fold } from "./vietnamese.js";
+
+interface AbbreviationEntry {
+  abbr: string[];
+  full: string;
+  kind?: string;
+  cased?: boolean;
+  chat?: boolean;
+}
+
+/** One syllable of analysed text: canonical (lower-case, tone in place) and folded. */
+export interface Syllable {
+  word: string;
+  folded: string;
+}
+
+export interface Analysis {
+  syllables: Syllable[];
+  /** Document-number terms such as "#43kl". */
+  docNumbers: string[];
+  /** True when the source text carries Vietnamese diacritics. */
+  accented: boolean;
+}
+
+const entries = abbreviationData.entries as AbbreviationEntry[];
+
+/** Exact-case matches (for entries marked `cased`) and lower-case matches for the rest. */
+const casedMap = new Map<string, string[]>();
+const lowerMap = new Map<string, string[]>();
+/** Words and abbreviations that name a kind of document, mapped to its code ("kết luận" → "kl"). */
+const kindByPhrase = new Map<string, string>();
+
+for (const e of entries) {
+  const full = canonical(e.full).split(/\s+/);
+  for (const a of e.abbr) {
+    if (e.cased) casedMap.set(a.normalize("NFC"), full);
+    else lowerMap.set(canonical(a), full);
+    if (e.kind) kindByPhrase.set(fold(canonical(a)), e.kind);
+  }
+  if (e.kind) kindByPhrase.set(fold(canonical(e.full)), e.kind);
+}
+
+const kindAlternatives = [...kindByPhrase.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map((k) => k.replace(/\s+/g, "\\s+"))
+  .join("|");
+/** "kết luận số 43", "KL 43", "kl43", "nghị quyết 25" on folded lower-case text. */
+const KIND_THEN_NUMBER = new RegExp(
+  `(?<![\\p{L}])(${kindAlternatives})\\s*(?:so\\s*)?[-.:]?\\s*(\\d{1,5})(?!\\d)`,
+  "gu",
+);
+/** "43-KL/TW", "25-NQ/TW", "33-CTr/TU" on folded lower-case text. */
+const NUMBER_THEN_KIND = new RegExp(`(?<!\\d)(\\d{1,5})\\s*-\\s*(${kindAlternatives})(?![\\p{L}])`, "gu");
+
+const STOP_ACCENTED = new Set(stopwordData.words.map((w) => canonical(w)));
+const STOP_FOLDED = new Set(stopwordData.folded);
+
+/** True when a syllable carries no topic (question word, particle, pronoun). */
+export function isStopword(s: Syllable, accented: boolean): boolean {
+  return accented ? STOP_ACCENTED.has(s.word) : STOP_FOLDED.has(s.folded);
+}
+
+const TOKEN_RE = /[\p{L}\p{M}]+|\p{N}+/gu;
+
+/**
+ * Analyses text into syllables (abbreviations expanded) and document-number terms.
+ * `chat` enables chat abbreviations ("ko", "dc", "ntn"), meant for questions typed by people.
+ */
+export function analyze(text: string, options: { chat?: boolean } = {}): Analysis {
+  const source = text.normalize("NFC");
+  const syllables: Syllable[] = [];
+  for (const m of source.matchAll(TOKEN_RE)) {
+    const raw = m[0];
+    const expansion = casedMap.get(raw) ?? expandLower(raw, options.chat === true);
+    const words = expansion ?? [canonicalTone(raw.toLowerCase())];
+    for (const word of words) syllables.push({ word, folded: fold(word) });
+  }
+  const foldedLower = fold(source.toLowerCase());
+  const numbers = new Set<string>();
+  for (const m of foldedLower.matchAll(KIND_THEN_NUMBER)) {
+    const kind = kindByPhrase.get((m[1] ?? "").replace(/\s+/g, " "));
+    if (kind) numbers.add(`#${Number(m[2])}${kind}`);
+  }
+  for (const m of foldedLower.matchAll(NUMBER_THEN_KIND)) {
+    const kind = kindByPhrase.get((m[2] ?? "").replace(/\s+/g, " "));
+    if (kind) numbers.add(`#${Number(m[1])}${kind}`);
+  }
+  return { syllables, docNumbers: [...numbers], accented: fold(source) !== source };
+}
+
+function expandLower(raw: string, chat: boolean): string[] | undefined {
+  const key = canonical(raw);
+  const hit = lowerMap.get(key);
+  if (!hit) return undefined;
+  if (!chat && isChatOnly(key)) return undefined;
+  return hit;
+}
+
+const chatOnly = new Set(entries.filter((e) => e.chat).flatMap((e) => e.abbr.map((a) => canonical(a))));
+function isChatOnly(key: string): boolean {
+  return chatOnly.has(key);
+}
