@@ -85,17 +85,10 @@ export async function loadDocument(file: FoundFile): Promise<KnowledgeDocument> 
   }
   const decoded = decodeUtf8(bytes);
   let { meta, body } = splitFrontMatter(decoded);
-  const sidecarPath = file.path.slice(0, -extname(file.path).length) + SIDECAR;
-  let sidecarBytes: Buffer | undefined;
-  try {
-    sidecarBytes = await readFile(sidecarPath);
-  } catch {
-    // No sidecar: metadata from front matter or the text alone.
-  }
+  const sidecarPath = sidecarOf(file.path);
+  const sidecarBytes = await readOptional(sidecarPath);
   if (sidecarBytes) meta = { ...parseMeta(decodeUtf8(sidecarBytes), basename(sidecarPath)), ...meta };
   if (body.trim().length === 0) throw new Error("tệp rỗng, không có nội dung");
-  const hash = createHash("sha256").update(bytes);
-  if (sidecarBytes) hash.update(sidecarBytes);
   const fileStem = basename(file.path, extname(file.path));
   const title = meta.title?.trim() || firstHeading(body) || fileStem;
   return {
@@ -103,10 +96,37 @@ export async function loadDocument(file: FoundFile): Promise<KnowledgeDocument> 
     title,
     shortTitle: meta.shortTitle?.trim() || title,
     source: file.source,
-    hash: hash.digest("hex"),
+    hash: contentHash(bytes, sidecarBytes),
     meta,
     text: body,
   };
+}
+
+/**
+ * The hash the index manifest keeps for a document file: its bytes and its sidecar's, so editing
+ * either re-indexes it. Computed without parsing, to tell cheaply whether the index is current.
+ */
+export async function hashKnowledgeFile(file: FoundFile): Promise<string> {
+  const bytes = await readOptional(file.path);
+  return contentHash(bytes ?? Buffer.alloc(0), await readOptional(sidecarOf(file.path)));
+}
+
+function contentHash(bytes: Buffer, sidecar: Buffer | undefined): string {
+  const hash = createHash("sha256").update(bytes);
+  if (sidecar) hash.update("\0meta\0").update(sidecar);
+  return hash.digest("hex");
+}
+
+function sidecarOf(path: string): string {
+  return path.slice(0, -extname(path).length) + SIDECAR;
+}
+
+async function readOptional(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** UTF-8 without BOM, NFC, LF. Rejects bytes that are not UTF-8 rather than indexing mojibake. */

@@ -6,6 +6,9 @@ import { type Analysis, analyze, isStopword } from "../text/analyze.js";
 
 export type TermType = "w" | "f" | "W" | "F" | "#";
 
+/** Bump when text analysis or term building changes: saved indexes are then rebuilt. */
+export const ANALYZER_VERSION = 1;
+
 /** Terms of a document text, with repetition (term frequency counts). */
 export function documentTerms(text: string): string[] {
   return termsOf(analyze(text), true);

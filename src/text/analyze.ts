@@ -83,6 +83,7 @@ export function analyze(text: string, options: { chat?: boolean } = {}): Analysi
     const words = expansion ?? [canonicalTone(raw.toLowerCase())];
     for (const word of words) syllables.push({ word, folded: fold(word) });
   }
+  if (options.chat) addOrdinals(syllables);
   const foldedLower = fold(source.toLowerCase());
   const numbers = new Set<string>();
   for (const m of foldedLower.matchAll(KIND_THEN_NUMBER)) {
@@ -94,6 +95,31 @@ export function analyze(text: string, options: { chat?: boolean } = {}): Analysi
     if (kind) numbers.add(`#${Number(m[1])}${kind}`);
   }
   return { syllables, docNumbers: [...numbers], accented: fold(source) !== source };
+}
+
+const ORDINALS: Record<string, string> = {
+  nhat: "1",
+  hai: "2",
+  ba: "3",
+  tu: "4",
+  nam: "5",
+  sau: "6",
+  bay: "7",
+};
+
+/**
+ * "thứ nhất", "đầu tiên", "thứ hai", "thứ 3": people point at numbered items by their rank, the
+ * documents by their number ("1.", "2."), so the number is added to the question.
+ */
+function addOrdinals(syllables: Syllable[]): void {
+  const extra: string[] = [];
+  for (let i = 0; i + 1 < syllables.length; i++) {
+    const a = syllables[i]?.folded;
+    const b = syllables[i + 1]?.folded ?? "";
+    if (a === "dau" && b === "tien") extra.push("1");
+    else if (a === "thu" && (ORDINALS[b] || /^\d{1,2}$/.test(b))) extra.push(ORDINALS[b] ?? b);
+  }
+  for (const n of extra) syllables.push({ word: n, folded: n });
 }
 
 function expandLower(raw: string, chat: boolean): string[] | undefined {

@@ -1,0 +1,36 @@
+/**
+ * The texts the bot says to people, read from `prompts/` (Vietnamese, editable without touching
+ * code). Loaded once at start-up and validated, so a missing text stops start-up by name.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const RepliesSchema = z.object({
+  not_found: z.string().min(1),
+  answer_intro: z.string().min(1),
+  no_documents: z.string().min(1),
+  citation: z.string().min(1),
+  ask_usage: z.string().min(1),
+});
+export type Replies = z.infer<typeof RepliesSchema>;
+
+/** The project's prompts folder (beside `src/`). */
+export const PROMPTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "prompts");
+
+export async function loadReplies(dir = PROMPTS_DIR): Promise<Replies> {
+  const path = join(dir, "replies.yaml");
+  const parsed = RepliesSchema.safeParse(parseYaml(await readFile(path, "utf8")));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${path}: "${String(issue?.path[0] ?? "?")}" ${issue?.message ?? "không hợp lệ"}`);
+  }
+  return parsed.data;
+}
+
+/** Fills `{name}` placeholders; unknown names are left as they are so a typo shows. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}
