@@ -77,11 +77,9 @@ const TOKEN_RE = /[\p{L}\p{M}]+|\p{N}+/gu;
 export function analyze(text: string, options: { chat?: boolean } = {}): Analysis {
   const source = text.normalize("NFC");
   const syllables: Syllable[] = [];
+  const chat = options.chat === true;
   for (const m of source.matchAll(TOKEN_RE)) {
-    const raw = m[0];
-    const expansion = casedMap.get(raw) ?? expandLower(raw, options.chat === true);
-    const words = expansion ?? [canonicalTone(raw.toLowerCase())];
-    for (const word of words) syllables.push({ word, folded: fold(word) });
+    for (const s of tokenSyllables(m[0], chat)) syllables.push(s);
   }
   if (options.chat) addOrdinals(syllables);
   const foldedLower = fold(source.toLowerCase());
@@ -120,6 +118,22 @@ function addOrdinals(syllables: Syllable[]): void {
     else if (a === "thu" && (ORDINALS[b] || /^\d{1,2}$/.test(b))) extra.push(ORDINALS[b] ?? b);
   }
   for (const n of extra) syllables.push({ word: n, folded: n });
+}
+
+/** Raw token → syllables; documents repeat their words, so this is cached (bounded). */
+const tokenCache = [new Map<string, Syllable[]>(), new Map<string, Syllable[]>()];
+const TOKEN_CACHE_MAX = 200_000;
+
+function tokenSyllables(raw: string, chat: boolean): Syllable[] {
+  const cache = tokenCache[chat ? 1 : 0] as Map<string, Syllable[]>;
+  let hit = cache.get(raw);
+  if (hit) return hit;
+  const expansion = casedMap.get(raw) ?? expandLower(raw, chat);
+  const words = expansion ?? [canonicalTone(raw.toLowerCase())];
+  hit = words.map((word) => ({ word, folded: fold(word) }));
+  if (cache.size >= TOKEN_CACHE_MAX) cache.clear();
+  cache.set(raw, hit);
+  return hit;
 }
 
 function expandLower(raw: string, chat: boolean): string[] | undefined {

@@ -54,8 +54,7 @@ function splitTone(syllable: string): [string, string] {
 }
 
 /**
- * Index (in the NFC tone-less syllable) of the vowel that carries the tone, using the
- * "new style" rule taught in schools: oa/oe/uy take it on the second vowel ("hòa", "thủy").
+ * Index (in the NFC tone-less syllable) of the vowel that carries the tone.
  */
 function toneIndex(base: string): number {
   let start = 0;
@@ -83,8 +82,8 @@ function toneIndex(base: string): number {
   const endsWithConsonant = last < base.length - 1;
   if (count === 3) return first + 1;
   if (endsWithConsonant) return last;
-  const pair = base.slice(first, last + 1);
-  if (pair === "oa" || pair === "oe" || pair === "uy") return last;
+  // Open syllables with two vowels take it on the first, "oa/oe/uy" included (the traditional
+  // placement most keyboards produce: "hòa", "khỏe", "thủy").
   return first;
 }
 

@@ -1,0 +1,177 @@
+/**
+ * `npm run bench`: retrieval quality and speed, written to BENCHMARKS.md.
+ *
+ * - ALQAC (../shared/eval/alqac, skipped with a message when absent): this project's retriever and
+ *   the reference BM25 side by side in the same run, questions as written, without diacritics, and
+ *   the everyday-language questions of bench/questions/alqac-everyday.jsonl.
+ * - The plan: bench/questions/plan-test.jsonl (held out) and plan-dev.jsonl (calibration).
+ */
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadKnowledge } from "../src/knowledge/loader.js";
+import {
+  buildCorpusIndex,
+  type CorpusEntry,
+  type EvalQuery,
+  rankDocuments,
+  readCorpus,
+  readQueries,
+} from "../src/search/corpus-eval.js";
+import { KnowledgeIndex } from "../src/search/knowledge-index.js";
+import { percentile, type RetrievalMetrics, retrievalMetrics } from "../src/search/metrics.js";
+import { evaluateQuestions, type QuestionReport, readQuestions } from "../src/search/question-eval.js";
+import { fold } from "../src/text/vietnamese.js";
+import { ReferenceBm25 } from "./reference-bm25.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ALQAC = join(ROOT, "..", "shared", "eval", "alqac");
+const RUNS = 3;
+
+const f3 = (x: number) => x.toFixed(3);
+const f1 = (x: number) => x.toFixed(1);
+const median = (xs: number[]) => percentile(xs, 50);
+
+interface Row {
+  method: string;
+  set: string;
+  m: RetrievalMetrics;
+  p50: number;
+  p95: number;
+}
+
+function timeQueries(
+  queries: readonly EvalQuery[],
+  rank: (q: string) => string[],
+  transform = (q: string) => q,
+) {
+  const times: number[] = [];
+  const results = queries.map((q) => {
+    const text = transform(q.text);
+    const t0 = performance.now();
+    const ranked = rank(text);
+    times.push(performance.now() - t0);
+    return { ranked, gold: q.gold };
+  });
+  return { m: retrievalMetrics(results), p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+async function alqacSection(lines: string[]): Promise<void> {
+  if (!existsSync(join(ALQAC, "corpus.jsonl"))) {
+    const msg = `ALQAC benchmark skipped: ${ALQAC} is not there.`;
+    console.log(msg);
+    lines.push("## ALQAC", "", msg, "");
+    return;
+  }
+  const corpus: CorpusEntry[] = await readCorpus(join(ALQAC, "corpus.jsonl"));
+  const queries = await readQueries(join(ALQAC, "queries.jsonl"));
+  const everyday = await readQueries(join(ROOT, "bench", "questions", "alqac-everyday.jsonl"));
+  const odd = queries.filter((_, i) => i % 2 === 1);
+  const even = queries.filter((_, i) => i % 2 === 0);
+
+  const oursBuild: number[] = [];
+  let ours = buildCorpusIndex(corpus);
+  oursBuild.push(ours.buildMs);
+  for (let i = 1; i < RUNS; i++) {
+    ours = buildCorpusIndex(corpus);
+    oursBuild.push(ours.buildMs);
+  }
+  const refBuild: number[] = [];
+  let ref = new ReferenceBm25([]);
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    ref = new ReferenceBm25(corpus.map((c) => c.text));
+    refBuild.push(performance.now() - t0);
+  }
+  const oursRank = (q: string) => rankDocuments(ours, q, 10);
+  const refRank = (q: string) => ref.search(q, 10).map((i) => corpus[i]?.id ?? "");
+
+  const rows: Row[] = [];
+  const sets: [string, readonly EvalQuery[], (q: string) => string][] = [
+    ["ALQAC as written (633)", queries, (q) => q],
+    ["ALQAC without diacritics (633)", queries, fold],
+    ["ALQAC odd lines (tuning half)", odd, (q) => q],
+    ["ALQAC even lines (held-out half)", even, (q) => q],
+    [`everyday questions (${everyday.length}, held out)`, everyday, (q) => q],
+  ];
+  for (const [set, qs, transform] of sets) {
+    for (const [method, rank] of [
+      ["reference BM25", refRank],
+      ["this bot (lexical)", oursRank],
+    ] as const) {
+      // The median run of RUNS for timing; metrics are deterministic.
+      const runs = Array.from({ length: RUNS }, () => timeQueries(qs, rank, transform));
+      const p50s = runs.map((r) => r.p50);
+      const mid = runs[p50s.indexOf(median(p50s))] ?? (runs[0] as (typeof runs)[0]);
+      rows.push({ method, set, m: mid.m, p50: mid.p50, p95: mid.p95 });
+      console.log(`${set} · ${method}: MRR@10 ${f3(mid.m.mrr10)} R@5 ${f3(mid.m.r5)} p50 ${f1(mid.p50)} ms`);
+    }
+  }
+  lines.push(
+    "## ALQAC legal retrieval (2,249 articles)",
+    "",
+    "Both methods in the same process, same run. A corpus article is one document; this bot chunks it",
+    "into passages and ranks articles by their best passage. Times are per query, in-process.",
+    "",
+    "| questions | method | R@1 | R@5 | R@10 | MRR@10 | ms p50 | ms p95 |",
+    "|---|---|---|---|---|---|---|---|",
+    ...rows.map(
+      (r) =>
+        `| ${r.set} | ${r.method} | ${f3(r.m.r1)} | ${f3(r.m.r5)} | ${f3(r.m.r10)} | ${f3(r.m.mrr10)} | ${f1(r.p50)} | ${f1(r.p95)} |`,
+    ),
+    "",
+    `Index build (median of ${RUNS}): this bot ${f1(median(oursBuild) / 1000)} s, reference ${f1(median(refBuild) / 1000)} s.`,
+    "",
+  );
+}
+
+function questionRow(name: string, r: QuestionReport): string {
+  const c = r.confusion;
+  return `| ${name} | ${r.answerable} | ${f3(r.hit1)} | ${f3(r.hit3)} | ${f3(r.hit5)} | ${c.answerRefused} (${f1(100 * r.wrongRefusalRate)}%) | ${r.unanswerable} | ${c.refuseRefused} (${f1(100 * (1 - r.wrongAnswerRate))}%) | ${f1(100 * r.refusedOffTopic)}% | ${f1(100 * r.refusedNearTopic)}% | ${f1(r.ms.p50)} / ${f1(r.ms.p95)} |`;
+}
+
+async function planSection(lines: string[]): Promise<void> {
+  const { documents } = await loadKnowledge(join(ROOT, "knowledge"));
+  const index = KnowledgeIndex.build(documents);
+  const test = evaluateQuestions(
+    index,
+    await readQuestions(join(ROOT, "bench", "questions", "plan-test.jsonl")),
+  );
+  const dev = evaluateQuestions(
+    index,
+    await readQuestions(join(ROOT, "bench", "questions", "plan-dev.jsonl")),
+  );
+  console.log(
+    `plan test: hit@3 ${f3(test.hit3)}, refused ${test.confusion.refuseRefused}/${test.unanswerable}`,
+  );
+  lines.push(
+    "## Questions about the plan",
+    "",
+    "A hit is an answered question whose top-k excerpt contains the expected phrase. The not-found",
+    "threshold was set by `npm run calibrate` on the dev questions only.",
+    "",
+    "| set | answerable | hit@1 | hit@3 | hit@5 | answerable refused | unanswerable | unanswerable refused | off-topic refused | near-topic refused | ms p50 / p95 |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+    questionRow("plan-test (held out)", test),
+    questionRow("plan-dev (calibration)", dev),
+    "",
+  );
+  const misses = test.outcomes.filter(
+    (o) =>
+      (o.expect === "answer" && (o.hitRank === 0 || o.hitRank > 3)) || (o.expect === "refuse" && o.answered),
+  );
+  lines.push(`Test questions answered wrongly: ${misses.map((o) => o.id).join(", ") || "none"}.`, "");
+}
+
+const lines: string[] = [
+  "# Benchmarks",
+  "",
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` on ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}.`,
+  "",
+];
+await alqacSection(lines);
+await planSection(lines);
+await writeFile(join(ROOT, "BENCHMARKS.md"), `${lines.join("\n")}\n`);
+console.log("Written to BENCHMARKS.md");

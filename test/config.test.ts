@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+describe("loadConfig", () => {
+  it("defaults to ./knowledge and ./data under the working folder", () => {
+    const c = loadConfig({}, "/srv/bot");
+    expect(c.knowledgeDir).toBe("/srv/bot/knowledge");
+    expect(c.dataDir).toBe("/srv/bot/data");
+    expect(c.indexDir).toBe("/srv/bot/data/index");
+  });
+
+  it("takes KNOWLEDGE_DIR and DATA_DIR, and treats empty values as unset", () => {
+    const c = loadConfig({ KNOWLEDGE_DIR: "/kb", DATA_DIR: " " }, "/srv/bot");
+    expect(c.knowledgeDir).toBe("/kb");
+    expect(c.dataDir).toBe("/srv/bot/data");
+  });
+
+  it("names the variable and what it expects when a value is wrong", () => {
+    expect(() => loadConfig({ LOG_LEVEL: "verbose" })).toThrowError(ConfigError);
+    expect(() => loadConfig({ LOG_LEVEL: "verbose" })).toThrowError(/LOG_LEVEL.*info/);
+  });
+});
