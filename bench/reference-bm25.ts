@@ -15,9 +15,9 @@ export class ReferenceBm25 {
       const tf = new Map<string, number>();
       for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + 1);
       for (const [term, n] of tf) {
-        let p = this.postings.get(term);
-        if (!p) this.postings.set(term, (p = []));
-        p.push([i, n]);
+        const p = this.postings.get(term);
+        if (p) p.push([i, n]);
+        else this.postings.set(term, [[i, n]]);
       }
     });
     this.avg = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, this.lengths.length);
