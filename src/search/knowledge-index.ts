@@ -6,6 +6,7 @@
 
 import { chunkDocument } from "../knowledge/structure.js";
 import type { DocumentMeta, KnowledgeDocument, Passage } from "../knowledge/types.js";
+import { answerType, canAnswer } from "./answer-type.js";
 import { type Bm25Params, DEFAULT_PARAMS, LexicalIndex, type LexicalIndexData } from "./lexical.js";
 import { DEFAULT_POLICY, isAnswerable, type NotFoundPolicy } from "./not-found.js";
 
@@ -169,7 +170,10 @@ export class KnowledgeIndex {
         document: this.documents[r.d] as DocumentSummary,
         score: r.score,
       })),
-      answered: best !== undefined && isAnswerable(this.policy, { coverage: best.cov, known: 0 }),
+      answered:
+        best !== undefined &&
+        isAnswerable(this.policy, { coverage: best.cov, known: 0 }) &&
+        canAnswer(answerType(question), `${best.passage.headings}\n${best.passage.text}`),
       coverage: best?.cov ?? 0,
       topScore: best?.score ?? 0,
     };
