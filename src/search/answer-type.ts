@@ -42,10 +42,11 @@ export function canAnswer(type: AnswerType, passage: string): boolean {
   if (type.kind === "date") return DATE.test(words.join(" "));
   for (let i = 0; i < words.length; i++) {
     if (words[i] !== type.unit) continue;
-    // A number within two words of the unit: "06 tháng", "khoá XI", "lần thứ XVI", "sáu mươi ngày".
-    for (let j = Math.max(0, i - 2); j <= Math.min(words.length - 1, i + 3); j++) {
-      if (j !== i && isNumber(words[j] ?? "")) return true;
-    }
+    // A number just before the unit ("06 tháng", "sáu mươi ngày") or just after it ("khoá XI",
+    // "lần thứ XVI"), not one further on ("chương trình số 33" counts no chapters).
+    const before = [words[i - 1], words[i - 2]];
+    const after = words[i + 1] === "thu" || words[i + 1] === "so" ? words[i + 2] : words[i + 1];
+    if ([...before, after].some((w) => w !== undefined && isNumber(w))) return true;
   }
   return false;
 }
