@@ -10,7 +10,13 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 const schema = z.object({
   KNOWLEDGE_DIR: z.string().min(1).default("./knowledge"),
   DATA_DIR: z.string().min(1).default("./data"),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LLM_MODEL: z.string().min(1).default("qwen2.5:7b-instruct"),
+  LLM_API_KEY: z.string().min(1).optional(),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(20_000),
+  MAX_QUESTION_LENGTH: z.coerce.number().int().min(20).max(4000).default(1000),
+  QUESTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
 });
 
 export interface Config {
@@ -20,7 +26,14 @@ export interface Config {
   dataDir: string;
   /** Where the knowledge index lives: `<dataDir>/index`. */
   indexDir: string;
-  logLevel: (typeof LOG_LEVELS)[number];
+  /** The level asked for; unset means "info" for the bot and "warn" in the terminal tools. */
+  logLevel?: (typeof LOG_LEVELS)[number];
+  /** Where the question log and other state live: `<dataDir>/bot.sqlite`. */
+  databasePath: string;
+  /** An OpenAI-compatible chat endpoint; answers stay extractive without it. */
+  llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
+  maxQuestionLength: number;
+  questionsPerMinute: number;
 }
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
@@ -52,11 +65,21 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     knowledgeDir: resolve(cwd, c.KNOWLEDGE_DIR),
     dataDir,
     indexDir: resolve(dataDir, "index"),
+    databasePath: resolve(dataDir, "bot.sqlite"),
     logLevel: c.LOG_LEVEL,
+    llm: c.LLM_BASE_URL
+      ? { baseUrl: c.LLM_BASE_URL, model: c.LLM_MODEL, apiKey: c.LLM_API_KEY, timeoutMs: c.LLM_TIMEOUT_MS }
+      : undefined,
+    maxQuestionLength: c.MAX_QUESTION_LENGTH,
+    questionsPerMinute: c.QUESTIONS_PER_MINUTE,
   };
 }
 
 function describe(variable: string, message: string): string {
   if (variable === "LOG_LEVEL") return `phải là một trong: ${LOG_LEVELS.join(", ")}`;
+  if (variable === "LLM_BASE_URL") return "phải là một địa chỉ http(s)://…, ví dụ http://127.0.0.1:11434/v1";
+  if (variable.endsWith("_MS") || variable.startsWith("MAX_") || variable.endsWith("_PER_MINUTE")) {
+    return `phải là một số nguyên hợp lệ (${message})`;
+  }
   return `không hợp lệ (${message})`;
 }

@@ -14,6 +14,24 @@ const RepliesSchema = z.object({
   no_documents: z.string().min(1),
   citation: z.string().min(1),
   ask_usage: z.string().min(1),
+  welcome: z.string().min(1),
+  help: z.string().min(1),
+  source_hint: z.string().min(1),
+  source_header: z.string().min(1),
+  source_missing: z.string().min(1),
+  source_none: z.string().min(1),
+  no_more: z.string().min(1),
+  no_previous: z.string().min(1),
+  ask_empty: z.string().min(1),
+  documents_header: z.string().min(1),
+  documents_line: z.string().min(1),
+  too_long: z.string().min(1),
+  rate_limited: z.string().min(1),
+  unknown_command: z.string().min(1),
+  error: z.string().min(1),
+  written_label: z.string().min(1),
+  sources_label: z.string().min(1),
+  goodbye: z.string().min(1),
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 
@@ -28,6 +46,24 @@ export async function loadReplies(dir = PROMPTS_DIR): Promise<Replies> {
     throw new Error(`${path}: "${String(issue?.path[0] ?? "?")}" ${issue?.message ?? "không hợp lệ"}`);
   }
   return parsed.data;
+}
+
+export interface Prompts {
+  replies: Replies;
+  /** System prompt for written answers (prompts/answer-system.md). */
+  answerSystem: string;
+  /** User message template for written answers: {question}, {passages} (prompts/answer-user.md). */
+  answerUser: string;
+}
+
+/** Loads every text of the prompts folder; a missing or invalid one stops start-up by name. */
+export async function loadPrompts(dir = PROMPTS_DIR): Promise<Prompts> {
+  const [replies, answerSystem, answerUser] = await Promise.all([
+    loadReplies(dir),
+    readFile(join(dir, "answer-system.md"), "utf8"),
+    readFile(join(dir, "answer-user.md"), "utf8"),
+  ]);
+  return { replies, answerSystem: answerSystem.trim(), answerUser: answerUser.trim() };
 }
 
 /** Fills `{name}` placeholders; unknown names are left as they are so a typo shows. */

@@ -1,33 +1,63 @@
 /** Citations: what a user is shown of a passage, and where it comes from. */
 import { formatSectionPath } from "../knowledge/structure.js";
-import type { Hit, SearchResult } from "../search/knowledge-index.js";
+import type { Passage } from "../knowledge/types.js";
+import type { Hit } from "../search/knowledge-index.js";
+import { plain, type Segment } from "./extract.js";
 
 export interface Citation {
   passageId: string;
   documentId: string;
   /** Short document title, e.g. "Kế hoạch thực hiện KL 43-KL/TW". */
   title: string;
-  /** Section path for people, e.g. "II. NHIỆM VỤ, GIẢI PHÁP › 2 › gạch đầu dòng 1". */
+  /** Full section path, e.g. "II. NHIỆM VỤ, GIẢI PHÁP › 2 › gạch đầu dòng 1". */
   section: string;
-  /** The text a user is shown. */
-  excerpt: string;
+  /** Compact section label for a citation line, e.g. "II.2, gạch đầu dòng 1". */
+  label: string;
+  /** The quoted sentence(s), with the question's words marked. */
+  quote: Segment[];
+  /** The whole passage, shown on request ("xem nguồn 2"). */
+  passage: string;
   score: number;
 }
 
-/** Turns a hit into a citation quoting its passage. */
-export function citationOf(hit: Hit, excerpt = hit.passage.text): Citation {
+/** The quoted text of a citation, as a user reads it. */
+export function excerptOf(c: Citation): string {
+  return plain(c.quote);
+}
+
+/**
+ * A compact label for a section path: numerals joined with dots, words after a comma.
+ * ["II. NHIỆM VỤ, GIẢI PHÁP", "2", "gạch đầu dòng 3"] → "II.2, gạch đầu dòng 3";
+ * ["Chương I", "Điều 2", "khoản 1"] → "Chương I, Điều 2, khoản 1"; [] → "phần mở đầu".
+ */
+export function shortSection(path: readonly string[]): string {
+  if (path.length === 0) return "phần mở đầu";
+  const parts: string[] = [];
+  let numeral = "";
+  for (const label of path) {
+    const m = /^([IVXLC]+|\d+(?:\.\d+)*|[a-zđ])(?:\.\s|$)/u.exec(label);
+    if (m?.[1]) numeral = numeral ? `${numeral}.${m[1]}` : m[1];
+    else {
+      if (numeral) parts.push(numeral);
+      numeral = "";
+      parts.push(label);
+    }
+  }
+  if (numeral) parts.push(numeral);
+  return parts.join(", ");
+}
+
+export function citationOf(hit: Hit, quote: Segment[]): Citation {
   return {
     passageId: hit.passage.id,
     documentId: hit.document.id,
     title: hit.document.shortTitle,
     section: formatSectionPath(hit.passage.sectionPath),
-    excerpt,
+    label: shortSection(hit.passage.sectionPath),
+    quote,
+    passage: hit.passage.text,
     score: Math.round(hit.score * 1000) / 1000,
   };
 }
 
-/** The best `max` hits as citations, best first; nothing when the question is not answered. */
-export function citationsOf(result: SearchResult, max = 3): Citation[] {
-  if (!result.answered) return [];
-  return result.hits.slice(0, max).map((h) => citationOf(h));
-}
+export type { Passage };

@@ -39,7 +39,7 @@ export async function openIndex(config: Config, logger: Logger): Promise<Knowled
 
 /** A logger for command-line tools: warnings and errors only unless LOG_LEVEL says otherwise. */
 export function cliLogger(config: Config): Logger {
-  return createLogger(process.env.LOG_LEVEL ? config.logLevel : "warn");
+  return createLogger(config.logLevel ?? "warn");
 }
 
 /** Runs a command's main function, printing a failure for people and exiting non-zero. */

@@ -179,6 +179,11 @@ export class KnowledgeIndex {
     };
   }
 
+  /** How rare a folded syllable is among the passages (0 for an unknown one). */
+  idf(folded: string): number {
+    return this.passageIndex.idf(`f${folded}`);
+  }
+
   /** A passage by id. */
   passage(id: string): Passage | undefined {
     return this.passages.find((p) => p.id === id);

@@ -4,10 +4,11 @@
  * answered question that contains a gold phrase (compared after normalisation).
  */
 import { z } from "zod";
-import { citationOf } from "../answer/citations.js";
+import { excerptOf } from "../answer/citations.js";
+import { extractCitations } from "../answer/compose.js";
 import { canonical } from "../text/vietnamese.js";
 import { readJsonl } from "./corpus-eval.js";
-import type { KnowledgeIndex, SearchResult } from "./knowledge-index.js";
+import type { KnowledgeIndex } from "./knowledge-index.js";
 import { percentile } from "./metrics.js";
 
 const QuestionLine = z.object({
@@ -55,12 +56,11 @@ export interface QuestionReport {
   outcomes: QuestionOutcome[];
 }
 
-export function evaluateQuestions(
-  index: KnowledgeIndex,
-  questions: readonly EvalQuestion[],
-  excerptOf: (result: SearchResult, rank: number) => string = (r, i) =>
-    citationOf(r.hits[i] as never).excerpt,
-): QuestionReport {
+/**
+ * Runs the questions through the index and the extractive composer: an excerpt is what a user is
+ * shown (the quoted sentences), so a hit means the user sees the answer, not just its passage.
+ */
+export function evaluateQuestions(index: KnowledgeIndex, questions: readonly EvalQuestion[]): QuestionReport {
   const outcomes = questions.map((q): QuestionOutcome => {
     const t0 = performance.now();
     const result = index.search(q.question, 5);
@@ -68,10 +68,8 @@ export function evaluateQuestions(
     const phrases = q.gold_phrases.map(normaliseForMatch);
     let hitRank = 0;
     if (result.answered) {
-      for (let i = 0; i < result.hits.length && hitRank === 0; i++) {
-        const excerpt = normaliseForMatch(excerptOf(result, i));
-        if (phrases.some((p) => excerpt.includes(p))) hitRank = i + 1;
-      }
+      const excerpts = extractCitations(index, result).map((c) => normaliseForMatch(excerptOf(c)));
+      hitRank = excerpts.findIndex((e) => phrases.some((p) => e.includes(p))) + 1;
     }
     return {
       id: q.id,

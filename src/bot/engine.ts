@@ -1,0 +1,210 @@
+/**
+ * The conversation engine every channel shares: an Incoming message in, Reply objects out.
+ * Commands (Vietnamese, with short aliases), questions, follow-ups on the previous question,
+ * sources shown in full on request, a per-user rate limit, and the question log.
+ */
+import type { Citation } from "../answer/citations.js";
+import type { Answerer } from "../answer/compose.js";
+import type { Logger } from "../logger.js";
+import { fill, type Replies } from "../prompts.js";
+import type { DocumentSummary } from "../search/knowledge-index.js";
+import type { QuestionLog } from "../storage/question-log.js";
+import { fold } from "../text/vietnamese.js";
+import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
+import type { Incoming, Reply } from "./types.js";
+
+export interface EngineOptions {
+  /** Longest message processed, in characters. */
+  maxQuestionLength: number;
+  /** Questions a user may ask per minute. */
+  questionsPerMinute: number;
+  /** Conversations remembered for follow-ups and sources (least recently used dropped first). */
+  maxConversations: number;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  maxQuestionLength: 1000,
+  questionsPerMinute: 12,
+  maxConversations: 10_000,
+};
+
+export interface EngineDeps {
+  answerer: Answerer;
+  documents: () => readonly DocumentSummary[];
+  questionLog: QuestionLog;
+  replies: Replies;
+  logger: Logger;
+  options?: Partial<EngineOptions>;
+  now?: () => number;
+}
+
+export interface Engine {
+  handle(message: Incoming): Promise<Reply[]>;
+}
+
+type Command = "start" | "help" | "ask" | "documents" | "source" | "more";
+
+const COMMANDS: Record<string, Command> = {
+  start: "start",
+  batdau: "start",
+  help: "help",
+  trogiup: "help",
+  huongdan: "help",
+  hoi: "ask",
+  ask: "ask",
+  tailieu: "documents",
+  vanban: "documents",
+  docs: "documents",
+  nguon: "source",
+  source: "source",
+  them: "more",
+  more: "more",
+};
+
+/** "xem nguồn 2", "nguồn 2", "xem nguon so 2" (folded, lower-case). */
+const SOURCE_PHRASE = /^(?:xem |mo |doc )?(?:nguon|trich dan|doan)(?: so)? ?(\d{1,2})\s*[.!?]*$/;
+/** "nói rõ hơn", "còn gì nữa không?", "thêm nữa", "chi tiết hơn" (folded). */
+const MORE_PHRASE =
+  /^(?:(?:hay |ban )?(?:noi|giai thich|trinh bay) (?:ro|ky|chi tiet|cu the)(?: hon)?(?: (?:duoc )?(?:khong|ko|k))?|con (?:gi|nua|gi nua|gi khac|gi them)(?: (?:khong|ko|k))?|(?:them|xem them|them nua|con nua)(?: (?:di|khong|ko|k))?|chi tiet hon|ro hon|cu the hon)\s*[.!?]*$/;
+
+interface Conversation {
+  question: string;
+  /** Every citation shown for the current question, numbered from 1. */
+  citations: Citation[];
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
+  const now = deps.now ?? Date.now;
+  const r = deps.replies;
+  const limiter: RateLimiter = createRateLimiter(options.questionsPerMinute, 60_000, now);
+  const conversations = new Map<string, Conversation>();
+
+  const remember = (key: string, c: Conversation) => {
+    conversations.delete(key);
+    conversations.set(key, c);
+    if (conversations.size > options.maxConversations) {
+      const oldest = conversations.keys().next().value;
+      if (oldest !== undefined) conversations.delete(oldest);
+    }
+  };
+
+  const welcome = (m: Incoming): Reply[] => [
+    {
+      kind: "text",
+      text: fill(r.welcome, {
+        name: m.userName ? ` ${m.userName}` : "",
+        documents: deps
+          .documents()
+          .map((d) => d.shortTitle)
+          .join("; "),
+      }),
+    },
+  ];
+
+  async function ask(m: Incoming, question: string): Promise<Reply[]> {
+    const wait = limiter.take(`${m.channel}:${m.userId}`);
+    if (wait > 0) return [{ kind: "text", text: fill(r.rate_limited, { seconds: Math.ceil(wait / 1000) }) }];
+    const t0 = performance.now();
+    const answer = await deps.answerer.answer(question);
+    const latencyMs = performance.now() - t0;
+    let questionId: number | undefined;
+    try {
+      questionId = deps.questionLog.record({
+        channel: m.channel,
+        chatId: m.chatId,
+        userId: m.userId,
+        question,
+        status: answer.status,
+        topScore: answer.topScore,
+        coverage: answer.coverage,
+        latencyMs,
+        citations: answer.citations.map((c) => c.passageId),
+      });
+    } catch (err) {
+      // A full disk must not stop the bot from answering.
+      deps.logger.error({ err }, "không ghi được câu hỏi vào nhật ký");
+    }
+    deps.logger.info(
+      {
+        channel: m.channel,
+        status: answer.status,
+        citations: answer.citations.length,
+        ms: Math.round(latencyMs),
+      },
+      "đã trả lời",
+    );
+    remember(conversationKey(m), { question, citations: [...answer.citations] });
+    return [{ kind: "answer", answer, firstNumber: 1, questionId }];
+  }
+
+  async function more(m: Incoming): Promise<Reply[]> {
+    const c = conversations.get(conversationKey(m));
+    if (!c) return [{ kind: "text", text: r.no_previous }];
+    const answer = await deps.answerer.answer(c.question, { offset: c.citations.length });
+    if (answer.citations.length === 0) return [{ kind: "text", text: r.no_more }];
+    const firstNumber = c.citations.length + 1;
+    c.citations.push(...answer.citations);
+    return [{ kind: "answer", answer, firstNumber }];
+  }
+
+  function source(m: Incoming, n: number): Reply[] {
+    const c = conversations.get(conversationKey(m));
+    if (!c || c.citations.length === 0) return [{ kind: "text", text: r.source_none }];
+    const citation = c.citations[n - 1];
+    if (!citation) return [{ kind: "text", text: fill(r.source_missing, { n, count: c.citations.length }) }];
+    return [{ kind: "source", number: n, citation }];
+  }
+
+  return {
+    async handle(m) {
+      if (!m.addressed && m.chatType === "group") return [];
+      const text = m.text.normalize("NFC").trim();
+      if (!/[\p{L}\p{N}]/u.test(text)) return [{ kind: "text", text: r.help }];
+      if (text.length > options.maxQuestionLength) {
+        return [
+          { kind: "text", text: fill(r.too_long, { length: text.length, max: options.maxQuestionLength }) },
+        ];
+      }
+      const command = /^\/([\p{L}\d_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/u.exec(text);
+      if (command) {
+        const name = COMMANDS[fold((command[1] ?? "").toLowerCase())];
+        const arg = (command[2] ?? "").trim();
+        switch (name) {
+          case "start":
+            return welcome(m);
+          case "help":
+            return [{ kind: "text", text: r.help }];
+          case "documents":
+            return [
+              {
+                kind: "documents",
+                documents: deps
+                  .documents()
+                  .map((d) => ({ title: d.title, shortTitle: d.shortTitle, passages: d.passages })),
+              },
+            ];
+          case "source": {
+            const n = Number.parseInt(arg, 10);
+            return Number.isFinite(n) ? source(m, n) : source(m, 1);
+          }
+          case "more":
+            return more(m);
+          case "ask":
+            return arg.length > 0 ? ask(m, arg) : [{ kind: "text", text: r.ask_empty }];
+          default:
+            return [{ kind: "text", text: fill(r.unknown_command, { command: `/${command[1]}` }) }];
+        }
+      }
+      const folded = fold(text.toLowerCase()).replace(/\s+/g, " ");
+      const src = SOURCE_PHRASE.exec(folded);
+      if (src) return source(m, Number(src[1]));
+      if (MORE_PHRASE.test(folded)) return more(m);
+      return ask(m, text);
+    },
+  };
+}
+
+function conversationKey(m: Incoming): string {
+  return `${m.channel}:${m.chatId}`;
+}

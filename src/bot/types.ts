@@ -1,0 +1,30 @@
+/** The channel-neutral conversation model: what comes in from any channel and what goes out. */
+import type { Citation } from "../answer/citations.js";
+import type { Answer } from "../answer/types.js";
+
+export type ChannelName = "console" | "telegram" | "zalo";
+export type ChatType = "private" | "group";
+
+/** A message from a person, as any channel adapter delivers it. */
+export interface Incoming {
+  channel: ChannelName;
+  chatId: string;
+  chatType: ChatType;
+  userId: string;
+  userName?: string;
+  text: string;
+  /** In groups: whether the bot was addressed (command, mention, reply to the bot). Always true in private chats. */
+  addressed: boolean;
+}
+
+/** What the bot says back; channels render these, the engine never writes markup. */
+export type Reply =
+  | {
+      kind: "answer";
+      answer: Answer /** Number of the first citation (1 unless a follow-up shows more). */;
+      firstNumber: number;
+      questionId?: number;
+    }
+  | { kind: "source"; number: number; citation: Citation }
+  | { kind: "documents"; documents: { title: string; shortTitle: string; passages: number }[] }
+  | { kind: "text"; text: string };

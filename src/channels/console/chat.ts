@@ -1,0 +1,77 @@
+/**
+ * The terminal chat: the same engine as every other channel, over standard input and output.
+ * On a TTY it greets, prompts and colours; piped, it prints plain answers and ends with the input,
+ * so `echo "câu hỏi" | npm start` works. Ctrl-C and Ctrl-D leave cleanly.
+ */
+import { userInfo } from "node:os";
+import { createInterface } from "node:readline";
+import type { Engine } from "../../bot/engine.js";
+import type { Incoming } from "../../bot/types.js";
+import type { Logger } from "../../logger.js";
+import type { Replies } from "../../prompts.js";
+import type { DocumentSummary } from "../../search/knowledge-index.js";
+import { renderReply } from "./render.js";
+
+export interface ConsoleChatDeps {
+  engine: Engine;
+  replies: Replies;
+  documents: () => readonly DocumentSummary[];
+  logger: Logger;
+  input?: NodeJS.ReadableStream & { isTTY?: boolean };
+  output?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
+  const input = deps.input ?? process.stdin;
+  const output = deps.output ?? process.stdout;
+  const interactive = Boolean(input.isTTY && output.isTTY);
+  const color = Boolean(output.isTTY) && !process.env.NO_COLOR;
+  const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
+  const user = safeUserName();
+  const say = (text: string) => output.write(`${text}\n`);
+  const render = (m: Incoming) => deps.engine.handle(m);
+  const incoming = (text: string): Incoming => ({
+    channel: "console",
+    chatId: "console",
+    chatType: "private",
+    userId: user,
+    userName: undefined,
+    text,
+    addressed: true,
+  });
+
+  rl.on("SIGINT", () => rl.close());
+  if (interactive) {
+    for (const reply of await render(incoming("/start")))
+      say(renderReply(reply, deps.replies, deps.documents(), { color }));
+    rl.setPrompt(color ? "\x1b[36mBạn:\x1b[0m " : "Bạn: ");
+    say("");
+    rl.prompt();
+  }
+  for await (const line of rl) {
+    if (line.trim().length > 0) {
+      try {
+        for (const reply of await render(incoming(line))) {
+          say(renderReply(reply, deps.replies, deps.documents(), { color }));
+        }
+      } catch (err) {
+        deps.logger.error({ err }, "lỗi khi trả lời trong cửa sổ dòng lệnh");
+        say(deps.replies.error);
+      }
+      if (!interactive) say("");
+    }
+    if (interactive) {
+      say("");
+      rl.prompt();
+    }
+  }
+  if (interactive) say(`\n${deps.replies.goodbye}`);
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "console";
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Composition root: config → logger → prompts → database → knowledge index → answers → engine →
+ * channel. With no bot token configured, the bot runs as a chat in this terminal.
+ */
+import { createAnswerer } from "./answer/compose.js";
+import { createOpenAiChat } from "./answer/llm.js";
+import { createEngine } from "./bot/engine.js";
+import { runConsoleChat } from "./channels/console/chat.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+import { loadPrompts } from "./prompts.js";
+import { ensureIndex } from "./search/index-store.js";
+import { openDatabase } from "./storage/database.js";
+import { createSqliteQuestionLog } from "./storage/question-log.js";
+
+async function main(): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  // The terminal chat shares the screen with the logs: only warnings unless asked for more.
+  const logger = createLogger(config.logLevel ?? "warn");
+  const prompts = await loadPrompts();
+  const db = openDatabase(config.databasePath);
+  try {
+    const outcome = await ensureIndex(config.knowledgeDir, config.indexDir, {
+      onCorrupt: (err) =>
+        logger.warn({ path: err.path, reason: err.message }, "chỉ mục bị hỏng, đang xây lại"),
+    });
+    if (outcome.action === "built") {
+      logger.info(
+        { reason: outcome.reason, passages: outcome.manifest.passages, ms: Math.round(outcome.ms) },
+        "đã xây chỉ mục",
+      );
+      for (const s of outcome.manifest.skipped)
+        logger.warn({ file: s.source, reason: s.reason }, "bỏ qua tệp");
+    }
+    const index = outcome.index;
+    const llm = config.llm ? createOpenAiChat(config.llm) : undefined;
+    const answerer = createAnswerer({ index: () => index, prompts, logger, llm });
+    const documents = () => index.documents;
+    const engine = createEngine({
+      answerer,
+      documents,
+      questionLog: createSqliteQuestionLog(db),
+      replies: prompts.replies,
+      logger,
+      options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },
+    });
+    await runConsoleChat({ engine, replies: prompts.replies, documents, logger });
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`Lỗi khi khởi động: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

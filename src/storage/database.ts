@@ -1,0 +1,73 @@
+/**
+ * The database: SQLite through better-sqlite3, one file under DATA_DIR, WAL mode, versioned
+ * migrations applied at start-up in one transaction each. Repositories sit behind interfaces
+ * (question-log.ts…) so a server database can replace this one.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+
+export type Db = Database.Database;
+
+/** Schema changes, in order. Never edit a released one: add a new one. */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: "question log",
+    sql: `
+      CREATE TABLE questions (
+        id          INTEGER PRIMARY KEY,
+        asked_at    TEXT    NOT NULL,
+        channel     TEXT    NOT NULL,
+        chat_id     TEXT    NOT NULL,
+        user_id     TEXT    NOT NULL,
+        question    TEXT    NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('answered', 'not_found', 'error')),
+        top_score   REAL    NOT NULL,
+        coverage    REAL    NOT NULL,
+        latency_ms  INTEGER NOT NULL,
+        citations   TEXT    NOT NULL DEFAULT '[]',
+        feedback    INTEGER CHECK (feedback IN (-1, 1))
+      );
+      CREATE INDEX questions_status_time ON questions (status, asked_at);
+    `,
+  },
+];
+
+/** Opens (creating if needed) the database file and brings its schema up to date. */
+export function openDatabase(path: string): Db {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  migrate(db);
+  return db;
+}
+
+/** Applies the migrations the database has not seen; returns the versions applied. */
+export function migrate(db: Db): number[] {
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+  );
+  const done = new Set(
+    (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  );
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

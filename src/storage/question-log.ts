@@ -1,0 +1,81 @@
+/** The question log: every question with its outcome, for the administrators' "not answered" view. */
+import type { Db } from "./database.js";
+
+export interface QuestionRecord {
+  channel: string;
+  chatId: string;
+  userId: string;
+  question: string;
+  status: "answered" | "not_found" | "error";
+  topScore: number;
+  coverage: number;
+  latencyMs: number;
+  /** Passage ids cited, best first. */
+  citations: string[];
+}
+
+export interface LoggedQuestion extends QuestionRecord {
+  id: number;
+  askedAt: string;
+  feedback: -1 | 1 | null;
+}
+
+export interface QuestionLog {
+  record(q: QuestionRecord): number;
+  setFeedback(id: number, feedback: -1 | 1): boolean;
+  recent(limit: number): LoggedQuestion[];
+  /** The questions most often not answered since `since` (ISO time), most frequent first. */
+  topUnanswered(limit: number, since?: string): { question: string; count: number; lastAskedAt: string }[];
+}
+
+export function createSqliteQuestionLog(db: Db, now: () => Date = () => new Date()): QuestionLog {
+  const insert = db.prepare(
+    `INSERT INTO questions (asked_at, channel, chat_id, user_id, question, status, top_score, coverage, latency_ms, citations)
+     VALUES (@askedAt, @channel, @chatId, @userId, @question, @status, @topScore, @coverage, @latencyMs, @citations)`,
+  );
+  const feedback = db.prepare("UPDATE questions SET feedback = ? WHERE id = ?");
+  const recent = db.prepare("SELECT * FROM questions ORDER BY id DESC LIMIT ?");
+  const unanswered = db.prepare(
+    `SELECT lower(trim(question)) AS q, min(question) AS question, count(*) AS count, max(asked_at) AS lastAskedAt
+     FROM questions WHERE status = 'not_found' AND asked_at >= ? GROUP BY q ORDER BY count DESC, lastAskedAt DESC LIMIT ?`,
+  );
+  return {
+    record(q) {
+      const r = insert.run({
+        ...q,
+        askedAt: now().toISOString(),
+        latencyMs: Math.round(q.latencyMs),
+        citations: JSON.stringify(q.citations),
+      });
+      return Number(r.lastInsertRowid);
+    },
+    setFeedback(id, value) {
+      return feedback.run(value, id).changes > 0;
+    },
+    recent(limit) {
+      return (recent.all(limit) as Record<string, unknown>[]).map((r) => ({
+        id: r.id as number,
+        askedAt: r.asked_at as string,
+        channel: r.channel as string,
+        chatId: r.chat_id as string,
+        userId: r.user_id as string,
+        question: r.question as string,
+        status: r.status as QuestionRecord["status"],
+        topScore: r.top_score as number,
+        coverage: r.coverage as number,
+        latencyMs: r.latency_ms as number,
+        citations: JSON.parse(r.citations as string) as string[],
+        feedback: (r.feedback as -1 | 1 | null) ?? null,
+      }));
+    },
+    topUnanswered(limit, since = "1970-01-01") {
+      return (unanswered.all(since, limit) as { question: string; count: number; lastAskedAt: string }[]).map(
+        (r) => ({
+          question: r.question,
+          count: r.count,
+          lastAskedAt: r.lastAskedAt,
+        }),
+      );
+    },
+  };
+}
