@@ -4,7 +4,7 @@
  */
 import { analyze, isStopword } from "../text/analyze.js";
 import { sentenceSpans } from "../text/sentences.js";
-import { fold } from "../text/vietnamese.js";
+import { canonical, fold } from "../text/vietnamese.js";
 
 /** A piece of quoted text; `mark` when it is one of the question's words. */
 export interface Segment {
@@ -12,12 +12,34 @@ export interface Segment {
   mark: boolean;
 }
 
-/** The words of a question that are worth finding in a passage (folded, no question words). */
-export function questionKeywords(question: string): Set<string> {
+/**
+ * The words of a question worth finding in a passage. Compared with diacritics when the question
+ * has them ("quần" is not "quán"), folded otherwise; question words are left out, except inside a
+ * pair with a topic word ("quần chúng" keeps "chúng").
+ */
+export interface Keywords {
+  accented: boolean;
+  words: Set<string>;
+  pairs: Set<string>;
+  /** The form a text word is compared in. */
+  form(word: string): string;
+}
+
+export function questionKeywords(question: string): Keywords {
   const a = analyze(question, { chat: true });
-  const out = new Set<string>();
-  for (const s of a.syllables) if (!isStopword(s, a.accented) && s.folded.length > 0) out.add(s.folded);
-  return out;
+  const form = a.accented ? (w: string) => canonical(w) : (w: string) => fold(w.toLowerCase());
+  const words = new Set<string>();
+  const pairs = new Set<string>();
+  const syl = a.syllables;
+  syl.forEach((s, i) => {
+    const key = a.accented ? s.word : s.folded;
+    const stop = isStopword(s, a.accented);
+    if (!stop && key.length > 0) words.add(key);
+    const next = syl[i + 1];
+    if (next && !(stop && isStopword(next, a.accented)))
+      pairs.add(`${key} ${a.accented ? next.word : next.folded}`);
+  });
+  return { accented: a.accented, words, pairs, form };
 }
 
 /**
@@ -27,7 +49,7 @@ export function questionKeywords(question: string): Set<string> {
  */
 export function bestSentences(
   passage: string,
-  keywords: Set<string>,
+  keywords: Keywords,
   weight: (folded: string) => number = () => 1,
   minLength = 60,
 ): string {
@@ -37,9 +59,9 @@ export function bestSentences(
   let best = 0;
   let bestScore = -1;
   sentences.forEach((sentence, i) => {
-    const words = new Set(fold(sentence.toLowerCase()).match(/[\p{L}\p{N}]+/gu) ?? []);
+    const words = new Set((sentence.match(/[\p{L}\p{N}]+/gu) ?? []).map(keywords.form));
     let score = 0;
-    for (const k of keywords) if (words.has(k)) score += weight(k);
+    for (const k of keywords.words) if (words.has(k)) score += weight(fold(k));
     if (score > bestScore) {
       best = i;
       bestScore = score;
@@ -54,27 +76,39 @@ export function bestSentences(
   return passage.slice(startAt, endAt);
 }
 
-/** Splits text into segments, marking each word whose folded form is a question keyword. */
-export function highlight(text: string, keywords: Set<string>): Segment[] {
+/** Splits text into segments, marking the question's words (and pairs) where they occur. */
+export function highlight(text: string, keywords: Keywords): Segment[] {
+  const tokens = [...text.matchAll(/[\p{L}\p{M}\p{N}]+/gu)].map((m) => ({
+    at: m.index ?? 0,
+    text: m[0],
+    form: keywords.form(m[0]),
+  }));
+  const marked = tokens.map((t, i) => {
+    // Without diacritics one syllable stands for many words ("quan": quan, quán, quần): only
+    // pairs of the question's words are marked then.
+    if (keywords.accented && keywords.words.has(t.form)) return true;
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1];
+    return (
+      (prev !== undefined && keywords.pairs.has(`${prev.form} ${t.form}`)) ||
+      (next !== undefined && keywords.pairs.has(`${t.form} ${next.form}`))
+    );
+  });
   const segments: Segment[] = [];
-  let last = 0;
   const push = (t: string, mark: boolean) => {
     if (t.length === 0) return;
-    const prev = segments[segments.length - 1];
-    // Adjacent marked words become one marked run ("công tác dân vận"), spaces included.
-    if (prev && prev.mark === mark) prev.text += t;
+    const last = segments[segments.length - 1];
+    if (last && last.mark === mark) last.text += t;
     else segments.push({ text: t, mark });
   };
-  for (const m of text.matchAll(/[\p{L}\p{M}\p{N}]+/gu)) {
-    const at = m.index ?? 0;
-    const between = text.slice(last, at);
-    const mark = keywords.has(fold(m[0].toLowerCase()));
-    const prev = segments[segments.length - 1];
-    if (mark && prev?.mark && /^\s+$/.test(between)) push(between, true);
-    else push(between, false);
-    push(m[0], mark);
-    last = at + m[0].length;
-  }
+  let last = 0;
+  tokens.forEach((t, i) => {
+    const between = text.slice(last, t.at);
+    // Adjacent marked words become one marked run ("công tác dân vận"), the spaces included.
+    push(between, Boolean(marked[i] && marked[i - 1] && /^\s+$/.test(between)));
+    push(t.text, Boolean(marked[i]));
+    last = t.at + t.text.length;
+  });
   push(text.slice(last), false);
   return segments;
 }

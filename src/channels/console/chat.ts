@@ -28,7 +28,8 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
   const color = Boolean(output.isTTY) && !process.env.NO_COLOR;
   const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
   const user = safeUserName();
-  const say = (text: string) => output.write(`${text}\n`);
+  const width = () => (output as { columns?: number }).columns ?? 0;
+  const say = (text: string) => output.write(`${interactive ? wrap(text, width()) : text}\n`);
   const render = (m: Incoming) => deps.engine.handle(m);
   const incoming = (text: string): Incoming => ({
     channel: "console",
@@ -74,4 +75,32 @@ function safeUserName(): string {
   } catch {
     return "console";
   }
+}
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/**
+ * Wraps each line at word boundaries to the terminal's width (colour codes take no room);
+ * continuation lines keep the line's indentation so citations stay aligned.
+ */
+export function wrap(text: string, width: number): string {
+  if (width < 20) return text;
+  return text
+    .split("\n")
+    .map((line) => {
+      const indent = /^\s*/.exec(line.replace(ANSI, ""))?.[0] ?? "";
+      const words = line.split(" ");
+      const out: string[] = [];
+      let current = "";
+      for (const w of words) {
+        const candidate = current.length === 0 ? w : `${current} ${w}`;
+        if (candidate.replace(ANSI, "").length > width - 1 && current.trim().length > 0) {
+          out.push(current);
+          current = `${indent}${w}`;
+        } else current = candidate;
+      }
+      out.push(current);
+      return out.join("\n");
+    })
+    .join("\n");
 }

@@ -1,0 +1,145 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { excerptOf, shortSection } from "../../src/answer/citations.js";
+import { checkWritten, createAnswerer } from "../../src/answer/compose.js";
+import { bestSentences, highlight, questionKeywords } from "../../src/answer/extract.js";
+import { createOpenAiChat } from "../../src/answer/llm.js";
+import { loadKnowledge } from "../../src/knowledge/loader.js";
+import { loadPrompts } from "../../src/prompts.js";
+import { KnowledgeIndex } from "../../src/search/knowledge-index.js";
+import { memoryLogger } from "../fakes/memory-logger.js";
+import { startFakeOpenAi } from "../fakes/openai-server.js";
+import { KNOWLEDGE } from "../helpers.js";
+
+const { documents } = await loadKnowledge(KNOWLEDGE);
+const index = KnowledgeIndex.build(documents);
+const prompts = await loadPrompts();
+
+describe("extractive answers", () => {
+  const answerer = createAnswerer({ index: () => index, prompts, logger: memoryLogger().logger });
+
+  it("quotes the sentence that answers, not the whole passage, with its citation", async () => {
+    const a = await answerer.answer("Cán bộ dân vận cần chống những khuynh hướng nào?");
+    expect(a.status).toBe("answered");
+    const first = a.citations[0];
+    expect(first && excerptOf(first)).toBe(
+      "Chống các khuynh hướng mị dân, kích động dân trước những hiện tượng tiêu cực.",
+    );
+    expect(first?.passage.length).toBeGreaterThan((first && excerptOf(first).length) ?? 0);
+    expect(first?.title).toBe("Kế hoạch thực hiện KL 43-KL/TW");
+    expect(first?.label).toBe("II.2, gạch đầu dòng 2");
+  });
+
+  it("marks the question's words in the quote", async () => {
+    const a = await answerer.answer("hội quần chúng tự đảm bảo kinh phí thế nào");
+    const marked = a.citations[0]?.quote.filter((s) => s.mark).map((s) => s.text.toLowerCase());
+    expect(marked).toContain("hội quần chúng");
+    expect(marked?.some((m) => m.includes("kinh phí"))).toBe(true);
+  });
+
+  it("gives at most three citations, none quoting the same text", async () => {
+    const a = await answerer.answer("công tác dân vận của các cơ quan Nhà nước");
+    expect(a.citations.length).toBeGreaterThan(0);
+    expect(a.citations.length).toBeLessThanOrEqual(3);
+    expect(new Set(a.citations.map(excerptOf)).size).toBe(a.citations.length);
+  });
+
+  it("shows the next citations on a follow-up, and nothing twice", async () => {
+    const first = await answerer.answer("vai trò của Nhân dân");
+    const more = await answerer.answer("vai trò của Nhân dân", { offset: first.citations.length });
+    const ids = [...first.citations, ...more.citations].map((c) => c.passageId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("answers not_found without citations when the documents do not cover the question", async () => {
+    const a = await answerer.answer("Lịch thi đấu bóng chuyền tuần này?");
+    expect(a).toMatchObject({ status: "not_found", citations: [] });
+  });
+});
+
+describe("quoting helpers", () => {
+  it("labels sections compactly", () => {
+    expect(shortSection(["II. NHIỆM VỤ, GIẢI PHÁP", "2", "gạch đầu dòng 3"])).toBe("II.2, gạch đầu dòng 3");
+    expect(shortSection(["II. NHIỆM VỤ, GIẢI PHÁP", "3", "đoạn 2"])).toBe("II.3, đoạn 2");
+    expect(shortSection(["Chương I", "Điều 2", "khoản 1", "điểm a"])).toBe(
+      "Chương I, Điều 2, khoản 1, điểm a",
+    );
+    expect(shortSection([])).toBe("phần mở đầu");
+  });
+
+  it("joins adjacent marked words into one run", () => {
+    const segments = highlight("phát huy vai trò của Mặt trận Tổ quốc", questionKeywords("mat tran to quoc"));
+    expect(segments).toEqual([
+      { text: "phát huy vai trò của ", mark: false },
+      { text: "Mặt trận Tổ quốc", mark: true },
+    ]);
+  });
+
+  it("adds the next sentence when the best one only introduces it", () => {
+    const text = "Nội dung gồm:. Một là kinh phí hoạt động của hội. Hai là khác.";
+    expect(
+      bestSentences(
+        "Trọng tâm là kinh phí. Nhà nước cấp kinh phí cho hội quần chúng theo nhiệm vụ được giao. Ngoài ra.",
+        questionKeywords("kinh phi hoi quan chung"),
+      ),
+    ).toBe("Nhà nước cấp kinh phí cho hội quần chúng theo nhiệm vụ được giao.");
+    expect(bestSentences(text, questionKeywords("kinh phí hoạt động"))).toContain(
+      "Một là kinh phí hoạt động của hội.",
+    );
+  });
+});
+
+describe("written answers from a language model", async () => {
+  const server = await startFakeOpenAi();
+  afterAll(() => server.close());
+  const log = memoryLogger();
+  const llm = createOpenAiChat({
+    baseUrl: server.baseUrl,
+    model: "test-model",
+    apiKey: "sk-secret-123",
+    timeoutMs: 400,
+  });
+  const answerer = createAnswerer({ index: () => index, prompts, logger: log.logger, llm });
+  const question = "Hội quần chúng tự đảm bảo kinh phí thế nào?";
+
+  it("uses a written answer whose markers point at the citations", async () => {
+    server.respond({
+      content:
+        "Hội quần chúng tự đảm bảo kinh phí hoạt động; Nhà nước chỉ cấp kinh phí cho nhiệm vụ được giao [1].",
+    });
+    const a = await answerer.answer(question);
+    expect(a.text).toContain("[1]");
+    expect(a.citations.length).toBeGreaterThan(0);
+    const req = server.requests.at(-1);
+    expect(req?.path).toBe("/v1/chat/completions");
+    expect(req?.headers.authorization).toBe("Bearer sk-secret-123");
+    expect(req?.body.model).toBe("test-model");
+    expect(req?.body.messages?.[0]?.content).toContain("Chỉ trả lời dựa trên các đoạn trích");
+    expect(req?.body.messages?.[1]?.content).toContain(question);
+    expect(req?.body.messages?.[1]?.content).toContain("tự đảm bảo kinh phí hoạt động");
+  });
+
+  it.each([
+    ["a marker that points at no passage", { content: "Theo văn bản [9], hội tự lo." }],
+    ["no marker at all", { content: "Hội tự lo kinh phí." }],
+    ["the model saying the passages are not enough", { content: "KHÔNG ĐỦ THÔNG TIN" }],
+    ["a server error", { status: 500 }],
+    ["a timeout", { delayMs: 1500, content: "muộn [1]" }],
+    ["a malformed reply", { raw: "{not json" }],
+  ])("falls back to the extractive answer on %s", async (_name, behaviour) => {
+    server.respond(behaviour);
+    const a = await answerer.answer(question);
+    expect(a.status).toBe("answered");
+    expect(a.text).toBeUndefined();
+    expect(a.citations[0] && excerptOf(a.citations[0])).toContain("tự đảm bảo kinh phí");
+  });
+
+  it("never writes the API key into the logs", () => {
+    expect(log.text()).not.toContain("sk-secret-123");
+    expect(log.text()).toContain(server.baseUrl);
+  });
+
+  it("checks markers", () => {
+    expect(checkWritten("Đúng vậy [1][2].", 2)).toBeUndefined();
+    expect(checkWritten("Đúng vậy [3].", 2)).toMatch(/\[3\]/);
+  });
+});

@@ -1,0 +1,186 @@
+import { describe, expect, it } from "vitest";
+import { excerptOf } from "../../src/answer/citations.js";
+import { createAnswerer } from "../../src/answer/compose.js";
+import { createEngine, type EngineDeps } from "../../src/bot/engine.js";
+import type { Incoming, Reply } from "../../src/bot/types.js";
+import { loadKnowledge } from "../../src/knowledge/loader.js";
+import { loadPrompts } from "../../src/prompts.js";
+import { KnowledgeIndex } from "../../src/search/knowledge-index.js";
+import { openDatabase } from "../../src/storage/database.js";
+import { createSqliteQuestionLog } from "../../src/storage/question-log.js";
+import { memoryLogger } from "../fakes/memory-logger.js";
+import { KNOWLEDGE } from "../helpers.js";
+
+const { documents } = await loadKnowledge(KNOWLEDGE);
+const index = KnowledgeIndex.build(documents);
+const prompts = await loadPrompts();
+const r = prompts.replies;
+
+function setup(options: EngineDeps["options"] = {}, now?: () => number) {
+  const db = openDatabase(":memory:");
+  const questionLog = createSqliteQuestionLog(db);
+  const log = memoryLogger();
+  const engine = createEngine({
+    answerer: createAnswerer({ index: () => index, prompts, logger: log.logger }),
+    documents: () => index.documents,
+    questionLog,
+    replies: r,
+    logger: log.logger,
+    options,
+    now,
+  });
+  const say = (text: string, extra: Partial<Incoming> = {}) =>
+    engine.handle({
+      channel: "console",
+      chatId: "c1",
+      chatType: "private",
+      userId: "u1",
+      text,
+      addressed: true,
+      ...extra,
+    });
+  return { engine, questionLog, say, log };
+}
+
+const only = (replies: Reply[]) => {
+  expect(replies).toHaveLength(1);
+  return replies[0] as Reply;
+};
+const textOf = (replies: Reply[]) => {
+  const reply = only(replies);
+  if (reply.kind !== "text") throw new Error(`expected text, got ${reply.kind}`);
+  return reply.text;
+};
+
+describe("the engine", () => {
+  it("welcomes with the documents it knows, and helps", async () => {
+    const { say } = setup();
+    expect(textOf(await say("/start"))).toContain("Kế hoạch thực hiện KL 43-KL/TW");
+    expect(textOf(await say("/batdau"))).toContain("Xin chào");
+    expect(textOf(await say("/trogiup"))).toBe(r.help);
+    expect(textOf(await say("/help@DanVanBot"))).toBe(r.help);
+  });
+
+  it("answers a question with citations and logs it", async () => {
+    const { say, questionLog } = setup();
+    const reply = only(await say("Kết luận 43 ban hành ngày nào?"));
+    expect(reply.kind).toBe("answer");
+    if (reply.kind !== "answer") return;
+    expect(reply.answer.status).toBe("answered");
+    expect(reply.answer.citations[0] && excerptOf(reply.answer.citations[0])).toContain("ngày 07/01/2019");
+    const [logged] = questionLog.recent(1);
+    expect(logged).toMatchObject({
+      id: reply.questionId,
+      status: "answered",
+      channel: "console",
+      chatId: "c1",
+      userId: "u1",
+    });
+    expect(logged?.citations[0]).toBe(reply.answer.citations[0]?.passageId);
+  });
+
+  it("answers /hoi and asks what to ask when it is empty", async () => {
+    const { say } = setup();
+    expect(only(await say("/hoi mttq đổi mới phương thức hoạt động thế nào")).kind).toBe("answer");
+    expect(textOf(await say("/hoi"))).toBe(r.ask_empty);
+  });
+
+  it("shows a cited source in full on /nguon 2 and 'xem nguồn 2'", async () => {
+    const { say } = setup();
+    const answer = only(await say("công tác dân vận của các cơ quan Nhà nước"));
+    if (answer.kind !== "answer") throw new Error("no answer");
+    const second = answer.answer.citations[1];
+    for (const text of ["/nguon 2", "xem nguồn 2", "xem nguon 2", "Nguồn 2"]) {
+      const reply = only(await say(text));
+      expect(reply).toMatchObject({ kind: "source", number: 2 });
+      if (reply.kind === "source") expect(reply.citation.passage).toBe(second?.passage);
+    }
+    expect(textOf(await say("xem nguồn 9"))).toContain("Không có nguồn số 9");
+  });
+
+  it("says there is no source before any question", async () => {
+    const { say } = setup();
+    expect(textOf(await say("xem nguồn 1"))).toBe(r.source_none);
+  });
+
+  it("continues the previous question on 'còn gì nữa không?', numbering on", async () => {
+    const { say, questionLog } = setup();
+    const first = only(await say("vai trò của Nhân dân"));
+    if (first.kind !== "answer") throw new Error("no answer");
+    const more = only(await say("còn gì nữa không?"));
+    expect(more.kind).toBe("answer");
+    if (more.kind !== "answer") return;
+    expect(more.firstNumber).toBe(first.answer.citations.length + 1);
+    expect(more.answer.question).toBe("vai trò của Nhân dân");
+    const shown = [...first.answer.citations, ...more.answer.citations].map((c) => c.passageId);
+    expect(new Set(shown).size).toBe(shown.length);
+    const n = more.firstNumber;
+    const src = only(await say(`xem nguồn ${n}`));
+    expect(src.kind === "source" && src.citation.passageId).toBe(more.answer.citations[0]?.passageId);
+    expect(questionLog.recent(10)).toHaveLength(1);
+  });
+
+  it("asks for a question when a follow-up comes first", async () => {
+    const { say } = setup();
+    expect(textOf(await say("nói rõ hơn"))).toBe(r.no_previous);
+  });
+
+  it("lists the documents", async () => {
+    const { say } = setup();
+    const reply = only(await say("/tailieu"));
+    expect(reply).toMatchObject({
+      kind: "documents",
+      documents: [{ shortTitle: "Kế hoạch thực hiện KL 43-KL/TW" }],
+    });
+  });
+
+  it("says kindly when the documents do not answer, and logs it as not found", async () => {
+    const { say, questionLog } = setup();
+    const reply = only(await say("Giá xăng hôm nay?"));
+    expect(reply.kind === "answer" && reply.answer.status).toBe("not_found");
+    expect(questionLog.topUnanswered(5)).toEqual([
+      expect.objectContaining({ question: "Giá xăng hôm nay?", count: 1 }),
+    ]);
+  });
+
+  it("stays silent in a group unless addressed", async () => {
+    const { say } = setup();
+    expect(await say("Kết luận 43 ban hành ngày nào?", { chatType: "group", addressed: false })).toEqual([]);
+    expect(
+      only(await say("Kết luận 43 ban hành ngày nào?", { chatType: "group", addressed: true })).kind,
+    ).toBe("answer");
+  });
+
+  it("answers empty, blank and emoji-only messages with help", async () => {
+    const { say } = setup();
+    for (const text of ["", "   ", "😀👍", "???"]) expect(textOf(await say(text))).toBe(r.help);
+  });
+
+  it("refuses a message over the length limit without processing it", async () => {
+    const { say, questionLog } = setup({ maxQuestionLength: 50 });
+    expect(textOf(await say("dân vận ".repeat(20)))).toContain("dưới 50 ký tự");
+    expect(questionLog.recent(5)).toEqual([]);
+  });
+
+  it("limits questions per user per minute, with a friendly reply", async () => {
+    let t = 1_000_000;
+    const { say } = setup({ questionsPerMinute: 2 }, () => t);
+    expect(only(await say("dân vận")).kind).toBe("answer");
+    expect(only(await say("dân vận")).kind).toBe("answer");
+    expect(textOf(await say("dân vận"))).toContain("đợi khoảng 60 giây");
+    expect(only(await say("dân vận", { userId: "someone-else" })).kind).toBe("answer");
+    t += 61_000;
+    expect(only(await say("dân vận")).kind).toBe("answer");
+  });
+
+  it("names an unknown command", async () => {
+    const { say } = setup();
+    expect(textOf(await say("/xyz"))).toContain("/xyz");
+  });
+
+  it("does not log the text of questions at info level", async () => {
+    const { say, log } = setup();
+    await say("Kết luận 43 ban hành ngày nào?");
+    expect(log.text()).not.toContain("Kết luận 43 ban hành");
+  });
+});
