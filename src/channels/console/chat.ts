@@ -77,6 +77,7 @@ function safeUserName(): string {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the terminal's colour codes is the point.
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /**
