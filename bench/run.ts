@@ -6,12 +6,18 @@
  *   the everyday-language questions of bench/questions/alqac-everyday.jsonl.
  * - The plan: bench/questions/plan-test.jsonl (held out) and plan-dev.jsonl (calibration).
  */
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createAnswerer } from "../src/answer/compose.js";
+import { createEngine } from "../src/bot/engine.js";
+import { renderReply } from "../src/channels/console/render.js";
 import { loadKnowledge } from "../src/knowledge/loader.js";
+import { createLogger } from "../src/logger.js";
+import { loadPrompts } from "../src/prompts.js";
 import {
   buildCorpusIndex,
   type CorpusEntry,
@@ -23,6 +29,8 @@ import {
 import { KnowledgeIndex } from "../src/search/knowledge-index.js";
 import { percentile, type RetrievalMetrics, retrievalMetrics } from "../src/search/metrics.js";
 import { evaluateQuestions, type QuestionReport, readQuestions } from "../src/search/question-eval.js";
+import { openDatabase } from "../src/storage/database.js";
+import { createSqliteQuestionLog } from "../src/storage/question-log.js";
 import { fold } from "../src/text/vietnamese.js";
 import { ReferenceBm25 } from "./reference-bm25.js";
 
@@ -165,6 +173,82 @@ async function planSection(lines: string[]): Promise<void> {
   lines.push(`Test questions answered wrongly: ${misses.map((o) => o.id).join(", ") || "none"}.`, "");
 }
 
+/** Time from a question to its rendered answer in the terminal path, and start-up time of npm start. */
+async function terminalSection(lines: string[]): Promise<void> {
+  const { documents } = await loadKnowledge(join(ROOT, "knowledge"));
+  const index = KnowledgeIndex.build(documents);
+  const prompts = await loadPrompts();
+  const logger = createLogger("silent");
+  const engine = createEngine({
+    answerer: createAnswerer({ index: () => index, prompts, logger }),
+    documents: () => index.documents,
+    questionLog: createSqliteQuestionLog(openDatabase(":memory:")),
+    replies: prompts.replies,
+    logger,
+    options: { questionsPerMinute: 1_000_000 },
+  });
+  const questions = (await readQuestions(join(ROOT, "bench", "questions", "plan-test.jsonl"))).map(
+    (q) => q.question,
+  );
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const q of questions) {
+      const t0 = performance.now();
+      const replies = await engine.handle({
+        channel: "console",
+        chatId: "b",
+        chatType: "private",
+        userId: "b",
+        text: q,
+        addressed: true,
+      });
+      for (const r of replies) renderReply(r, prompts.replies, index.documents, { color: true });
+      times.push(performance.now() - t0);
+    }
+  }
+  // Start-up: from spawning `npm start` (index already built) to its first reply on standard output.
+  const startup: number[] = [];
+  for (let i = 0; i < 5; i++)
+    startup.push(await timeToFirstOutput("npm", ["start", "--silent"], "/trogiup\n"));
+  const direct: number[] = [];
+  for (let i = 0; i < 5; i++)
+    direct.push(await timeToFirstOutput(process.execPath, ["--import", "tsx", "src/main.ts"], "/trogiup\n"));
+  console.log(
+    `terminal: question → rendered answer p50 ${f1(percentile(times, 50))} ms; start-up ${f1(median(startup))} ms`,
+  );
+  lines.push(
+    "## Terminal chat",
+    "",
+    `Question to rendered answer (engine + answer composer + terminal renderer, in-process, the ${questions.length} plan-test questions × 5):`,
+    `median ${f1(percentile(times, 50))} ms, p95 ${f1(percentile(times, 95))} ms.`,
+    "",
+    "Start-up with an existing index, from spawning the process to its first reply on standard output (median of 5):",
+    `\`npm start\` ${f1(median(startup))} ms; \`node --import tsx src/main.ts\` ${f1(median(direct))} ms (the difference is npm itself).`,
+    "",
+  );
+}
+
+function timeToFirstOutput(command: string, args: string[], input: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "ignore"],
+      env: { ...process.env, LOG_LEVEL: "silent" },
+    });
+    let done = false;
+    child.stdout.once("data", () => {
+      done = true;
+      resolve(performance.now() - t0);
+    });
+    child.on("error", reject);
+    child.on("close", () => {
+      if (!done) reject(new Error(`${command} ended without output`));
+    });
+    child.stdin.end(input);
+  });
+}
+
 const lines: string[] = [
   "# Benchmarks",
   "",
@@ -173,5 +257,6 @@ const lines: string[] = [
 ];
 await alqacSection(lines);
 await planSection(lines);
+await terminalSection(lines);
 await writeFile(join(ROOT, "BENCHMARKS.md"), `${lines.join("\n")}\n`);
 console.log("Written to BENCHMARKS.md");

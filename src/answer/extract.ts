@@ -43,9 +43,11 @@ export function questionKeywords(question: string): Keywords {
 }
 
 /**
- * The sentence(s) of `passage` that best answer: the sentence holding most of the question's
- * keywords (each counted once, weighted by `weight`), plus the next one when the best is a short
- * lead-in ending with ":" or shorter than `minLength`.
+ * The sentence(s) of `passage` that best answer: each sentence scores the weights of the
+ * question's words it holds (each once) plus both words' weights for each pair of question words
+ * it holds side by side. The best sentence is quoted, with the runner-up when it scores nearly as
+ * well (joined by " … " when not adjacent), and with the next sentence when the best is only a
+ * short lead-in ending with ":".
  */
 export function bestSentences(
   passage: string,
@@ -55,26 +57,49 @@ export function bestSentences(
 ): string {
   const spans = sentenceSpans(passage);
   if (spans.length <= 1) return passage.trim();
-  const sentences = spans.map(([s, e]) => passage.slice(s, e));
-  let best = 0;
-  let bestScore = -1;
-  sentences.forEach((sentence, i) => {
-    const words = new Set((sentence.match(/[\p{L}\p{N}]+/gu) ?? []).map(keywords.form));
+  const scores = spans.map(([s, e]) => {
+    const forms = (passage.slice(s, e).match(/[\p{L}\p{N}]+/gu) ?? []).map(keywords.form);
+    const present = new Set(forms);
     let score = 0;
-    for (const k of keywords.words) if (words.has(k)) score += weight(fold(k));
-    if (score > bestScore) {
-      best = i;
-      bestScore = score;
+    for (const k of keywords.words) if (present.has(k)) score += weight(fold(k));
+    const pairs = new Set<string>();
+    for (let i = 0; i + 1 < forms.length; i++) {
+      const pair = `${forms[i]} ${forms[i + 1]}`;
+      if (keywords.pairs.has(pair) && !pairs.has(pair)) {
+        pairs.add(pair);
+        score += weight(fold(forms[i] ?? "")) + weight(fold(forms[i + 1] ?? ""));
+      }
     }
+    return score;
   });
-  let end = best;
-  const first = sentences[best] ?? "";
-  if ((first.length < minLength || first.trimEnd().endsWith(":")) && best + 1 < sentences.length)
-    end = best + 1;
-  const startAt = spans[best]?.[0] ?? 0;
-  const endAt = spans[end]?.[1] ?? passage.length;
-  return passage.slice(startAt, endAt);
+  const order = scores.map((_, i) => i).sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0) || a - b);
+  const best = order[0] ?? 0;
+  const chosen = new Set([best]);
+  const runnerUp = order[1];
+  if (
+    runnerUp !== undefined &&
+    (scores[runnerUp] ?? 0) >= RUNNER_UP * (scores[best] ?? 0) &&
+    (scores[best] ?? 0) > 0
+  ) {
+    chosen.add(runnerUp);
+  }
+  const lead = passage.slice(...(spans[best] as [number, number]));
+  if ((lead.length < minLength || lead.trimEnd().endsWith(":")) && best + 1 < spans.length)
+    chosen.add(best + 1);
+  const picked = [...chosen].sort((a, b) => a - b);
+  let out = "";
+  picked.forEach((i, k) => {
+    const [s, e] = spans[i] as [number, number];
+    const prev = picked[k - 1];
+    if (prev === undefined) out = passage.slice(s, e);
+    else if (prev === i - 1) out += passage.slice((spans[prev] as [number, number])[1], e);
+    else out += ` … ${passage.slice(s, e)}`;
+  });
+  return out;
 }
+
+/** A second sentence is quoted too when it scores at least this share of the best. */
+const RUNNER_UP = 0.75;
 
 /** Splits text into segments, marking the question's words (and pairs) where they occur. */
 export function highlight(text: string, keywords: Keywords): Segment[] {

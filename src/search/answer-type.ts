@@ -14,9 +14,11 @@ const DATE =
   /\b\d{1,2}\/\d{1,2}(\/\d{2,4})?\b|\bnam \d{4}\b|\bngay \d{1,2}\b|\bthang \d{1,2}\b|\b(19|20)\d{2}\b/;
 const ASKS_DATE =
   /\b(ngay nao|ngay bao nhieu|khi nao|bao gio|nam nao|thoi gian nao|luc nao|thoi diem nao|hom nao)\b/;
-/** "mấy chương", "bao nhiêu trang", "khóa mấy", "lần thứ mấy". */
+/**
+ * "mấy chương", "bao nhiêu trang". Questions with the count after the noun ("khóa mấy", "Trung
+ * ương lần thứ mấy") are not checked: the noun there is often a phrase the text words differently.
+ */
 const ASKS_COUNT_AFTER = /\b(?:may|bao nhieu)\s+(\p{L}+)/u;
-const ASKS_COUNT_BEFORE = /(\p{L}+)\s+(?:thu\s+)?may\b/u;
 /** Words after "bao nhiêu" that do not name what is counted. */
 const NOT_A_UNIT = new Set(["la", "thi", "vay", "the", "a", "nhi", "ha", "khong", "con", "duoc", "roi"]);
 
@@ -30,8 +32,6 @@ export function answerType(question: string): AnswerType {
   if (ASKS_DATE.test(q)) return { kind: "date" };
   const after = ASKS_COUNT_AFTER.exec(q)?.[1];
   if (after && !NOT_A_UNIT.has(after)) return { kind: "count", unit: after };
-  const before = ASKS_COUNT_BEFORE.exec(q)?.[1];
-  if (before && before !== "bao" && !NOT_A_UNIT.has(before)) return { kind: "count", unit: before };
   return { kind: "any" };
 }
 

@@ -14,6 +14,8 @@ export function sentenceSpans(text: string, options: { semicolons?: boolean } = 
     const rest = text.slice(end).trimStart();
     // The next sentence starts with a capital, a digit, an opening quote or a list marker.
     if (rest.length > 0 && !/^[\p{Lu}\p{N}"“'(\-–+•]/u.test(rest)) continue;
+    // "3. Phát huy…": a list number is not a sentence of its own.
+    if (/^\s*(?:\d{1,3}|[IVXLC]{1,6}|[a-zđ])[.)]$/u.test(text.slice(start, end))) continue;
     pushSpan(text, start, end, spans);
     start = end;
   }
