@@ -26,9 +26,10 @@ import {
   readCorpus,
   readQueries,
 } from "../src/search/corpus-eval.js";
-import { KnowledgeIndex } from "../src/search/knowledge-index.js";
+import { indexInMemory } from "../src/search/index-store.js";
 import { percentile, type RetrievalMetrics, retrievalMetrics } from "../src/search/metrics.js";
 import { evaluateQuestions, type QuestionReport, readQuestions } from "../src/search/question-eval.js";
+import { retrieverOf } from "../src/search/retriever.js";
 import { openDatabase } from "../src/storage/database.js";
 import { createSqliteQuestionLog } from "../src/storage/question-log.js";
 import { fold } from "../src/text/vietnamese.js";
@@ -80,10 +81,10 @@ async function alqacSection(lines: string[]): Promise<void> {
   const even = queries.filter((_, i) => i % 2 === 0);
 
   const oursBuild: number[] = [];
-  let ours = buildCorpusIndex(corpus);
+  let ours = await buildCorpusIndex(corpus);
   oursBuild.push(ours.buildMs);
   for (let i = 1; i < RUNS; i++) {
-    ours = buildCorpusIndex(corpus);
+    ours = await buildCorpusIndex(corpus);
     oursBuild.push(ours.buildMs);
   }
   const refBuild: number[] = [];
@@ -142,13 +143,13 @@ function questionRow(name: string, r: QuestionReport): string {
 
 async function planSection(lines: string[]): Promise<void> {
   const { documents } = await loadKnowledge(join(ROOT, "knowledge"));
-  const index = KnowledgeIndex.build(documents);
-  const test = evaluateQuestions(
-    index,
+  const retriever = retrieverOf(await indexInMemory(documents));
+  const test = await evaluateQuestions(
+    retriever,
     await readQuestions(join(ROOT, "bench", "questions", "plan-test.jsonl")),
   );
-  const dev = evaluateQuestions(
-    index,
+  const dev = await evaluateQuestions(
+    retriever,
     await readQuestions(join(ROOT, "bench", "questions", "plan-dev.jsonl")),
   );
   console.log(
@@ -176,11 +177,12 @@ async function planSection(lines: string[]): Promise<void> {
 /** Time from a question to its rendered answer in the terminal path, and start-up time of npm start. */
 async function terminalSection(lines: string[]): Promise<void> {
   const { documents } = await loadKnowledge(join(ROOT, "knowledge"));
-  const index = KnowledgeIndex.build(documents);
+  const retriever = retrieverOf(await indexInMemory(documents));
+  const index = retriever.index;
   const prompts = await loadPrompts();
   const logger = createLogger("silent");
   const engine = createEngine({
-    answerer: createAnswerer({ index: () => index, prompts, logger }),
+    answerer: createAnswerer({ retriever: () => retriever, prompts, logger }),
     documents: () => index.documents,
     questionLog: createSqliteQuestionLog(openDatabase(":memory:")),
     replies: prompts.replies,

@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
+import type { EmbedderConfig } from "./search/embeddings/index.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -15,6 +16,12 @@ const schema = z.object({
   LLM_MODEL: z.string().min(1).default("qwen2.5:7b-instruct"),
   LLM_API_KEY: z.string().min(1).optional(),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(20_000),
+  EMBEDDINGS: z.enum(["corpus", "openai", "none"]).default("corpus"),
+  EMBEDDINGS_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  EMBEDDINGS_MODEL: z.string().min(1).default("bge-m3"),
+  EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  EMBEDDINGS_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
+  EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   MAX_QUESTION_LENGTH: z.coerce.number().int().min(20).max(4000).default(1000),
   QUESTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
 });
@@ -34,6 +41,8 @@ export interface Config {
   llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
   maxQuestionLength: number;
   questionsPerMinute: number;
+  /** How passage vectors are made: learned from the corpus (default), a remote model, or none. */
+  embedder: EmbedderConfig;
 }
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
@@ -60,6 +69,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     throw new ConfigError(variable, describe(variable, issue?.message ?? "không hợp lệ"));
   }
   const c = parsed.data;
+  if (c.EMBEDDINGS === "openai" && !c.EMBEDDINGS_BASE_URL) {
+    throw new ConfigError(
+      "EMBEDDINGS_BASE_URL",
+      "phải được đặt khi EMBEDDINGS=openai, ví dụ http://127.0.0.1:11434/v1",
+    );
+  }
   const dataDir = resolve(cwd, c.DATA_DIR);
   return {
     knowledgeDir: resolve(cwd, c.KNOWLEDGE_DIR),
@@ -72,11 +87,25 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       : undefined,
     maxQuestionLength: c.MAX_QUESTION_LENGTH,
     questionsPerMinute: c.QUESTIONS_PER_MINUTE,
+    embedder:
+      c.EMBEDDINGS === "openai" && c.EMBEDDINGS_BASE_URL
+        ? {
+            kind: "openai",
+            baseUrl: c.EMBEDDINGS_BASE_URL,
+            model: c.EMBEDDINGS_MODEL,
+            apiKey: c.EMBEDDINGS_API_KEY,
+            batchSize: c.EMBEDDINGS_BATCH_SIZE,
+            timeoutMs: c.EMBEDDINGS_TIMEOUT_MS,
+          }
+        : { kind: c.EMBEDDINGS === "none" ? "none" : "corpus" },
   };
 }
 
 function describe(variable: string, message: string): string {
   if (variable === "LOG_LEVEL") return `phải là một trong: ${LOG_LEVELS.join(", ")}`;
+  if (variable === "EMBEDDINGS") return "phải là corpus, openai hoặc none";
+  if (variable === "EMBEDDINGS_BASE_URL")
+    return "phải là một địa chỉ http(s)://…, ví dụ http://127.0.0.1:11434/v1";
   if (variable === "LLM_BASE_URL") return "phải là một địa chỉ http(s)://…, ví dụ http://127.0.0.1:11434/v1";
   if (variable.endsWith("_MS") || variable.startsWith("MAX_") || variable.endsWith("_PER_MINUTE")) {
     return `phải là một số nguyên hợp lệ (${message})`;

@@ -9,7 +9,8 @@ import { runConsoleChat } from "./channels/console/chat.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { loadPrompts } from "./prompts.js";
-import { ensureIndex } from "./search/index-store.js";
+import { currentVersion, ensureIndex } from "./search/index-store.js";
+import { createIndexHolder } from "./search/retriever.js";
 import { openDatabase } from "./storage/database.js";
 import { createSqliteQuestionLog } from "./storage/question-log.js";
 
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
   const db = openDatabase(config.databasePath);
   try {
     const outcome = await ensureIndex(config.knowledgeDir, config.indexDir, {
+      embedder: config.embedder,
       onCorrupt: (err) =>
         logger.warn({ path: err.path, reason: err.message }, "chỉ mục bị hỏng, đang xây lại"),
     });
@@ -41,10 +43,17 @@ async function main(): Promise<number> {
       for (const s of outcome.manifest.skipped)
         logger.warn({ file: s.source, reason: s.reason }, "bỏ qua tệp");
     }
-    const index = outcome.index;
+    const holder = createIndexHolder(outcome, {
+      indexDir: config.indexDir,
+      embedder: config.embedder,
+      logger,
+      version: await currentVersion(config.indexDir),
+    });
+    // An ingest run while the bot serves is picked up without a restart.
+    holder.watch();
     const llm = config.llm ? createOpenAiChat(config.llm) : undefined;
-    const answerer = createAnswerer({ index: () => index, prompts, logger, llm });
-    const documents = () => index.documents;
+    const answerer = createAnswerer({ retriever: holder.current, prompts, logger, llm });
+    const documents = () => holder.current().index.documents;
     const engine = createEngine({
       answerer,
       documents,
@@ -53,7 +62,11 @@ async function main(): Promise<number> {
       logger,
       options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },
     });
-    await runConsoleChat({ engine, replies: prompts.replies, documents, logger });
+    try {
+      await runConsoleChat({ engine, replies: prompts.replies, documents, logger });
+    } finally {
+      holder.close();
+    }
     return 0;
   } finally {
     db.close();

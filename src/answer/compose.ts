@@ -7,6 +7,7 @@
 import type { Logger } from "../logger.js";
 import { fill, type Prompts } from "../prompts.js";
 import type { KnowledgeIndex, SearchResult } from "../search/knowledge-index.js";
+import type { Retriever } from "../search/retriever.js";
 import { fold } from "../text/vietnamese.js";
 import { type Citation, citationOf, excerptOf } from "./citations.js";
 import { bestSentences, highlight, questionKeywords } from "./extract.js";
@@ -19,8 +20,8 @@ export interface Answerer {
 }
 
 export interface AnswererDeps {
-  /** The current index (a getter, so a reloaded index is used from the next question on). */
-  index: () => KnowledgeIndex;
+  /** The current retriever (a getter, so a reloaded index is used from the next question on). */
+  retriever: () => Retriever;
   prompts: Prompts;
   logger: Logger;
   llm?: Llm;
@@ -35,8 +36,9 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   const max = deps.maxCitations ?? 3;
   return {
     async answer(question, { offset = 0 } = {}) {
-      const index = deps.index();
-      const result = index.search(question, offset + max * 3);
+      const retriever = deps.retriever();
+      const index = retriever.index;
+      const result = await retriever.search(question, offset + max * 3);
       const base = { question, coverage: result.coverage, topScore: result.topScore };
       if (!result.answered) return { ...base, status: "not_found", citations: [] };
       const citations = extractCitations(index, result);

@@ -10,6 +10,7 @@ import { createAnswerer } from "../answer/compose.js";
 import type { Answer } from "../answer/types.js";
 import { renderAnswerText } from "../channels/console/render.js";
 import { loadPrompts } from "../prompts.js";
+import { retrieverOf } from "../search/retriever.js";
 import { cliLogger, configOrExit, openIndex, run } from "./common.js";
 
 /** The machine-readable form of an answer (a stable format other tools rely on). */
@@ -42,8 +43,10 @@ run(async () => {
   }
   const config = configOrExit();
   const logger = cliLogger(config);
-  const index = await openIndex(config, logger);
-  const answerer = createAnswerer({ index: () => index, prompts, logger });
+  const loaded = await openIndex(config, logger);
+  const index = loaded.index;
+  const retriever = retrieverOf(loaded);
+  const answerer = createAnswerer({ retriever: () => retriever, prompts, logger });
   if (!jsonl) {
     const answer = await answerer.answer(question);
     process.stdout.write(`${renderAnswerText(answer, prompts.replies, index.documents, { color: false })}\n`);

@@ -7,8 +7,9 @@ import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadKnowledge } from "../knowledge/loader.js";
-import { KnowledgeIndex } from "../search/knowledge-index.js";
+import { indexInMemory } from "../search/index-store.js";
 import { calibrateThreshold, evaluateQuestions, readQuestions } from "../search/question-eval.js";
+import { retrieverOf } from "../search/retriever.js";
 import { configOrExit, run } from "./common.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -17,14 +18,13 @@ run(async () => {
   const file = process.argv[2] ?? join(root, "bench", "questions", "plan-dev.jsonl");
   const config = configOrExit();
   const { documents } = await loadKnowledge(config.knowledgeDir);
-  // Coverage does not depend on the threshold: evaluate once with any policy.
-  const index = KnowledgeIndex.build(documents, { policy: { minCoverage: 0 } });
+  const loaded = await indexInMemory(documents, config.embedder);
   const questions = await readQuestions(file);
-  const threshold = calibrateThreshold(evaluateQuestions(index, questions).outcomes);
-  const check = evaluateQuestions(
-    KnowledgeIndex.build(documents, { policy: { minCoverage: threshold } }),
-    questions,
-  );
+  // Coverage does not depend on the threshold: evaluate once with none, then check the one chosen.
+  loaded.index.setPolicy({ minCoverage: 0 });
+  const threshold = calibrateThreshold((await evaluateQuestions(retrieverOf(loaded), questions)).outcomes);
+  loaded.index.setPolicy({ minCoverage: threshold });
+  const check = await evaluateQuestions(retrieverOf(loaded), questions);
   const out = {
     about:
       "Written by npm run calibrate: the not-found threshold on the best passage's coverage of the question.",

@@ -1,8 +1,7 @@
 /** What the command-line tools share: configuration, logger, the index they answer from. */
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { createLogger, type Logger } from "../logger.js";
-import { ensureIndex } from "../search/index-store.js";
-import type { KnowledgeIndex } from "../search/knowledge-index.js";
+import { ensureIndex, type LoadedIndex } from "../search/index-store.js";
 
 /** Reads the configuration, or prints what is wrong and exits 2. */
 export function configOrExit(): Config {
@@ -18,8 +17,9 @@ export function configOrExit(): Config {
 }
 
 /** Loads the index, building it first when it is missing, stale or damaged. */
-export async function openIndex(config: Config, logger: Logger): Promise<KnowledgeIndex> {
+export async function openIndex(config: Config, logger: Logger): Promise<LoadedIndex> {
   const outcome = await ensureIndex(config.knowledgeDir, config.indexDir, {
+    embedder: config.embedder,
     onCorrupt: (err) => logger.warn({ path: err.path, reason: err.message }, "chỉ mục bị hỏng, đang xây lại"),
   });
   if (outcome.action === "built") {
@@ -34,7 +34,7 @@ export async function openIndex(config: Config, logger: Logger): Promise<Knowled
     );
     for (const s of outcome.manifest.skipped) logger.warn({ file: s.source, reason: s.reason }, "bỏ qua tệp");
   }
-  return outcome.index;
+  return outcome;
 }
 
 /** A logger for command-line tools: warnings and errors only unless LOG_LEVEL says otherwise. */

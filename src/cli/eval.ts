@@ -8,8 +8,9 @@
 import { parseArgs } from "node:util";
 import { loadKnowledge } from "../knowledge/loader.js";
 import { buildCorpusIndex, evaluateCorpus, readCorpus, readQueries } from "../search/corpus-eval.js";
-import { KnowledgeIndex } from "../search/knowledge-index.js";
+import { indexInMemory } from "../search/index-store.js";
 import { evaluateQuestions, readQuestions } from "../search/question-eval.js";
+import { retrieverOf } from "../search/retriever.js";
 import { fold } from "../text/vietnamese.js";
 import { configOrExit, run } from "./common.js";
 
@@ -32,7 +33,7 @@ run(async () => {
   const out = process.stdout;
   if (values.corpus && values.queries) {
     const [corpus, queries] = await Promise.all([readCorpus(values.corpus), readQueries(values.queries)]);
-    const ci = buildCorpusIndex(corpus);
+    const ci = await buildCorpusIndex(corpus);
     const result = evaluateCorpus(ci, queries, values.fold ? fold : undefined);
     const m = result.metrics;
     out.write(
@@ -55,7 +56,8 @@ run(async () => {
   if (values.questions) {
     const config = configOrExit();
     const { documents } = await loadKnowledge(config.knowledgeDir);
-    const report = evaluateQuestions(KnowledgeIndex.build(documents), await readQuestions(values.questions));
+    const loaded = await indexInMemory(documents, config.embedder);
+    const report = await evaluateQuestions(retrieverOf(loaded), await readQuestions(values.questions));
     const { outcomes, ...summary } = report;
     out.write(
       `${JSON.stringify({

@@ -5,8 +5,10 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { KnowledgeDocument } from "../knowledge/types.js";
+import { CorpusEmbeddings } from "./embeddings/corpus.js";
 import { KnowledgeIndex } from "./knowledge-index.js";
 import { percentile, type RetrievalMetrics, retrievalMetrics } from "./metrics.js";
+import { HnswVectorStore } from "./vector-store.js";
 
 const CorpusLine = z.object({ id: z.string().min(1), text: z.string(), title: z.string().optional() });
 const QueryLine = z.object({
@@ -50,24 +52,39 @@ export function entryTitle(entry: CorpusEntry): { title: string; body: string } 
 
 export interface CorpusIndex {
   index: KnowledgeIndex;
+  /** The corpus-learned embedder, when vectors are used. */
+  embedder?: CorpusEmbeddings;
   buildMs: number;
 }
 
 /** Indexes each corpus entry as a knowledge document, chunked into passages like any other. */
-export function buildCorpusIndex(corpus: readonly CorpusEntry[]): CorpusIndex {
+export async function buildCorpusIndex(
+  corpus: readonly CorpusEntry[],
+  options: { vectors?: boolean } = {},
+): Promise<CorpusIndex> {
   const t0 = performance.now();
   const documents: KnowledgeDocument[] = corpus.map((entry) => {
     const { title, body } = entryTitle(entry);
     return { id: entry.id, title, shortTitle: title, source: entry.id, hash: "", meta: {}, text: body };
   });
   const index = KnowledgeIndex.build(documents);
-  return { index, buildMs: performance.now() - t0 };
+  if (options.vectors === false) return { index, buildMs: performance.now() - t0 };
+  const texts = index.passages.map(KnowledgeIndex.embeddingText);
+  const embedder = CorpusEmbeddings.fit(texts);
+  const store = new HnswVectorStore(embedder);
+  await store.addVectors(
+    await embedder.embedDocuments(texts),
+    index.passages.map((p) => ({ id: p.id, pageContent: "", metadata: {} })),
+  );
+  index.withVectors(store);
+  return { index, embedder, buildMs: performance.now() - t0 };
 }
 
 /** The top `k` corpus ids for a question, each once (ranked by its best passage), best first. */
 export function rankDocuments(ci: CorpusIndex, question: string, k = 10): string[] {
   const out: string[] = [];
-  for (const h of ci.index.search(question, k * 8).hits) {
+  const vector = ci.embedder?.embedSync(question, true);
+  for (const h of ci.index.search(question, k * 8, vector).hits) {
     if (!out.includes(h.document.id)) out.push(h.document.id);
     if (out.length === k) break;
   }

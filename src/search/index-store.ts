@@ -2,11 +2,14 @@
  * The knowledge index on disk, under `<DATA_DIR>/index/`:
  *
  *   CURRENT            name of the version folder in use (replaced atomically by rename)
- *   v-<time>-<rand>/   manifest.json (what was indexed, file checksums) and index.json
+ *   v-<time>-<rand>/   manifest.json (what was indexed, embedder identity, file checksums),
+ *                      index.json (passages, lexical indexes), embedder.json (the corpus model),
+ *                      vectors.hnsw + vectors.json (passage vectors)
  *
  * A new index is written to a fresh version folder and only then made current, so an ingest that
  * is killed at any moment leaves the previous index usable. Checksums in the manifest catch a
- * truncated or edited file at load.
+ * truncated or edited file at load. Ingests are incremental: passages of unchanged documents keep
+ * their vectors; a change of embedder, chunking or analysis rebuilds everything.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
@@ -14,10 +17,19 @@ import { join } from "node:path";
 import { hashKnowledgeFile, listKnowledgeFiles, loadKnowledge } from "../knowledge/loader.js";
 import { CHUNKING_VERSION } from "../knowledge/structure.js";
 import type { SkippedFile } from "../knowledge/types.js";
+import { CorpusEmbeddings, type CorpusModelData } from "./embeddings/corpus.js";
+import {
+  configKind,
+  type EmbedderConfig,
+  embedderFor,
+  embedderKind,
+  type PassageEmbedder,
+} from "./embeddings/index.js";
 import { KnowledgeIndex, type KnowledgeIndexData } from "./knowledge-index.js";
 import { ANALYZER_VERSION } from "./terms.js";
+import { GRAPH_FILE, HnswVectorStore, LABELS_FILE } from "./vector-store.js";
 
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 export interface Manifest {
   format: number;
@@ -26,10 +38,19 @@ export interface Manifest {
   builtAt: string;
   /** Every document file found, loaded or not, with its content hash. */
   sources: { source: string; hash: string }[];
-  documents: { id: string; source: string; title: string; passages: number }[];
+  documents: { id: string; source: string; title: string; passages: number; hash: string }[];
   skipped: SkippedFile[];
   passages: number;
+  /** Identity of the embedder that made the passage vectors (absent: no vectors). */
+  embedder?: string;
   files: Record<string, { bytes: number; sha256: string }>;
+}
+
+/** An index ready to answer from: passages, lexical and vector indexes, the query embedder. */
+export interface LoadedIndex {
+  index: KnowledgeIndex;
+  manifest: Manifest;
+  embedder?: PassageEmbedder;
 }
 
 /** The index on disk cannot be used: missing parts, wrong checksum, unreadable JSON. */
@@ -47,19 +68,36 @@ export class IndexCorruptError extends Error {
 const POINTER = "CURRENT";
 const INDEX_FILE = "index.json";
 const MANIFEST_FILE = "manifest.json";
+const EMBEDDER_FILE = "embedder.json";
 
 /** Writes the index as a new version and makes it current; removes older versions afterwards. */
 export async function saveIndex(
   indexDir: string,
-  index: KnowledgeIndex,
-  info: { sources: Manifest["sources"]; skipped: SkippedFile[] },
+  loaded: Omit<LoadedIndex, "manifest">,
+  info: { sources: Manifest["sources"]; skipped: SkippedFile[]; hashes: Map<string, string> },
 ): Promise<Manifest> {
   await mkdir(indexDir, { recursive: true });
   const version = `v-${Date.now()}-${randomBytes(3).toString("hex")}`;
   const dir = join(indexDir, version);
   await mkdir(dir);
-  const body = Buffer.from(JSON.stringify(index.toJSON()));
-  await writeDurable(join(dir, INDEX_FILE), body);
+  const files: Manifest["files"] = {};
+  const put = async (name: string, data: Buffer) => {
+    await writeDurable(join(dir, name), data);
+    files[name] = { bytes: data.length, sha256: sha256(data) };
+  };
+  const { index, embedder } = loaded;
+  await put(INDEX_FILE, Buffer.from(JSON.stringify(index.toJSON())));
+  if (embedder instanceof CorpusEmbeddings)
+    await put(EMBEDDER_FILE, Buffer.from(JSON.stringify(embedder.toJSON())));
+  const store = index.vectorStore;
+  if (store) {
+    await store.save(dir);
+    for (const name of [LABELS_FILE, ...(store.size > 0 ? [GRAPH_FILE] : [])]) {
+      const data = await readFile(join(dir, name));
+      await fsyncFile(join(dir, name));
+      files[name] = { bytes: data.length, sha256: sha256(data) };
+    }
+  }
   const manifest: Manifest = {
     format: INDEX_FORMAT,
     chunkingVersion: CHUNKING_VERSION,
@@ -71,12 +109,15 @@ export async function saveIndex(
       source: d.source,
       title: d.title,
       passages: d.passages,
+      hash: info.hashes.get(d.id) ?? d.hash,
     })),
     skipped: info.skipped,
     passages: index.passages.length,
-    files: { [INDEX_FILE]: { bytes: body.length, sha256: sha256(body) } },
+    embedder: store ? embedder?.identity() : undefined,
+    files,
   };
   await writeDurable(join(dir, MANIFEST_FILE), Buffer.from(JSON.stringify(manifest, null, 2)));
+  await fsyncDir(dir);
   const tmpPointer = join(indexDir, `${POINTER}.${version}.tmp`);
   await writeDurable(tmpPointer, Buffer.from(`${version}\n`));
   await rename(tmpPointer, join(indexDir, POINTER));
@@ -85,47 +126,67 @@ export async function saveIndex(
   return manifest;
 }
 
-/** Loads the current index, or `undefined` when none was ever built. Throws IndexCorruptError. */
-export async function loadIndex(
-  indexDir: string,
-): Promise<{ index: KnowledgeIndex; manifest: Manifest } | undefined> {
-  let version: string;
+/** The version folder CURRENT points at, or undefined when no index was ever built. */
+export async function currentVersion(indexDir: string): Promise<string | undefined> {
   try {
-    version = (await readFile(join(indexDir, POINTER), "utf8")).trim();
+    const version = (await readFile(join(indexDir, POINTER), "utf8")).trim();
+    if (!/^v-[\w-]+$/.test(version))
+      throw new IndexCorruptError("the index pointer is damaged", join(indexDir, POINTER));
+    return version;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (err instanceof IndexCorruptError) throw err;
     throw new IndexCorruptError("cannot read the index pointer", join(indexDir, POINTER), { cause: err });
   }
+}
+
+/**
+ * Loads the current index, or `undefined` when none was ever built. Throws IndexCorruptError.
+ * `config` gives the query embedder for vectors made by a remote model.
+ */
+export async function loadIndex(
+  indexDir: string,
+  config: EmbedderConfig = { kind: "corpus" },
+): Promise<LoadedIndex | undefined> {
+  const version = await currentVersion(indexDir);
+  if (!version) return undefined;
   const dir = join(indexDir, version);
-  if (!/^v-[\w-]+$/.test(version))
-    throw new IndexCorruptError("the index pointer is damaged", join(indexDir, POINTER));
   const manifest = await readJson<Manifest>(join(dir, MANIFEST_FILE));
   if (manifest.format !== INDEX_FORMAT)
     throw new IndexCorruptError("index format is not this version's", dir);
-  const expected = manifest.files?.[INDEX_FILE];
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(join(dir, INDEX_FILE));
-  } catch (err) {
-    throw new IndexCorruptError("index data is missing", join(dir, INDEX_FILE), { cause: err });
+  for (const [name, expected] of Object.entries(manifest.files ?? {})) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(dir, name));
+    } catch (err) {
+      throw new IndexCorruptError(`index file ${name} is missing`, join(dir, name), { cause: err });
+    }
+    if (expected.bytes !== bytes.length || expected.sha256 !== sha256(bytes)) {
+      throw new IndexCorruptError(
+        `index file ${name} does not match its checksum (truncated or modified)`,
+        join(dir, name),
+      );
+    }
   }
-  if (!expected || expected.bytes !== bytes.length || expected.sha256 !== sha256(bytes)) {
-    throw new IndexCorruptError(
-      "index data does not match its checksum (truncated or modified)",
-      join(dir, INDEX_FILE),
-    );
-  }
+  if (!manifest.files?.[INDEX_FILE])
+    throw new IndexCorruptError("index data is missing", join(dir, INDEX_FILE));
   try {
-    const data = JSON.parse(bytes.toString("utf8")) as KnowledgeIndexData;
-    return { index: KnowledgeIndex.fromJSON(data), manifest };
+    const data = JSON.parse(await readFile(join(dir, INDEX_FILE), "utf8")) as KnowledgeIndexData;
+    const index = KnowledgeIndex.fromJSON(data);
+    let embedder: PassageEmbedder | undefined;
+    if (manifest.embedder) {
+      embedder = manifest.files[EMBEDDER_FILE]
+        ? CorpusEmbeddings.fromJSON(
+            JSON.parse(await readFile(join(dir, EMBEDDER_FILE), "utf8")) as CorpusModelData,
+          )
+        : embedderFor(config, () => []);
+      if (!embedder) throw new Error("the index has vectors but no embedder is configured for questions");
+      index.withVectors(await HnswVectorStore.load(dir, embedder));
+    }
+    return { index, manifest, embedder };
   } catch (err) {
-    throw new IndexCorruptError(
-      `index data cannot be read: ${(err as Error).message}`,
-      join(dir, INDEX_FILE),
-      {
-        cause: err,
-      },
-    );
+    if (err instanceof IndexCorruptError) throw err;
+    throw new IndexCorruptError(`index data cannot be read: ${(err as Error).message}`, dir, { cause: err });
   }
 }
 
@@ -135,11 +196,16 @@ export async function fingerprint(knowledgeDir: string): Promise<Manifest["sourc
   return Promise.all(files.map(async (f) => ({ source: f.source, hash: await hashKnowledgeFile(f) })));
 }
 
-/** Why the index must be rebuilt, or undefined when it matches the folder and this code. */
-export function staleReason(manifest: Manifest, sources: Manifest["sources"]): string | undefined {
+/** Why the index must be rebuilt, or undefined when it matches the folder, the embedder and this code. */
+export function staleReason(
+  manifest: Manifest,
+  sources: Manifest["sources"],
+  config: EmbedderConfig,
+): string | undefined {
   if (manifest.chunkingVersion !== CHUNKING_VERSION || manifest.analyzerVersion !== ANALYZER_VERSION) {
     return "cách phân đoạn hoặc phân tích văn bản đã thay đổi";
   }
+  if (embedderKind(manifest.embedder) !== configKind(config)) return "bộ tạo vector đã thay đổi";
   const before = new Map(manifest.sources.map((s) => [s.source, s.hash]));
   const now = new Map(sources.map((s) => [s.source, s.hash]));
   for (const [source, hash] of now) {
@@ -150,54 +216,140 @@ export function staleReason(manifest: Manifest, sources: Manifest["sources"]): s
   return undefined;
 }
 
-export interface BuildReport {
-  index: KnowledgeIndex;
-  manifest: Manifest;
-  ms: number;
+export interface BuildOptions {
+  embedder?: EmbedderConfig;
+  /** Rebuild everything, the corpus embedder included, even when an index exists. */
+  full?: boolean;
+  onProgress?: (stage: "documents" | "vectors", done: number, total: number) => void;
 }
 
-/** Loads every document of the folder, indexes it, saves it as the current index. */
+export interface BuildReport extends LoadedIndex {
+  ms: number;
+  /** Passages embedded in this build, and passages whose vectors were carried over. */
+  embedded: number;
+  reused: number;
+}
+
+/**
+ * Loads every document of the folder, indexes it and saves it as the current index. Passages of
+ * documents unchanged since the previous index keep their vectors when the embedder is the same.
+ */
 export async function buildIndex(
   knowledgeDir: string,
   indexDir: string,
-  onProgress?: (done: number, total: number) => void,
+  options: BuildOptions = {},
 ): Promise<BuildReport> {
   const t0 = performance.now();
+  const config = options.embedder ?? { kind: "corpus" };
   const sources = await fingerprint(knowledgeDir);
   const { documents, skipped } = await loadKnowledge(knowledgeDir);
-  const index = KnowledgeIndex.build(documents, { onProgress });
-  const manifest = await saveIndex(indexDir, index, { sources, skipped });
-  return { index, manifest, ms: performance.now() - t0 };
+  const index = KnowledgeIndex.build(documents, {
+    onProgress: (done, total) => options.onProgress?.("documents", done, total),
+  });
+  let previous: LoadedIndex | undefined;
+  if (!options.full) {
+    try {
+      previous = await loadIndex(indexDir, config);
+    } catch {
+      previous = undefined;
+    }
+    if (previous && staleReason(previous.manifest, previous.manifest.sources, config)) previous = undefined;
+  }
+  const built = await embedPassages(index, config, previous, options.onProgress);
+  const { embedder, embedded, reused } = built;
+  const hashes = new Map(documents.map((d) => [d.id, d.hash]));
+  const manifest = await saveIndex(indexDir, { index, embedder }, { sources, skipped, hashes });
+  return { index, manifest, embedder, ms: performance.now() - t0, embedded, reused };
+}
+
+/**
+ * Computes passage vectors for an index and attaches them. Passages of documents unchanged since
+ * `previous` (same content hash, same embedder identity) keep their vectors without embedding.
+ */
+export async function embedPassages(
+  index: KnowledgeIndex,
+  config: EmbedderConfig,
+  previous?: LoadedIndex,
+  onProgress?: BuildOptions["onProgress"],
+): Promise<{ embedder?: PassageEmbedder; embedded: number; reused: number }> {
+  const documents = index.documents;
+  const texts = () => index.passages.map(KnowledgeIndex.embeddingText);
+  const savedModel = previous?.embedder instanceof CorpusEmbeddings ? previous.embedder.toJSON() : undefined;
+  const embedder = embedderFor(config, texts, savedModel);
+  let embedded = 0;
+  let reused = 0;
+  if (embedder) {
+    const unchanged = new Set<string>();
+    const before = new Map(previous?.manifest.documents.map((d) => [d.id, d.hash]) ?? []);
+    for (const d of documents) if (before.get(d.id) === d.hash) unchanged.add(d.id);
+    const oldStore =
+      previous?.manifest.embedder === embedder.identity() ? previous.index.vectorStore : undefined;
+    const vectors: (number[] | undefined)[] = index.passages.map((p) =>
+      oldStore && unchanged.has(p.docId) ? oldStore.vectorOf(p.id) : undefined,
+    );
+    const todo = vectors.flatMap((v, i) => (v ? [] : [i]));
+    reused = vectors.length - todo.length;
+    const batch = 256;
+    for (let i = 0; i < todo.length; i += batch) {
+      const slice = todo.slice(i, i + batch);
+      const out = await embedder.embedDocuments(
+        slice.map((j) => KnowledgeIndex.embeddingText(index.passages[j] as never)),
+      );
+      slice.forEach((j, k) => {
+        vectors[j] = out[k];
+      });
+      embedded += slice.length;
+      onProgress?.("vectors", Math.min(i + batch, todo.length), todo.length);
+    }
+    const store = new HnswVectorStore(embedder);
+    await store.addVectors(
+      vectors as number[][],
+      index.passages.map((p) => ({ id: p.id, pageContent: "", metadata: {} })),
+    );
+    index.withVectors(store);
+  }
+  return { embedder, embedded, reused };
+}
+
+/** An index of documents held in memory only (evaluations, benchmarks, tests). */
+export async function indexInMemory(
+  documents: Parameters<typeof KnowledgeIndex.build>[0],
+  config: EmbedderConfig = { kind: "corpus" },
+): Promise<LoadedIndex & { embedded: number }> {
+  const index = KnowledgeIndex.build(documents);
+  const { embedder, embedded } = await embedPassages(index, config);
+  return { index, embedder, embedded, manifest: undefined as never };
 }
 
 export type EnsureOutcome =
-  | { action: "loaded"; index: KnowledgeIndex; manifest: Manifest }
-  | { action: "built"; index: KnowledgeIndex; manifest: Manifest; reason: string; ms: number };
+  | ({ action: "loaded" } & LoadedIndex)
+  | ({ action: "built"; reason: string } & BuildReport);
 
 /**
- * The index to answer from: the saved one when it matches the documents folder, else a new one
- * (built and saved). A damaged index is reported through `onCorrupt` and rebuilt.
+ * The index to answer from: the saved one when it matches the documents folder and embedder,
+ * else a new one (built and saved). A damaged index is reported through `onCorrupt` and rebuilt.
  */
 export async function ensureIndex(
   knowledgeDir: string,
   indexDir: string,
-  hooks: { onCorrupt?: (err: IndexCorruptError) => void } = {},
+  options: { embedder?: EmbedderConfig; onCorrupt?: (err: IndexCorruptError) => void } = {},
 ): Promise<EnsureOutcome> {
+  const config = options.embedder ?? { kind: "corpus" };
   const sources = await fingerprint(knowledgeDir);
   let reason = "chưa có chỉ mục";
   try {
-    const loaded = await loadIndex(indexDir);
+    const loaded = await loadIndex(indexDir, config);
     if (loaded) {
-      const stale = staleReason(loaded.manifest, sources);
+      const stale = staleReason(loaded.manifest, sources, config);
       if (!stale) return { action: "loaded", ...loaded };
       reason = stale;
     }
   } catch (err) {
     if (!(err instanceof IndexCorruptError)) throw err;
-    hooks.onCorrupt?.(err);
+    options.onCorrupt?.(err);
     reason = "chỉ mục cũ bị hỏng";
   }
-  const built = await buildIndex(knowledgeDir, indexDir);
+  const built = await buildIndex(knowledgeDir, indexDir, { embedder: config });
   return { action: "built", reason, ...built };
 }
 
@@ -217,6 +369,11 @@ async function writeDurable(path: string, data: Buffer): Promise<void> {
   } finally {
     await fh.close();
   }
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const fh = await open(path, "r+");
+  await fh.sync().finally(() => fh.close());
 }
 
 async function fsyncDir(dir: string): Promise<void> {

@@ -9,6 +9,7 @@ import type { DocumentMeta, KnowledgeDocument, Passage } from "../knowledge/type
 import { answerType, canAnswer } from "./answer-type.js";
 import { type Bm25Params, DEFAULT_PARAMS, LexicalIndex, type LexicalIndexData } from "./lexical.js";
 import { DEFAULT_POLICY, isAnswerable, type NotFoundPolicy } from "./not-found.js";
+import type { HnswVectorStore } from "./vector-store.js";
 
 /** What the index keeps of a document (its text lives in the passages). */
 export interface DocumentSummary {
@@ -44,6 +45,8 @@ export const DOCUMENT_WEIGHT = 1;
  * question's topic beats a shorter one that repeats part of it (set on the dev questions).
  */
 export const RERANK_DEPTH = 3;
+/** Weight of the cosine similarity against the best lexical score (1), set on the dev questions. */
+export const VECTOR_WEIGHT = Number(process.env.VW ?? 0.5);
 /**
  * BM25 for whole documents (long texts: term frequency saturates sooner) and for passages; set on
  * half of the ALQAC questions (odd lines), checked on the other half (BENCHMARKS.md).
@@ -60,16 +63,22 @@ export interface KnowledgeIndexData {
 
 export class KnowledgeIndex {
   private readonly docIndexOf = new Map<string, number>();
+  private readonly unitOf = new Map<string, number>();
+  private vectors: HnswVectorStore | undefined;
+  private vectorWeight = VECTOR_WEIGHT;
 
   private constructor(
     readonly documents: readonly DocumentSummary[],
     readonly passages: readonly Passage[],
     private readonly passageIndex: LexicalIndex,
     private readonly documentIndex: LexicalIndex,
-    private readonly policy: NotFoundPolicy,
+    private policy: NotFoundPolicy,
   ) {
     documents.forEach((d, i) => {
       this.docIndexOf.set(d.id, i);
+    });
+    passages.forEach((p, i) => {
+      this.unitOf.set(p.id, i);
     });
   }
 
@@ -136,23 +145,41 @@ export class KnowledgeIndex {
   }
 
   /** The `k` best passages for a question, best first, and whether they answer it. */
-  search(question: string, k = 5): SearchResult {
+  /**
+   * The `k` best passages for a question, best first, and whether they answer it. With a query
+   * vector (and passage vectors), lexical and vector scores are fused: each lexical score is
+   * divided by the best one, and VECTOR_WEIGHT × cosine similarity is added.
+   */
+  search(question: string, k = 5, queryVector?: readonly number[]): SearchResult {
     const depth = Math.max(50, k * 10);
     const docs = this.documentIndex.search(question, Math.min(this.documents.length, 200)).hits;
     const docScore = new Map<number, number>();
     for (const h of docs) docScore.set(h.unit, h.score);
     const { hits, coverage } = this.passageIndex.search(question, depth);
-    const scored = hits
-      .map((h) => {
-        const passage = this.passages[h.unit] as Passage;
-        const d = this.docIndexOf.get(passage.docId) ?? -1;
-        return {
-          unit: h.unit,
-          passage,
-          d,
-          cov: 0,
-          score: h.score + DOCUMENT_WEIGHT * (docScore.get(d) ?? 0),
-        };
+    const lexical = new Map<number, number>();
+    for (const h of hits) {
+      const passage = this.passages[h.unit] as Passage;
+      lexical.set(
+        h.unit,
+        h.score + DOCUMENT_WEIGHT * (docScore.get(this.docIndexOf.get(passage.docId) ?? -1) ?? 0),
+      );
+    }
+    const similarity = new Map<number, number>();
+    if (queryVector && this.vectors && this.vectors.size > 0) {
+      for (const [id, cos] of this.vectors.search(queryVector, depth)) {
+        const unit = this.unitOf.get(id);
+        if (unit !== undefined) similarity.set(unit, cos);
+      }
+    }
+    const lexMax = Math.max(0, ...lexical.values()) || 1;
+    const fuse = similarity.size > 0;
+    const units = new Set([...lexical.keys(), ...similarity.keys()]);
+    const scored = [...units]
+      .map((unit) => {
+        const passage = this.passages[unit] as Passage;
+        const lex = lexical.get(unit) ?? 0;
+        const score = fuse ? lex / lexMax + this.vectorWeight * Math.max(0, similarity.get(unit) ?? 0) : lex;
+        return { unit, passage, d: this.docIndexOf.get(passage.docId) ?? -1, cov: 0, score };
       })
       .sort((a, b) => b.score - a.score || a.unit - b.unit);
     const head = scored.slice(0, RERANK_DEPTH);
@@ -179,6 +206,23 @@ export class KnowledgeIndex {
     };
   }
 
+  /** Replaces the not-found rule (calibration tries thresholds on one index). */
+  setPolicy(policy: NotFoundPolicy): void {
+    this.policy = policy;
+  }
+
+  /** Attaches passage vectors (built or loaded beside this index). */
+  withVectors(store: HnswVectorStore, vectorWeight = VECTOR_WEIGHT): this {
+    this.vectors = store;
+    this.vectorWeight = vectorWeight;
+    return this;
+  }
+
+  /** The text a passage is embedded from: its headings give it context. */
+  static embeddingText(p: Passage): string {
+    return `${p.headings}\n${p.text}`;
+  }
+
   /** How rare a folded syllable is among the passages (0 for an unknown one). */
   idf(folded: string): number {
     return this.passageIndex.idf(`f${folded}`);
@@ -186,6 +230,12 @@ export class KnowledgeIndex {
 
   /** A passage by id. */
   passage(id: string): Passage | undefined {
-    return this.passages.find((p) => p.id === id);
+    const unit = this.unitOf.get(id);
+    return unit === undefined ? undefined : this.passages[unit];
+  }
+
+  /** The passage vectors, when the index has them. */
+  get vectorStore(): HnswVectorStore | undefined {
+    return this.vectors;
   }
 }

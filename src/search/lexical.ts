@@ -3,7 +3,7 @@
  * enclosing section titles), the latter weighted lower but present so "công tác dân vận của cơ quan
  * Nhà nước" finds the bullets under that heading. Terms come from `terms.ts`.
  */
-import { documentTerms, queryTerms, type TermType } from "./terms.js";
+import { documentTerms, type QueryTerms, queryTerms, type TermType } from "./terms.js";
 
 export interface Bm25Params {
   k1: number;
@@ -137,25 +137,32 @@ export class LexicalIndex {
       }
     });
     const hits = topK(scores, k);
-    const coverage = (unit: number): Coverage => this.coverage(q.content, unit);
+    const coverage = (unit: number): Coverage => this.coverage(q, unit);
     return { hits, coverage };
   }
 
-  private coverage(content: string[], unit: number): Coverage {
+  private coverage(q: QueryTerms, unit: number): Coverage {
     let total = 0;
     let matched = 0;
     let known = 0;
-    for (const term of content) {
+    const inUnit = (term: string) => this.fields.some((f) => hasUnit(f.postings.get(term), unit));
+    for (const term of q.content) {
       const w = this.idf(term);
       total += w;
-      const inCorpus = this.fields.some((f) => f.postings.has(term));
-      if (inCorpus) known += 1;
-      if (this.fields.some((f) => hasUnit(f.postings.get(term), unit))) matched += w;
+      if (this.fields.some((f) => f.postings.has(term))) known += 1;
+      if (inUnit(term)) matched += w;
     }
-    return {
-      coverage: total === 0 ? 0 : matched / total,
-      known: content.length === 0 ? 0 : known / content.length,
-    };
+    for (const g of q.groups) {
+      // An everyday expression weighs what its own words would have weighed.
+      const w = g.weightOf.reduce((sum, t) => sum + this.idf(t), 0);
+      total += w;
+      if (g.alternatives.some((alt) => alt.length > 0 && alt.every(inUnit))) {
+        matched += w;
+        known += 1;
+      }
+    }
+    const parts = q.content.length + q.groups.length;
+    return { coverage: total === 0 ? 0 : matched / total, known: parts === 0 ? 0 : known / parts };
   }
 }
 

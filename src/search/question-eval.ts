@@ -8,8 +8,8 @@ import { excerptOf } from "../answer/citations.js";
 import { extractCitations } from "../answer/compose.js";
 import { canonical } from "../text/vietnamese.js";
 import { readJsonl } from "./corpus-eval.js";
-import type { KnowledgeIndex } from "./knowledge-index.js";
 import { percentile } from "./metrics.js";
+import type { Retriever } from "./retriever.js";
 
 const QuestionLine = z.object({
   id: z.string().min(1),
@@ -60,10 +60,15 @@ export interface QuestionReport {
  * Runs the questions through the index and the extractive composer: an excerpt is what a user is
  * shown (the quoted sentences), so a hit means the user sees the answer, not just its passage.
  */
-export function evaluateQuestions(index: KnowledgeIndex, questions: readonly EvalQuestion[]): QuestionReport {
-  const outcomes = questions.map((q): QuestionOutcome => {
+export async function evaluateQuestions(
+  retriever: Retriever,
+  questions: readonly EvalQuestion[],
+): Promise<QuestionReport> {
+  const index = retriever.index;
+  const outcomes: QuestionOutcome[] = [];
+  for (const q of questions) {
     const t0 = performance.now();
-    const result = index.search(q.question, 5);
+    const result = await retriever.search(q.question, 5);
     const ms = performance.now() - t0;
     const phrases = q.gold_phrases.map(normaliseForMatch);
     let hitRank = 0;
@@ -71,7 +76,7 @@ export function evaluateQuestions(index: KnowledgeIndex, questions: readonly Eva
       const excerpts = extractCitations(index, result).map((c) => normaliseForMatch(excerptOf(c)));
       hitRank = excerpts.findIndex((e) => phrases.some((p) => e.includes(p))) + 1;
     }
-    return {
+    outcomes.push({
       id: q.id,
       expect: q.expect,
       topic: q.topic,
@@ -79,8 +84,8 @@ export function evaluateQuestions(index: KnowledgeIndex, questions: readonly Eva
       coverage: result.coverage,
       hitRank,
       ms,
-    };
-  });
+    });
+  }
   const answerable = outcomes.filter((o) => o.expect === "answer");
   const unanswerable = outcomes.filter((o) => o.expect === "refuse");
   const share = (n: number, d: number) => (d === 0 ? 0 : n / d);

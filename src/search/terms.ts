@@ -3,6 +3,7 @@
  * `w` canonical syllable, `f` folded syllable, `W`/`F` the same as bigrams, `#` document numbers.
  */
 import { type Analysis, analyze, isStopword } from "../text/analyze.js";
+import { lexiconMatches } from "../text/lexicon.js";
 
 export type TermType = "w" | "f" | "W" | "F" | "#";
 
@@ -22,14 +23,21 @@ export interface QueryTerms {
   analysis: Analysis;
   /** Topic syllable terms: `w…` when the question has diacritics, else `f…`; and `#…`. */
   content: string[];
+  /**
+   * Everyday expressions of the question found in the lexicon: each counts as covered when a
+   * passage holds every folded syllable of one of its official phrases.
+   */
+  groups: { weightOf: string[]; alternatives: string[][] }[];
 }
 
 /** `stopwordWeight`: weight in ranking of a term made only of question words and particles. */
-export function queryTerms(question: string, stopwordWeight = 0.5): QueryTerms {
+export function queryTerms(question: string, stopwordWeight = 0.5, expansionWeight = 0.5): QueryTerms {
   const analysis = analyze(question, { chat: true });
   // A question typed without diacritics is matched on folded terms only: its bare syllables
   // would otherwise count twice where the document happens to have the tone-less word.
-  const terms = [...new Set(termsOf(analysis, analysis.accented))];
+  const own = [...new Set(termsOf(analysis, analysis.accented))];
+  const matches = lexiconMatches(question);
+  const replaced = new Set(matches.flatMap((m) => m.everyday.split(" ")));
   const stop = new Set<string>();
   const content = new Set<string>();
   for (const s of analysis.syllables) {
@@ -38,15 +46,29 @@ export function queryTerms(question: string, stopwordWeight = 0.5): QueryTerms {
       stop.add(s.folded);
       continue;
     }
+    // Syllables of an everyday expression are judged through its official wording instead.
+    if (replaced.has(s.folded)) continue;
     content.add(analysis.accented ? `w${s.word}` : `f${s.folded}`);
   }
   for (const n of analysis.docNumbers) content.add(n);
   const weights = new Map<string, number>();
-  for (const t of terms) {
+  for (const t of own) {
     const parts = t.slice(1).split(" ");
     weights.set(t, t[0] !== "#" && parts.every((p) => stop.has(p)) ? stopwordWeight : 1);
   }
-  return { terms, weights, analysis, content: [...content] };
+  // The official wording joins the search at a lower weight, folded only (the lexicon's spelling
+  // of tones need not match the documents').
+  const groups: QueryTerms["groups"] = [];
+  for (const m of matches) {
+    const alternatives: string[][] = [];
+    for (const phrase of m.official) {
+      const a = analyze(phrase);
+      for (const t of termsOf(a, false)) if (!weights.has(t)) weights.set(t, expansionWeight);
+      alternatives.push(a.syllables.map((x) => `f${x.folded}`));
+    }
+    groups.push({ weightOf: m.everyday.split(" ").map((x) => `f${x}`), alternatives });
+  }
+  return { terms: [...weights.keys()], weights, analysis, content: [...content], groups };
 }
 
 function termsOf(a: Analysis, withAccents: boolean): string[] {

@@ -5,17 +5,18 @@ import { bestSentences, highlight, questionKeywords } from "../../src/answer/ext
 import { createOpenAiChat } from "../../src/answer/llm.js";
 import { loadKnowledge } from "../../src/knowledge/loader.js";
 import { loadPrompts } from "../../src/prompts.js";
-import { KnowledgeIndex } from "../../src/search/knowledge-index.js";
+import { indexInMemory } from "../../src/search/index-store.js";
+import { retrieverOf } from "../../src/search/retriever.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { startFakeOpenAi } from "../fakes/openai-server.js";
 import { KNOWLEDGE } from "../helpers.js";
 
 const { documents } = await loadKnowledge(KNOWLEDGE);
-const index = KnowledgeIndex.build(documents);
+const retriever = retrieverOf(await indexInMemory(documents));
 const prompts = await loadPrompts();
 
 describe("extractive answers", () => {
-  const answerer = createAnswerer({ index: () => index, prompts, logger: memoryLogger().logger });
+  const answerer = createAnswerer({ retriever: () => retriever, prompts, logger: memoryLogger().logger });
 
   it("quotes the sentence that answers, not the whole passage, with its citation", async () => {
     const a = await answerer.answer("Cán bộ dân vận cần chống những khuynh hướng nào?");
@@ -98,7 +99,7 @@ describe("written answers from a language model", async () => {
     apiKey: "sk-secret-123",
     timeoutMs: 400,
   });
-  const answerer = createAnswerer({ index: () => index, prompts, logger: log.logger, llm });
+  const answerer = createAnswerer({ retriever: () => retriever, prompts, logger: log.logger, llm });
   const question = "Hội quần chúng tự đảm bảo kinh phí thế nào?";
 
   it("uses a written answer whose markers point at the citations", async () => {

@@ -5,14 +5,17 @@ import { createEngine, type EngineDeps } from "../../src/bot/engine.js";
 import type { Incoming, Reply } from "../../src/bot/types.js";
 import { loadKnowledge } from "../../src/knowledge/loader.js";
 import { loadPrompts } from "../../src/prompts.js";
-import { KnowledgeIndex } from "../../src/search/knowledge-index.js";
+import { indexInMemory } from "../../src/search/index-store.js";
+import { retrieverOf } from "../../src/search/retriever.js";
 import { openDatabase } from "../../src/storage/database.js";
 import { createSqliteQuestionLog } from "../../src/storage/question-log.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { KNOWLEDGE } from "../helpers.js";
 
 const { documents } = await loadKnowledge(KNOWLEDGE);
-const index = KnowledgeIndex.build(documents);
+const loaded = await indexInMemory(documents);
+const index = loaded.index;
+const retriever = retrieverOf(loaded);
 const prompts = await loadPrompts();
 const r = prompts.replies;
 
@@ -21,7 +24,7 @@ function setup(options: EngineDeps["options"] = {}, now?: () => number) {
   const questionLog = createSqliteQuestionLog(db);
   const log = memoryLogger();
   const engine = createEngine({
-    answerer: createAnswerer({ index: () => index, prompts, logger: log.logger }),
+    answerer: createAnswerer({ retriever: () => retriever, prompts, logger: log.logger }),
     documents: () => index.documents,
     questionLog,
     replies: r,
