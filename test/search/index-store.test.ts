@@ -1,7 +1,17 @@
-import { mkdir, readdir, readFile, truncate, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdir, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildIndex, ensureIndex, IndexCorruptError, loadIndex } from "../../src/search/index-store.js";
+import {
+  buildIndex,
+  currentVersion,
+  ensureIndex,
+  IndexCorruptError,
+  loadIndex,
+} from "../../src/search/index-store.js";
+import { createIndexHolder, retrieverOf } from "../../src/search/retriever.js";
+import { ROOT } from "../cli/run-cli.js";
+import { memoryLogger } from "../fakes/memory-logger.js";
 import { copyOfKnowledge, tempDir } from "../helpers.js";
 
 async function currentIndexFile(indexDir: string): Promise<string> {
@@ -17,7 +27,7 @@ describe("the index on disk", () => {
     expect(first.action).toBe("built");
     const second = await ensureIndex(kb, indexDir);
     expect(second.action).toBe("loaded");
-    expect(second.index.search("Kết luận 43 ban hành ngày nào?").answered).toBe(true);
+    expect((await retrieverOf(second).search("Kết luận 43 ban hành ngày nào?", 3)).answered).toBe(true);
   });
 
   it("is rebuilt when a document is added, edited or removed", async () => {
@@ -30,7 +40,9 @@ describe("the index on disk", () => {
     );
     const added = await ensureIndex(kb, indexDir);
     expect(added.action === "built" && added.reason).toMatch(/mới: moi\.md/);
-    expect(added.index.search("phong trào dân vận khéo khen thưởng").hits[0]?.document.id).toBe("moi");
+    expect(
+      (await retrieverOf(added).search("phong trào dân vận khéo khen thưởng", 3)).hits[0]?.document.id,
+    ).toBe("moi");
     await writeFile(join(kb, "moi.md"), "# Hướng dẫn mới\n\nNội dung đã thay đổi về tiếp xúc cử tri.\n");
     expect((await ensureIndex(kb, indexDir)).action).toBe("built");
     await writeFile(join(kb, "000_3cba0417107b8cbb.meta.yaml"), "shortTitle: Kế hoạch KL43\n");
@@ -65,5 +77,118 @@ describe("the index on disk", () => {
     // The next build cleans the leftovers.
     await buildIndex(kb, indexDir);
     expect((await readdir(indexDir)).filter((n) => n.startsWith("v-"))).toHaveLength(1);
+  });
+});
+
+describe("incremental ingest", async () => {
+  const { startFakeEmbeddings } = await import("../fakes/embeddings-server.js");
+  const server = await startFakeEmbeddings();
+  const { afterAll } = await import("vitest");
+  afterAll(() => server.close());
+  const embedder = { kind: "openai" as const, baseUrl: server.baseUrl, model: "fake", batchSize: 100 };
+  const embeddedTexts = () => server.requests.flat();
+
+  it("embeds only the passages of added or changed documents, and drops removed ones", async () => {
+    const kb = await copyOfKnowledge();
+    await writeFile(
+      join(kb, "a.md"),
+      "# Văn bản A\n\nĐoạn thứ nhất về tiếp xúc cử tri định kỳ.\n\nĐoạn thứ hai về đối thoại với Nhân dân.\n",
+    );
+    await writeFile(join(kb, "b.md"), "# Văn bản B\n\nPhong trào thi đua Dân vận khéo ở cơ sở.\n");
+    const indexDir = join(await tempDir(), "index");
+    const first = await buildIndex(kb, indexDir, { embedder });
+    expect(first.embedded).toBe(first.index.passages.length);
+    expect(first.reused).toBe(0);
+
+    server.requests.length = 0;
+    const same = await buildIndex(kb, indexDir, { embedder });
+    expect(same.embedded).toBe(0);
+    expect(embeddedTexts()).toEqual([]);
+
+    await writeFile(
+      join(kb, "b.md"),
+      "# Văn bản B\n\nPhong trào thi đua Dân vận khéo được khen thưởng hằng năm.\n",
+    );
+    await rm(join(kb, "a.md"));
+    server.requests.length = 0;
+    const changed = await buildIndex(kb, indexDir, { embedder });
+    const bPassages = changed.index.passages.filter((p) => p.docId === "b").length;
+    expect(changed.embedded).toBe(bPassages);
+    expect(embeddedTexts().every((t) => t.includes("Văn bản B"))).toBe(true);
+    expect(changed.index.passages.some((p) => p.docId === "a")).toBe(false);
+    expect(changed.index.vectorStore?.size).toBe(changed.index.passages.length);
+
+    const loaded = await loadIndex(indexDir, embedder);
+    const hits = await retrieverOf(loaded as NonNullable<typeof loaded>).search(
+      "dân vận khéo khen thưởng",
+      3,
+    );
+    expect(hits.hits[0]?.document.id).toBe("b");
+  });
+
+  it("rebuilds everything when the embedder changes", async () => {
+    const kb = await copyOfKnowledge();
+    const indexDir = join(await tempDir(), "index");
+    await buildIndex(kb, indexDir, { embedder });
+    const outcome = await ensureIndex(kb, indexDir, { embedder: { kind: "corpus" } });
+    expect(outcome.action === "built" && outcome.reason).toMatch(/vector/);
+    expect(outcome.manifest.embedder).toMatch(/^corpus-rri-v1:/);
+  });
+});
+
+describe("an ingest killed half-way", () => {
+  it("leaves the previous index usable", async () => {
+    const kb = await copyOfKnowledge();
+    const dataDir = await tempDir();
+    const indexDir = join(dataDir, "index");
+    const before = await buildIndex(kb, indexDir);
+    // Enough documents that the ingest is still running when it is killed.
+    const para = "Cán bộ dân vận phải gần dân, hiểu dân, học dân, có trách nhiệm với dân. ";
+    for (let i = 0; i < 400; i++)
+      await writeFile(join(kb, `vb-${i}.md`), `# Văn bản ${i}\n\n${para.repeat(30)}\n\n${para.repeat(20)}\n`);
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/ingest.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, KNOWLEDGE_DIR: kb, DATA_DIR: dataDir },
+      stdio: "ignore",
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill("SIGKILL");
+    await new Promise((r) => child.on("close", r));
+    // It was still running when killed, so the kill is what this test saw.
+    expect(child.signalCode).toBe("SIGKILL");
+    const after = await loadIndex(indexDir);
+    expect(after?.manifest.builtAt).toBe(before.manifest.builtAt);
+    expect(
+      (await retrieverOf(after as NonNullable<typeof after>).search("Kết luận 43 ban hành ngày nào?", 3))
+        .answered,
+    ).toBe(true);
+  });
+});
+
+describe("a running bot", () => {
+  it("answers from the new index after an ingest, without a restart", async () => {
+    const kb = await copyOfKnowledge();
+    const indexDir = join(await tempDir(), "index");
+    const first = await buildIndex(kb, indexDir);
+    const { logger } = memoryLogger();
+    const holder = createIndexHolder(first, {
+      indexDir,
+      embedder: { kind: "corpus" },
+      logger,
+      version: await currentVersion(indexDir),
+    });
+    const q = "phong trào dân vận khéo được khen thưởng thế nào";
+    expect((await holder.current().search(q, 3)).hits[0]?.document.id).not.toBe("moi");
+    await writeFile(
+      join(kb, "moi.md"),
+      "# Hướng dẫn mới\n\nPhong trào thi đua Dân vận khéo được khen thưởng hằng năm.\n",
+    );
+    await buildIndex(kb, indexDir);
+    const inFlight = holder.current();
+    expect(await holder.reload()).toBe(true);
+    expect((await holder.current().search(q, 3)).hits[0]?.document.id).toBe("moi");
+    // A question that started before the swap finishes on the index it started with.
+    expect((await inFlight.search(q, 3)).hits[0]?.document.id).not.toBe("moi");
+    expect(await holder.reload()).toBe(false);
   });
 });
