@@ -27,6 +27,7 @@ import {
   readQueries,
 } from "../src/search/corpus-eval.js";
 import { indexInMemory } from "../src/search/index-store.js";
+import { VECTOR_WEIGHT } from "../src/search/knowledge-index.js";
 import { percentile, type RetrievalMetrics, retrievalMetrics } from "../src/search/metrics.js";
 import { evaluateQuestions, type QuestionReport, readQuestions } from "../src/search/question-eval.js";
 import { retrieverOf } from "../src/search/retriever.js";
@@ -80,6 +81,7 @@ async function alqacSection(lines: string[]): Promise<void> {
   const odd = queries.filter((_, i) => i % 2 === 1);
   const even = queries.filter((_, i) => i % 2 === 0);
 
+  // This bot as shipped (lexical + lexicon + corpus vectors), built RUNS times for the build time.
   const oursBuild: number[] = [];
   let ours = await buildCorpusIndex(corpus);
   oursBuild.push(ours.buildMs);
@@ -94,8 +96,27 @@ async function alqacSection(lines: string[]): Promise<void> {
     ref = new ReferenceBm25(corpus.map((c) => c.text));
     refBuild.push(performance.now() - t0);
   }
+  const index = ours.index;
+  // Each ingredient alone, on the same index: weights switched per method, restored after.
+  const withWeights = (expansion: number, vector: number, rank: (q: string) => string[]) => (q: string) => {
+    index.setExpansionWeight(expansion);
+    index.setVectorWeight(vector);
+    try {
+      return rank(q);
+    } finally {
+      index.setExpansionWeight(0.5);
+      index.setVectorWeight(VECTOR_WEIGHT);
+    }
+  };
   const oursRank = (q: string) => rankDocuments(ours, q, 10);
-  const refRank = (q: string) => ref.search(q, 10).map((i) => corpus[i]?.id ?? "");
+  const lexicalOnly = { ...ours, embedder: undefined };
+  const methods: [string, (q: string) => string[]][] = [
+    ["reference BM25", (q) => ref.search(q, 10).map((i) => corpus[i]?.id ?? "")],
+    ["lexical, no lexicon", withWeights(0, 0, (q) => rankDocuments(lexicalOnly, q, 10))],
+    ["lexical + lexicon", withWeights(0.5, 0, (q) => rankDocuments(lexicalOnly, q, 10))],
+    ["vectors only (corpus embedder + lexicon)", withWeights(0.5, 1000, oursRank)],
+    ["this bot: hybrid, as shipped", oursRank],
+  ];
 
   const rows: Row[] = [];
   const sets: [string, readonly EvalQuery[], (q: string) => string][] = [
@@ -106,10 +127,7 @@ async function alqacSection(lines: string[]): Promise<void> {
     [`everyday questions (${everyday.length}, held out)`, everyday, (q) => q],
   ];
   for (const [set, qs, transform] of sets) {
-    for (const [method, rank] of [
-      ["reference BM25", refRank],
-      ["this bot (lexical)", oursRank],
-    ] as const) {
+    for (const [method, rank] of methods) {
       // The median run of RUNS for timing; metrics are deterministic.
       const runs = Array.from({ length: RUNS }, () => timeQueries(qs, rank, transform));
       const p50s = runs.map((r) => r.p50);
@@ -121,8 +139,9 @@ async function alqacSection(lines: string[]): Promise<void> {
   lines.push(
     "## ALQAC legal retrieval (2,249 articles)",
     "",
-    "Both methods in the same process, same run. A corpus article is one document; this bot chunks it",
-    "into passages and ranks articles by their best passage. Times are per query, in-process.",
+    "All methods in the same process, same run. A corpus article is one document; this bot chunks it",
+    "into passages and ranks articles by their best passage. The ingredient rows switch parts of the",
+    "same index off. Times are per query, in-process (the reference scores whole articles).",
     "",
     "| questions | method | R@1 | R@5 | R@10 | MRR@10 | ms p50 | ms p95 |",
     "|---|---|---|---|---|---|---|---|",
@@ -131,7 +150,48 @@ async function alqacSection(lines: string[]): Promise<void> {
         `| ${r.set} | ${r.method} | ${f3(r.m.r1)} | ${f3(r.m.r5)} | ${f3(r.m.r10)} | ${f3(r.m.mrr10)} | ${f1(r.p50)} | ${f1(r.p95)} |`,
     ),
     "",
-    `Index build (median of ${RUNS}): this bot ${f1(median(oursBuild) / 1000)} s, reference ${f1(median(refBuild) / 1000)} s.`,
+    `Index build (median of ${RUNS}): this bot ${f1(median(oursBuild) / 1000)} s (passages, lexical indexes, corpus embedder, vectors, HNSW), reference ${f1(median(refBuild) / 1000)} s.`,
+    "",
+  );
+}
+
+/** Ingest time, peak memory and query latency as the corpus grows (each size in its own process). */
+async function scaleSection(lines: string[]): Promise<void> {
+  if (!existsSync(join(ALQAC, "corpus.jsonl"))) return;
+  const sizes = (process.env.BENCH_SCALE ?? "1,4,10").split(",").map(Number);
+  const rows: Record<string, number>[] = [];
+  for (const copies of sizes) {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ["--import", "tsx", "bench/scale.ts", String(copies)], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let text = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => {
+        text += d;
+      });
+      child.on("close", (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`bench/scale.ts ${copies} failed`)),
+      );
+    });
+    const row = JSON.parse(out) as Record<string, number>;
+    rows.push(row);
+    console.log(
+      `scale ×${copies}: ${row.passages} passages, build ${f1((row.buildMs ?? 0) / 1000)} s, ${row.peakRssMiB} MiB`,
+    );
+  }
+  lines.push(
+    "## Scale (ALQAC repeated with perturbations)",
+    "",
+    "Each size in its own process: ingest in memory (chunking, lexical indexes, corpus embedder fit,",
+    "embedding, HNSW graph), peak resident memory, then the 633 ALQAC questions timed one by one.",
+    "",
+    "| copies | documents | passages | ingest s | peak RSS MiB | query ms p50 | query ms p95 |",
+    "|---|---|---|---|---|---|---|",
+    ...rows.map(
+      (r) =>
+        `| ${r.copies} | ${r.documents} | ${r.passages} | ${f1((r.buildMs ?? 0) / 1000)} | ${r.peakRssMiB} | ${f1(r.queryP50 ?? 0)} | ${f1(r.queryP95 ?? 0)} |`,
+    ),
     "",
   );
 }
@@ -260,5 +320,6 @@ const lines: string[] = [
 await alqacSection(lines);
 await planSection(lines);
 await terminalSection(lines);
+await scaleSection(lines);
 await writeFile(join(ROOT, "BENCHMARKS.md"), `${lines.join("\n")}\n`);
 console.log("Written to BENCHMARKS.md");

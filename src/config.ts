@@ -22,6 +22,7 @@ const schema = z.object({
   EMBEDDINGS_API_KEY: z.string().min(1).optional(),
   EMBEDDINGS_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
   EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  VECTOR_WEIGHT: z.coerce.number().min(0).max(10).optional(),
   MAX_QUESTION_LENGTH: z.coerce.number().int().min(20).max(4000).default(1000),
   QUESTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
 });
@@ -43,6 +44,8 @@ export interface Config {
   questionsPerMinute: number;
   /** How passage vectors are made: learned from the corpus (default), a remote model, or none. */
   embedder: EmbedderConfig;
+  /** Weight of vector similarity in ranking (default: the index's, 0.1). */
+  vectorWeight?: number;
 }
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
@@ -87,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       : undefined,
     maxQuestionLength: c.MAX_QUESTION_LENGTH,
     questionsPerMinute: c.QUESTIONS_PER_MINUTE,
+    vectorWeight: c.VECTOR_WEIGHT,
     embedder:
       c.EMBEDDINGS === "openai" && c.EMBEDDINGS_BASE_URL
         ? {
@@ -103,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
 
 function describe(variable: string, message: string): string {
   if (variable === "LOG_LEVEL") return `phải là một trong: ${LOG_LEVELS.join(", ")}`;
+  if (variable === "VECTOR_WEIGHT") return "phải là một số từ 0 đến 10";
   if (variable === "EMBEDDINGS") return "phải là corpus, openai hoặc none";
   if (variable === "EMBEDDINGS_BASE_URL")
     return "phải là một địa chỉ http(s)://…, ví dụ http://127.0.0.1:11434/v1";

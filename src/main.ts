@@ -46,6 +46,7 @@ async function main(): Promise<number> {
     const holder = createIndexHolder(outcome, {
       indexDir: config.indexDir,
       embedder: config.embedder,
+      vectorWeight: config.vectorWeight,
       logger,
       version: await currentVersion(config.indexDir),
     });

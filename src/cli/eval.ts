@@ -57,7 +57,10 @@ run(async () => {
     const config = configOrExit();
     const { documents } = await loadKnowledge(config.knowledgeDir);
     const loaded = await indexInMemory(documents, config.embedder);
-    const report = await evaluateQuestions(retrieverOf(loaded), await readQuestions(values.questions));
+    const report = await evaluateQuestions(
+      retrieverOf(loaded, config.vectorWeight),
+      await readQuestions(values.questions),
+    );
     const { outcomes, ...summary } = report;
     out.write(
       `${JSON.stringify({

@@ -45,8 +45,12 @@ export const DOCUMENT_WEIGHT = 1;
  * question's topic beats a shorter one that repeats part of it (set on the dev questions).
  */
 export const RERANK_DEPTH = 3;
-/** Weight of the cosine similarity against the best lexical score (1), set on the dev questions. */
-export const VECTOR_WEIGHT = Number(process.env.VW ?? 0.5);
+/**
+ * Weight of the cosine similarity against the best lexical score (1). With the corpus-learned
+ * embedder the dev questions gained nothing from more (BENCHMARKS.md), so it only breaks near-ties;
+ * operators with a multilingual model raise it through VECTOR_WEIGHT.
+ */
+export const VECTOR_WEIGHT = 0.1;
 /**
  * BM25 for whole documents (long texts: term frequency saturates sooner) and for passages; set on
  * half of the ALQAC questions (odd lines), checked on the other half (BENCHMARKS.md).
@@ -209,6 +213,16 @@ export class KnowledgeIndex {
   /** Replaces the not-found rule (calibration tries thresholds on one index). */
   setPolicy(policy: NotFoundPolicy): void {
     this.policy = policy;
+  }
+
+  setVectorWeight(weight: number): void {
+    this.vectorWeight = weight;
+  }
+
+  /** Turns the everyday-to-official lexicon on or off (benchmarks measure each ingredient). */
+  setExpansionWeight(weight: number): void {
+    this.passageIndex.params = { ...this.passageIndex.params, expansionWeight: weight };
+    this.documentIndex.params = { ...this.documentIndex.params, expansionWeight: weight };
   }
 
   /** Attaches passage vectors (built or loaded beside this index). */

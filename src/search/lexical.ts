@@ -14,6 +14,8 @@ export interface Bm25Params {
   headingWeight: number;
   /** Weight of question words and particles ("là gì", "có được không") in a question. */
   stopwordWeight: number;
+  /** Weight of the lexicon's official wording added to a question (0: lexicon off). */
+  expansionWeight: number;
 }
 
 export const DEFAULT_PARAMS: Bm25Params = {
@@ -22,6 +24,7 @@ export const DEFAULT_PARAMS: Bm25Params = {
   typeWeight: { w: 1, f: 1, W: 0.5, F: 0.5, "#": 2 },
   headingWeight: 0.3,
   stopwordWeight: 0.5,
+  expansionWeight: 0.5,
 };
 
 /** What the index stores about each unit it ranks. */
@@ -61,7 +64,7 @@ export class LexicalIndex {
   private constructor(
     readonly count: number,
     private readonly fields: [Field, Field],
-    readonly params: Bm25Params,
+    public params: Bm25Params,
   ) {}
 
   /** Builds the index; `onProgress` is called every 1,000 units for large corpora. */
@@ -117,7 +120,7 @@ export class LexicalIndex {
 
   /** Scores every unit for a question and returns the best `k`, best first. */
   search(question: string, k = 10): { hits: LexicalHit[]; coverage: (unit: number) => Coverage } {
-    const q = queryTerms(question, this.params.stopwordWeight);
+    const q = queryTerms(question, this.params.stopwordWeight, this.params.expansionWeight);
     const scores = new Float64Array(this.count);
     const { k1, b, typeWeight, headingWeight } = this.params;
     this.fields.forEach((field, fi) => {

@@ -15,7 +15,11 @@ export interface Retriever {
   search(question: string, k: number): Promise<SearchResult>;
 }
 
-export function retrieverOf(loaded: Pick<LoadedIndex, "index" | "embedder">): Retriever {
+export function retrieverOf(
+  loaded: Pick<LoadedIndex, "index" | "embedder">,
+  vectorWeight?: number,
+): Retriever {
+  if (vectorWeight !== undefined) loaded.index.setVectorWeight(vectorWeight);
   return {
     index: loaded.index,
     async search(question, k) {
@@ -37,9 +41,15 @@ export interface IndexHolder {
 
 export function createIndexHolder(
   initial: LoadedIndex,
-  deps: { indexDir: string; embedder: EmbedderConfig; logger: Logger; version?: string },
+  deps: {
+    indexDir: string;
+    embedder: EmbedderConfig;
+    logger: Logger;
+    version?: string;
+    vectorWeight?: number;
+  },
 ): IndexHolder {
-  let retriever = retrieverOf(initial);
+  let retriever = retrieverOf(initial, deps.vectorWeight);
   let version = deps.version;
   let loading: Promise<boolean> | undefined;
   const pointer = join(deps.indexDir, "CURRENT");
@@ -49,7 +59,7 @@ export function createIndexHolder(
     try {
       const loaded = await loadIndex(deps.indexDir, deps.embedder);
       if (!loaded) return false;
-      retriever = retrieverOf(loaded);
+      retriever = retrieverOf(loaded, deps.vectorWeight);
       version = next;
       deps.logger.info({ version, passages: loaded.manifest.passages }, "đã nạp chỉ mục mới");
       return true;

@@ -36,7 +36,7 @@ export function queryTerms(question: string, stopwordWeight = 0.5, expansionWeig
   // A question typed without diacritics is matched on folded terms only: its bare syllables
   // would otherwise count twice where the document happens to have the tone-less word.
   const own = [...new Set(termsOf(analysis, analysis.accented))];
-  const matches = lexiconMatches(question);
+  const matches = expansionWeight > 0 ? lexiconMatches(question) : [];
   const replaced = new Set(matches.flatMap((m) => m.everyday.split(" ")));
   const stop = new Set<string>();
   const content = new Set<string>();

@@ -29,7 +29,7 @@ export interface CorpusEmbedderOptions {
 
 export const DEFAULT_CORPUS_OPTIONS: CorpusEmbedderOptions = {
   dimensions: 256,
-  signatureSize: 8,
+  signatureSize: 2,
   maxFeatures: 120_000,
   charWeight: 0.15,
   lexiconWeight: 0.7,
