@@ -2,7 +2,7 @@
  * What kind of answer a question asks for, and whether a passage can hold it. "Nghị quyết 25 có
  * mấy chương?" shares every topic word with the plan, but the plan never counts chapters: a
  * question asking for a quantity needs a number next to the thing counted, one asking "when"
- * needs a date. Other questions are not checked.
+ * needs a date, "where" a named place, "who signed" a person's name. Other questions are not checked.
  */
 import { fold } from "../text/vietnamese.js";
 
@@ -22,7 +22,30 @@ const ASKS_COUNT_AFTER = /\b(?:may|bao nhieu)\s+(\p{L}+)/u;
 /** Words after "bao nhiêu" that do not name what is counted. */
 const NOT_A_UNIT = new Set(["la", "thi", "vay", "the", "a", "nhi", "ha", "khong", "con", "duoc", "roi"]);
 
-export type AnswerType = { kind: "date" } | { kind: "count"; unit: string } | { kind: "any" };
+/** "ở đâu", "tỉnh nào": the answer is a named place. */
+// ("quận nào" is left out: folded it is "quan nao", as in "cơ quan nào".)
+const ASKS_PLACE = /\b(o dau|tai dau|cho nao|noi nao|(?:tinh|huyen|xa|phuong|thanh pho|nuoc) nao)\b/;
+/**
+ * "Ai ký…", "Ai là Bí thư…", "Trưởng ban là ai?", "gồm những ai": the answer is a person's name.
+ * "Những ai phải…" asks for groups ("cấp ủy, chính quyền…") and is not checked.
+ */
+const ASKS_PERSON =
+  /\b(?:ai ky|nguoi ky|gom nhung ai|ai la (?:bi thu|chu tich|truong|pho|giam doc)|(?:bi thu|chu tich|truong|giam doc)\b.* la ai)\b/;
+/** Common Vietnamese family names: a person's name starts with one. */
+const FAMILY_NAMES = new Set(
+  "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh trinh doan lam mai truong ha cao luu ta quach".split(
+    " ",
+  ),
+);
+/** Words that name a kind of place, before its proper name ("tỉnh Lâm Đồng", "tại Hà Nội"). */
+const PLACE_WORDS = new Set(["tinh", "huyen", "xa", "phuong", "thanh", "quan", "tai", "o", "thi"]);
+
+export type AnswerType =
+  | { kind: "date" }
+  | { kind: "count"; unit: string }
+  | { kind: "place" }
+  | { kind: "person" }
+  | { kind: "any" };
 
 const tokens = (s: string) => fold(s.toLowerCase()).match(/[\p{L}\p{N}/]+/gu) ?? [];
 
@@ -32,12 +55,15 @@ export function answerType(question: string): AnswerType {
   if (ASKS_DATE.test(q)) return { kind: "date" };
   const after = ASKS_COUNT_AFTER.exec(q)?.[1];
   if (after && !NOT_A_UNIT.has(after)) return { kind: "count", unit: after };
+  if (ASKS_PLACE.test(q)) return { kind: "place" };
+  if (ASKS_PERSON.test(q)) return { kind: "person" };
   return { kind: "any" };
 }
 
 /** True when the passage contains what the question asks for (always true for other questions). */
 export function canAnswer(type: AnswerType, passage: string): boolean {
   if (type.kind === "any") return true;
+  if (type.kind === "place" || type.kind === "person") return hasName(passage, type.kind);
   const words = tokens(passage);
   if (type.kind === "date") return DATE.test(words.join(" "));
   for (let i = 0; i < words.length; i++) {
@@ -53,4 +79,38 @@ export function canAnswer(type: AnswerType, passage: string): boolean {
 
 function isNumber(w: string): boolean {
   return /^\d/.test(w) || NUMBER_WORDS.has(w) || (ROMAN.test(w) && w.length <= 5);
+}
+
+/**
+ * A proper name in the passage: for a place, capitalised words after a place word ("tỉnh Lâm
+ * Đồng", "tại Hà Nội"); for a person, two or more capitalised words starting with a family name
+ * ("Nguyễn Văn Linh"). Capitalised institutions ("Ban Thường vụ Tỉnh ủy") are neither.
+ */
+function hasName(passage: string, kind: "place" | "person"): boolean {
+  const words = passage.normalize("NFC").match(/[\p{L}]+/gu) ?? [];
+  const capital = (w: string | undefined) => w !== undefined && /^\p{Lu}\p{Ll}*$/u.test(w);
+  for (let i = 0; i + 1 < words.length; i++) {
+    const w = words[i] as string;
+    const key = fold(w.toLowerCase());
+    if (
+      kind === "place" &&
+      PLACE_WORDS.has(key) &&
+      !capital(w) &&
+      capital(words[i + 1]) &&
+      capital(words[i + 2])
+    ) {
+      // "tỉnh Lâm Đồng": two capitalised syllables; "Tỉnh ủy" (capital place word) is an institution.
+      return true;
+    }
+    if (
+      kind === "person" &&
+      capital(w) &&
+      FAMILY_NAMES.has(key) &&
+      capital(words[i + 1]) &&
+      capital(words[i + 2])
+    ) {
+      return true;
+    }
+  }
+  return false;
 }

@@ -21,4 +21,23 @@ describe("answer types", () => {
     expect(canAnswer({ kind: "count", unit: "ngay" }, "trong thời hạn sáu mươi ngày")).toBe(true);
     expect(canAnswer({ kind: "count", unit: "chuong" }, "Chương trình số 33-CTr/TU của Tỉnh ủy")).toBe(false);
   });
+
+  it("asks a 'where' question for a named place, and 'who signed' for a person's name", () => {
+    expect(answerType("Hội nghị Trung ương 7 họp ở đâu?")).toEqual({ kind: "place" });
+    expect(answerType("Tỉnh nào ban hành kế hoạch này?")).toEqual({ kind: "place" });
+    expect(answerType("Ai ký kế hoạch này?")).toEqual({ kind: "person" });
+    expect(answerType("Trưởng Ban Dân vận là ai?")).toEqual({ kind: "person" });
+    expect(answerType("kl 43 do ai ban hanh")).toEqual({ kind: "any" });
+    expect(answerType("Cơ quan nào xây dựng kế hoạch này?")).toEqual({ kind: "any" });
+    expect(answerType("Những ai phải tăng cường lãnh đạo?")).toEqual({ kind: "any" });
+    expect(answerType("Ban Bí thư khóa XII gồm những ai?")).toEqual({ kind: "person" });
+    expect(canAnswer({ kind: "place" }, "Hội nghị được tổ chức tại Hà Nội.")).toBe(true);
+    expect(canAnswer({ kind: "place" }, "Ban Thường vụ Tỉnh ủy xây dựng kế hoạch từ tỉnh đến cơ sở.")).toBe(
+      false,
+    );
+    expect(canAnswer({ kind: "person" }, "Bí thư Tỉnh ủy Nguyễn Văn An ký ban hành.")).toBe(true);
+    expect(canAnswer({ kind: "person" }, "Ban Thường vụ Tỉnh ủy xây dựng kế hoạch thực hiện như sau")).toBe(
+      false,
+    );
+  });
 });
