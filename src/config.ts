@@ -23,6 +23,15 @@ const schema = z.object({
   EMBEDDINGS_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
   EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   VECTOR_WEIGHT: z.coerce.number().min(0).max(10).optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]{20,}$/, "không đúng dạng token của BotFather")
+    .optional(),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default("https://api.telegram.org"),
+  TELEGRAM_ADMIN_IDS: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, "phải là các số id người dùng, cách nhau bởi dấu phẩy")
+    .optional(),
   MAX_QUESTION_LENGTH: z.coerce.number().int().min(20).max(4000).default(1000),
   QUESTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
 });
@@ -46,6 +55,8 @@ export interface Config {
   embedder: EmbedderConfig;
   /** Weight of vector similarity in ranking (default: the index's, 0.1). */
   vectorWeight?: number;
+  /** Telegram, when a bot token is configured. */
+  telegram?: { token: string; apiRoot: string; adminIds: number[] };
 }
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
@@ -91,6 +102,17 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     maxQuestionLength: c.MAX_QUESTION_LENGTH,
     questionsPerMinute: c.QUESTIONS_PER_MINUTE,
     vectorWeight: c.VECTOR_WEIGHT,
+    telegram: c.TELEGRAM_BOT_TOKEN
+      ? {
+          token: c.TELEGRAM_BOT_TOKEN,
+          apiRoot: c.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+          adminIds: (c.TELEGRAM_ADMIN_IDS ?? "")
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean)
+            .map(Number),
+        }
+      : undefined,
     embedder:
       c.EMBEDDINGS === "openai" && c.EMBEDDINGS_BASE_URL
         ? {
@@ -107,6 +129,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
 
 function describe(variable: string, message: string): string {
   if (variable === "LOG_LEVEL") return `phải là một trong: ${LOG_LEVELS.join(", ")}`;
+  if (variable === "TELEGRAM_BOT_TOKEN") return "không đúng dạng token của BotFather (123456:ABC…)";
+  if (variable === "TELEGRAM_API_ROOT") return "phải là một địa chỉ http(s)://…";
+  if (variable === "TELEGRAM_ADMIN_IDS") return "phải là các số id người dùng, cách nhau bởi dấu phẩy";
   if (variable === "VECTOR_WEIGHT") return "phải là một số từ 0 đến 10";
   if (variable === "EMBEDDINGS") return "phải là corpus, openai hoặc none";
   if (variable === "EMBEDDINGS_BASE_URL")

@@ -2,10 +2,14 @@
  * Composition root: config → logger → prompts → database → knowledge index → answers → engine →
  * channel. With no bot token configured, the bot runs as a chat in this terminal.
  */
+
+import { run } from "@grammyjs/runner";
+import { citationOfPassage } from "./answer/citations.js";
 import { createAnswerer } from "./answer/compose.js";
 import { createOpenAiChat } from "./answer/llm.js";
 import { createEngine } from "./bot/engine.js";
 import { runConsoleChat } from "./channels/console/chat.js";
+import { createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { loadPrompts } from "./prompts.js";
@@ -13,6 +17,30 @@ import { currentVersion, ensureIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
 import { openDatabase } from "./storage/database.js";
 import { createSqliteQuestionLog } from "./storage/question-log.js";
+
+/** Long polling with @grammyjs/runner until SIGINT/SIGTERM; in-flight updates finish first. */
+async function runTelegram(
+  t: NonNullable<Config["telegram"]>,
+  deps: Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot" | "adminIds">,
+): Promise<void> {
+  const bot = createTelegramBot({ ...deps, token: t.token, apiRoot: t.apiRoot, adminIds: t.adminIds });
+  await bot.init();
+  await registerCommands(bot, t.adminIds, []).catch((err: unknown) =>
+    deps.logger.warn({ err: (err as Error).message }, "không đăng ký được menu lệnh"),
+  );
+  // Polling and a webhook exclude each other on Telegram's side.
+  await bot.api.deleteWebhook().catch(() => undefined);
+  const runner = run(bot, { runner: { fetch: { timeout: 30 } } });
+  deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (long polling)");
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      deps.logger.info("đang dừng: không nhận tin mới, chờ các tin đang xử lý");
+      void runner.stop().then(resolve);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
 
 async function main(): Promise<number> {
   let config: Config;
@@ -26,7 +54,7 @@ async function main(): Promise<number> {
     throw err;
   }
   // The terminal chat shares the screen with the logs: only warnings unless asked for more.
-  const logger = createLogger(config.logLevel ?? "warn");
+  const logger = createLogger(config.logLevel ?? (config.telegram ? "info" : "warn"));
   const prompts = await loadPrompts();
   const db = openDatabase(config.databasePath);
   try {
@@ -58,13 +86,18 @@ async function main(): Promise<number> {
     const engine = createEngine({
       answerer,
       documents,
+      citation: (passageId) => citationOfPassage(holder.current().index, passageId),
       questionLog: createSqliteQuestionLog(db),
       replies: prompts.replies,
       logger,
       options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },
     });
     try {
-      await runConsoleChat({ engine, replies: prompts.replies, documents, logger });
+      if (config.telegram) {
+        await runTelegram(config.telegram, { engine, replies: prompts.replies, documents, logger });
+      } else {
+        await runConsoleChat({ engine, replies: prompts.replies, documents, logger });
+      }
     } finally {
       holder.close();
     }

@@ -32,6 +32,8 @@ const RepliesSchema = z.object({
   written_label: z.string().min(1),
   sources_label: z.string().min(1),
   goodbye: z.string().min(1),
+  feedback_thanks: z.string().min(1),
+  text_only: z.string().min(1),
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 

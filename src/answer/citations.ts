@@ -1,7 +1,7 @@
 /** Citations: what a user is shown of a passage, and where it comes from. */
 import { formatSectionPath } from "../knowledge/structure.js";
 import type { Passage } from "../knowledge/types.js";
-import type { Hit } from "../search/knowledge-index.js";
+import type { Hit, KnowledgeIndex } from "../search/knowledge-index.js";
 import { plain, type Segment } from "./extract.js";
 
 export interface Citation {
@@ -58,6 +58,14 @@ export function citationOf(hit: Hit, quote: Segment[]): Citation {
     passage: hit.passage.text,
     score: Math.round(hit.score * 1000) / 1000,
   };
+}
+
+/** A citation of a whole passage by id (a source button pressed long after the answer). */
+export function citationOfPassage(index: KnowledgeIndex, passageId: string): Citation | undefined {
+  const passage = index.passage(passageId);
+  const document = passage && index.documents.find((d) => d.id === passage.docId);
+  if (!passage || !document) return undefined;
+  return citationOf({ passage, document, score: 0 }, [{ text: passage.text, mark: false }]);
 }
 
 export type { Passage };

@@ -31,6 +31,8 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
 export interface EngineDeps {
   answerer: Answerer;
   documents: () => readonly DocumentSummary[];
+  /** A passage as a citation, by id, from the index in use (for source buttons). */
+  citation?: (passageId: string) => Citation | undefined;
   questionLog: QuestionLog;
   replies: Replies;
   logger: Logger;
@@ -40,6 +42,10 @@ export interface EngineDeps {
 
 export interface Engine {
   handle(message: Incoming): Promise<Reply[]>;
+  /** Source `n` of a logged question (a button under an answer). */
+  sourceOf(questionId: number, n: number): Reply[];
+  /** Stores 👍/👎 with a logged question; false when there is no such question. */
+  feedback(questionId: number, value: 1 | -1): boolean;
 }
 
 type Command = "start" | "help" | "ask" | "documents" | "source" | "more";
@@ -157,6 +163,17 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   return {
+    sourceOf(questionId, n) {
+      const logged = deps.questionLog.get(questionId);
+      const passageId = logged?.citations[n - 1];
+      const citation = passageId ? deps.citation?.(passageId) : undefined;
+      if (!citation)
+        return [{ kind: "text", text: fill(r.source_missing, { n, count: logged?.citations.length ?? 0 }) }];
+      return [{ kind: "source", number: n, citation }];
+    },
+    feedback(questionId, value) {
+      return deps.questionLog.setFeedback(questionId, value);
+    },
     async handle(m) {
       if (!m.addressed && m.chatType === "group") return [];
       const text = m.text.normalize("NFC").trim();

@@ -22,6 +22,7 @@ export interface LoggedQuestion extends QuestionRecord {
 
 export interface QuestionLog {
   record(q: QuestionRecord): number;
+  get(id: number): LoggedQuestion | undefined;
   setFeedback(id: number, feedback: -1 | 1): boolean;
   recent(limit: number): LoggedQuestion[];
   /** The questions most often not answered since `since` (ISO time), most frequent first. */
@@ -35,6 +36,7 @@ export function createSqliteQuestionLog(db: Db, now: () => Date = () => new Date
   );
   const feedback = db.prepare("UPDATE questions SET feedback = ? WHERE id = ?");
   const recent = db.prepare("SELECT * FROM questions ORDER BY id DESC LIMIT ?");
+  const byId = db.prepare("SELECT * FROM questions WHERE id = ?");
   const unanswered = db.prepare(
     `SELECT lower(trim(question)) AS q, min(question) AS question, count(*) AS count, max(asked_at) AS lastAskedAt
      FROM questions WHERE status = 'not_found' AND asked_at >= ? GROUP BY q ORDER BY count DESC, lastAskedAt DESC LIMIT ?`,
@@ -52,21 +54,12 @@ export function createSqliteQuestionLog(db: Db, now: () => Date = () => new Date
     setFeedback(id, value) {
       return feedback.run(value, id).changes > 0;
     },
+    get(id) {
+      const row = byId.get(id) as Record<string, unknown> | undefined;
+      return row ? toLogged(row) : undefined;
+    },
     recent(limit) {
-      return (recent.all(limit) as Record<string, unknown>[]).map((r) => ({
-        id: r.id as number,
-        askedAt: r.asked_at as string,
-        channel: r.channel as string,
-        chatId: r.chat_id as string,
-        userId: r.user_id as string,
-        question: r.question as string,
-        status: r.status as QuestionRecord["status"],
-        topScore: r.top_score as number,
-        coverage: r.coverage as number,
-        latencyMs: r.latency_ms as number,
-        citations: JSON.parse(r.citations as string) as string[],
-        feedback: (r.feedback as -1 | 1 | null) ?? null,
-      }));
+      return (recent.all(limit) as Record<string, unknown>[]).map(toLogged);
     },
     topUnanswered(limit, since = "1970-01-01") {
       return (unanswered.all(since, limit) as { question: string; count: number; lastAskedAt: string }[]).map(
@@ -77,5 +70,22 @@ export function createSqliteQuestionLog(db: Db, now: () => Date = () => new Date
         }),
       );
     },
+  };
+}
+
+function toLogged(r: Record<string, unknown>): LoggedQuestion {
+  return {
+    id: r.id as number,
+    askedAt: r.asked_at as string,
+    channel: r.channel as string,
+    chatId: r.chat_id as string,
+    userId: r.user_id as string,
+    question: r.question as string,
+    status: r.status as QuestionRecord["status"],
+    topScore: r.top_score as number,
+    coverage: r.coverage as number,
+    latencyMs: r.latency_ms as number,
+    citations: JSON.parse(r.citations as string) as string[],
+    feedback: (r.feedback as -1 | 1 | null) ?? null,
   };
 }

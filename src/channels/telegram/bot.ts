@@ -1,0 +1,183 @@
+/**
+ * The Telegram channel (grammY): updates → Incoming → engine → Reply → HTML messages.
+ *
+ * Private chats: any text is a question. Groups: the bot answers a command, an @mention or a
+ * reply to one of its messages, and stays silent otherwise. Stickers, photos, voice and the like
+ * get a short reply in private chats and are ignored in groups; edited messages and channel posts
+ * are ignored. Answers in one chat are handled in order (sequentialize), chats concurrently
+ * (@grammyjs/runner); 429s are waited out (@grammyjs/auto-retry); one error boundary logs
+ * `{ err, update }` and tells the user something went wrong, without details.
+ */
+import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type Context, GrammyError, HttpError } from "grammy";
+import type { Engine } from "../../bot/engine.js";
+import type { ChatType, Incoming, Reply } from "../../bot/types.js";
+import type { Logger } from "../../logger.js";
+import type { Replies } from "../../prompts.js";
+import type { DocumentSummary } from "../../search/knowledge-index.js";
+import { callbackData, renderTelegram, type TelegramMessage } from "./render.js";
+
+export interface TelegramDeps {
+  token: string;
+  /** Bot API root (a self-hosted Bot API server, or the tests' fake one). */
+  apiRoot?: string;
+  engine: Engine;
+  replies: Replies;
+  documents: () => readonly DocumentSummary[];
+  logger: Logger;
+  /** User ids of administrators (their command menu shows the admin commands). */
+  adminIds?: readonly number[];
+}
+
+/** The command menu, in Vietnamese, registered at start-up. */
+export const USER_COMMANDS = [
+  { command: "hoi", description: "Đặt câu hỏi về công tác dân vận" },
+  { command: "nguon", description: "Xem toàn văn một nguồn trích dẫn, ví dụ /nguon 2" },
+  { command: "them", description: "Xem thêm các đoạn liên quan câu hỏi vừa rồi" },
+  { command: "tailieu", description: "Danh sách văn bản bot đang dựa vào" },
+  { command: "trogiup", description: "Hướng dẫn sử dụng" },
+];
+
+export function createTelegramBot(deps: TelegramDeps): Bot {
+  const bot = new Bot(deps.token, { client: deps.apiRoot ? { apiRoot: deps.apiRoot } : {} });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  // Answers in one chat never overtake each other; different chats run concurrently.
+  bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? ctx.from?.id ?? "")));
+
+  const send = async (ctx: Context, replies: Reply[]) => {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) return;
+    const replyTo = ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id;
+    for (const reply of replies) {
+      const messages: TelegramMessage[] = renderTelegram(reply, deps.replies, deps.documents());
+      for (const [i, m] of messages.entries()) {
+        await ctx.api.sendMessage(chatId, m.html, {
+          parse_mode: "HTML",
+          link_preview_options: { is_disabled: true },
+          ...(m.keyboard ? { reply_markup: { inline_keyboard: m.keyboard } } : {}),
+          ...(i === 0 && replyTo
+            ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
+            : {}),
+        });
+      }
+    }
+  };
+
+  bot.on("message:text", async (ctx) => {
+    const msg = ctx.message;
+    const chatType: ChatType = msg.chat.type === "private" ? "private" : "group";
+    const { text, addressed } = addressing(
+      msg.text,
+      chatType,
+      ctx.me.username,
+      ctx.me.id,
+      msg.reply_to_message?.from?.id,
+    );
+    if (chatType === "group" && !addressed) return;
+    const incoming: Incoming = {
+      channel: "telegram",
+      chatId: String(msg.chat.id),
+      chatType,
+      userId: String(msg.from.id),
+      userName: msg.from.first_name,
+      text,
+      addressed,
+    };
+    // "typing…" while the answer is prepared; it is cosmetic, so its failure is ignored.
+    ctx.replyWithChatAction("typing").catch(() => undefined);
+    await send(ctx, await deps.engine.handle(incoming));
+  });
+
+  bot.on("callback_query:data", async (ctx) => {
+    const data = callbackData.parse(ctx.callbackQuery.data);
+    if (!data) {
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    if (data.kind === "feedback") {
+      deps.engine.feedback(data.questionId, data.value);
+      await ctx.answerCallbackQuery({ text: deps.replies.feedback_thanks });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await send(ctx, deps.engine.sourceOf(data.questionId, data.n));
+  });
+
+  // Not text: a short useful reply in private chats, silence in groups.
+  bot.on(
+    [
+      "message:sticker",
+      "message:photo",
+      "message:voice",
+      "message:video",
+      "message:document",
+      "message:audio",
+    ],
+    async (ctx) => {
+      if (ctx.chat.type === "private") await ctx.reply(deps.replies.text_only);
+    },
+  );
+
+  bot.catch(async (err) => {
+    const e = err.error;
+    deps.logger.error(
+      {
+        err:
+          e instanceof GrammyError
+            ? { method: e.method, code: e.error_code, description: e.description }
+            : e instanceof HttpError
+              ? { http: String(e.error) }
+              : e,
+        update: {
+          update_id: err.ctx.update.update_id,
+          kind: Object.keys(err.ctx.update).filter((k) => k !== "update_id"),
+        },
+      },
+      "lỗi khi xử lý tin nhắn Telegram",
+    );
+    const chatId = err.ctx.chat?.id;
+    if (chatId !== undefined)
+      await err.ctx.api.sendMessage(chatId, deps.replies.error).catch(() => undefined);
+  });
+  return bot;
+}
+
+/** Registers the Vietnamese command menu, and the administrators' menu in their private chats. */
+export async function registerCommands(
+  bot: Bot,
+  adminIds: readonly number[],
+  adminCommands: { command: string; description: string }[],
+): Promise<void> {
+  await bot.api.setMyCommands(USER_COMMANDS, { language_code: "vi" });
+  await bot.api.setMyCommands(USER_COMMANDS);
+  for (const id of adminIds) {
+    await bot.api
+      .setMyCommands([...USER_COMMANDS, ...adminCommands], { scope: { type: "chat", chat_id: id } })
+      .catch(() => undefined);
+  }
+}
+
+/**
+ * Whether a message addresses the bot, and its text without the address: a command (with
+ * @thisbot or no @), an @mention, or a reply to the bot. Private chats are always addressed.
+ */
+export function addressing(
+  text: string,
+  chatType: ChatType,
+  botUsername: string,
+  botId: number,
+  replyToUserId?: number,
+): { text: string; addressed: boolean } {
+  const mention = new RegExp(`@${botUsername}\\b`, "gi");
+  const command = /^\/[\p{L}\d_]+(?:@(\w+))?/u.exec(text);
+  if (command) {
+    const target = command[1];
+    if (target && target.toLowerCase() !== botUsername.toLowerCase()) return { text, addressed: false };
+    return { text: text.replace(`@${target ?? ""}`, "").trim(), addressed: true };
+  }
+  if (chatType === "private") return { text, addressed: true };
+  if (mention.test(text))
+    return { text: text.replace(mention, " ").replace(/\s+/g, " ").trim(), addressed: true };
+  return { text, addressed: replyToUserId === botId };
+}

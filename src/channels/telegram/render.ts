@@ -1,0 +1,159 @@
+/**
+ * Reply → Telegram messages: HTML parse mode with every piece of user or document text escaped,
+ * excerpts as blockquotes with the citation under each, messages split between blocks under the
+ * 4,096-character limit (never inside a tag or an entity), and inline buttons for sources and
+ * feedback whose callback data stays far under 64 bytes (ids kept server-side).
+ */
+import type { Segment } from "../../answer/extract.js";
+import type { Reply } from "../../bot/types.js";
+import { fill, type Replies } from "../../prompts.js";
+import type { DocumentSummary } from "../../search/knowledge-index.js";
+
+/** Telegram's limit on a message's text. */
+export const MAX_MESSAGE = 4096;
+/** Room kept under the limit for safety (entities count as their visible text). */
+const BUDGET = 4000;
+
+export interface InlineButton {
+  text: string;
+  callback_data: string;
+}
+
+export interface TelegramMessage {
+  html: string;
+  keyboard?: InlineButton[][];
+}
+
+/** Escapes text for Telegram's HTML parse mode. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Callback data: `s:<questionId>:<n>` shows source n, `f:<questionId>:<+1|-1>` records feedback. */
+export const callbackData = {
+  source: (questionId: number, n: number) => `s:${questionId}:${n}`,
+  feedback: (questionId: number, value: 1 | -1) => `f:${questionId}:${value > 0 ? "+1" : "-1"}`,
+  parse(
+    data: string,
+  ):
+    | { kind: "source"; questionId: number; n: number }
+    | { kind: "feedback"; questionId: number; value: 1 | -1 }
+    | undefined {
+    const m = /^([sf]):(\d{1,15}):([+-]?\d{1,2})$/.exec(data);
+    if (!m) return undefined;
+    const questionId = Number(m[2]);
+    if (m[1] === "s") return { kind: "source", questionId, n: Number(m[3]) };
+    return { kind: "feedback", questionId, value: Number(m[3]) > 0 ? 1 : -1 };
+  },
+};
+
+function quoteHtml(segments: readonly Segment[]): string {
+  return segments.map((s) => (s.mark ? `<b>${escapeHtml(s.text)}</b>` : escapeHtml(s.text))).join("");
+}
+
+/** Renders one reply as one or more messages; buttons go under the last one. */
+export function renderTelegram(
+  reply: Reply,
+  r: Replies,
+  documents: readonly Pick<DocumentSummary, "shortTitle">[],
+): TelegramMessage[] {
+  switch (reply.kind) {
+    case "text":
+      return pack(plainBlocks(reply.text));
+    case "documents":
+      return pack([
+        `<b>${escapeHtml(r.documents_header)}</b>`,
+        ...reply.documents.map((d, i) =>
+          escapeHtml(fill(r.documents_line, { n: i + 1, title: d.title, passages: d.passages })),
+        ),
+      ]);
+    case "source": {
+      const c = reply.citation;
+      const header = `<b>${escapeHtml(fill(r.source_header, { n: reply.number, title: c.title, section: c.section }))}</b>`;
+      return pack([header, ...plainBlocks(c.passage)]);
+    }
+    case "answer": {
+      const a = reply.answer;
+      if (a.status === "not_found") {
+        const text =
+          documents.length === 0
+            ? r.no_documents
+            : fill(r.not_found, { documents: documents.map((d) => d.shortTitle).join("; ") });
+        return pack(plainBlocks(text));
+      }
+      const blocks: string[] = [];
+      if (a.text) blocks.push(`<b>${escapeHtml(r.written_label)}</b>\n${escapeHtml(a.text)}`);
+      else blocks.push(escapeHtml(r.answer_intro));
+      a.citations.forEach((c, i) => {
+        const n = reply.firstNumber + i;
+        // A quote longer than a message is cut at a space; the full passage is one button away.
+        const quote = quoteHtml(c.quote);
+        const body =
+          quote.length > BUDGET - 300 ? `${escapeHtml(cutAt(plainOf(c.quote), BUDGET - 400))} …` : quote;
+        blocks.push(
+          `[${n}] <blockquote>${body}</blockquote>\n<i>— ${escapeHtml(fill(r.citation, { title: c.title, section: c.label }))}</i>`,
+        );
+      });
+      const messages = pack(blocks);
+      const last = messages[messages.length - 1];
+      if (last && reply.questionId !== undefined && a.citations.length > 0) {
+        const qid = reply.questionId;
+        const sources = a.citations.map((_, i) => ({
+          text: `📄 Nguồn ${reply.firstNumber + i}`,
+          callback_data: callbackData.source(qid, reply.firstNumber + i),
+        }));
+        last.keyboard = [
+          sources,
+          [
+            { text: "👍", callback_data: callbackData.feedback(qid, 1) },
+            { text: "👎", callback_data: callbackData.feedback(qid, -1) },
+          ],
+        ];
+      }
+      return messages;
+    }
+  }
+}
+
+function plainOf(segments: readonly Segment[]): string {
+  return segments.map((s) => s.text).join("");
+}
+
+/** Plain text as escaped blocks: paragraphs, and paragraphs too long for a message cut at spaces. */
+function plainBlocks(text: string): string[] {
+  const out: string[] = [];
+  for (const para of text.split(/\n{2,}/)) {
+    let rest = para;
+    while (rest.length > BUDGET) {
+      const piece = cutAt(rest, BUDGET);
+      out.push(escapeHtml(piece));
+      rest = rest.slice(piece.length).trimStart();
+    }
+    if (rest.trim().length > 0) out.push(escapeHtml(rest));
+  }
+  return out;
+}
+
+/** The longest prefix of `text` within `max` characters that ends at a sentence end or a space. */
+function cutAt(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const window = text.slice(0, max);
+  const sentence = Math.max(window.lastIndexOf(". "), window.lastIndexOf("; "));
+  if (sentence > max / 2) return window.slice(0, sentence + 1);
+  const space = window.lastIndexOf(" ");
+  return space > 0 ? window.slice(0, space) : window;
+}
+
+/** Packs blocks into messages under the budget, joining blocks with a blank line. */
+function pack(blocks: string[]): TelegramMessage[] {
+  const messages: TelegramMessage[] = [];
+  let current = "";
+  for (const b of blocks) {
+    if (current && current.length + 2 + b.length > BUDGET) {
+      messages.push({ html: current });
+      current = b;
+    } else current = current ? `${current}\n\n${b}` : b;
+  }
+  if (current) messages.push({ html: current });
+  return messages;
+}

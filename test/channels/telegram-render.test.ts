@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import type { Citation } from "../../src/answer/citations.js";
+import { addressing } from "../../src/channels/telegram/bot.js";
+import { callbackData, escapeHtml, MAX_MESSAGE, renderTelegram } from "../../src/channels/telegram/render.js";
+import { loadPrompts } from "../../src/prompts.js";
+
+const { replies } = await loadPrompts();
+const docs = [{ shortTitle: "Kế hoạch <KL43> & co" }];
+
+const citation = (text: string, n: number): Citation => ({
+  passageId: `p${n}`,
+  documentId: "d",
+  title: "Văn bản <mẫu>",
+  section: "II › 2",
+  label: "II.2",
+  quote: [
+    { text: `${text} `, mark: false },
+    { text: "dân vận & <b>", mark: true },
+  ],
+  passage: text,
+  score: 1,
+});
+
+describe("Telegram rendering", () => {
+  it("escapes document and user text", () => {
+    expect(escapeHtml("a < b & c > d")).toBe("a &lt; b &amp; c &gt; d");
+    const [m] = renderTelegram({ kind: "text", text: "Tôi chưa hiểu lệnh /<script>" }, replies, docs);
+    expect(m?.html).toBe("Tôi chưa hiểu lệnh /&lt;script&gt;");
+  });
+
+  it("quotes excerpts in blockquotes, marks words in bold, cites under each", () => {
+    const [m] = renderTelegram(
+      {
+        kind: "answer",
+        firstNumber: 1,
+        questionId: 7,
+        answer: {
+          question: "q",
+          status: "answered",
+          citations: [citation("Một câu.", 1)],
+          coverage: 1,
+          topScore: 1,
+        },
+      },
+      replies,
+      docs,
+    );
+    expect(m?.html).toContain(
+      "[1] <blockquote>Một câu. <b>dân vận &amp; &lt;b&gt;</b></blockquote>\n<i>— Văn bản &lt;mẫu&gt; · II.2</i>",
+    );
+    expect(m?.keyboard?.[0]).toEqual([{ text: "📄 Nguồn 1", callback_data: "s:7:1" }]);
+  });
+
+  it("splits a long answer between blocks, every message under the limit with balanced tags", () => {
+    const long = "Cán bộ dân vận phải gần dân, hiểu dân, học dân và có trách nhiệm với dân. ".repeat(40);
+    const messages = renderTelegram(
+      {
+        kind: "answer",
+        firstNumber: 1,
+        questionId: 1,
+        answer: {
+          question: "q",
+          status: "answered",
+          citations: [1, 2, 3].map((n) => citation(long, n)),
+          coverage: 1,
+          topScore: 1,
+        },
+      },
+      replies,
+      docs,
+    );
+    expect(messages.length).toBeGreaterThan(1);
+    for (const m of messages) {
+      expect(m.html.length).toBeLessThanOrEqual(MAX_MESSAGE);
+      expect((m.html.match(/<blockquote>/g) ?? []).length).toBe(
+        (m.html.match(/<\/blockquote>/g) ?? []).length,
+      );
+      expect(m.html).not.toMatch(/&[a-z]*$/);
+    }
+    expect(messages.at(-1)?.keyboard).toBeDefined();
+    expect(messages.slice(0, -1).every((m) => m.keyboard === undefined)).toBe(true);
+  });
+
+  it("splits a passage longer than a message at sentence ends", () => {
+    const passage = "Một câu dài về công tác dân vận ở cơ sở. ".repeat(300);
+    const messages = renderTelegram(
+      { kind: "source", number: 1, citation: { ...citation("x", 1), passage } },
+      replies,
+      docs,
+    );
+    expect(messages.length).toBeGreaterThan(2);
+    for (const m of messages) expect(m.html.length).toBeLessThanOrEqual(MAX_MESSAGE);
+  });
+
+  it("keeps callback data short and reads it back", () => {
+    expect(Buffer.byteLength(callbackData.source(999_999_999_999, 12))).toBeLessThanOrEqual(64);
+    expect(callbackData.parse("f:12:-1")).toEqual({ kind: "feedback", questionId: 12, value: -1 });
+    expect(callbackData.parse("s:12:3")).toEqual({ kind: "source", questionId: 12, n: 3 });
+    expect(callbackData.parse("nonsense")).toBeUndefined();
+  });
+
+  it("tells when a group message addresses the bot", () => {
+    expect(addressing("/hoi@DanVanBot kl43", "group", "DanVanBot", 1)).toEqual({
+      text: "/hoi kl43",
+      addressed: true,
+    });
+    expect(addressing("/hoi@OtherBot kl43", "group", "DanVanBot", 1).addressed).toBe(false);
+    expect(addressing("@DanVanBot mttq là gì", "group", "DanVanBot", 1)).toEqual({
+      text: "mttq là gì",
+      addressed: true,
+    });
+    expect(addressing("chào mọi người", "group", "DanVanBot", 1).addressed).toBe(false);
+    expect(addressing("nói rõ hơn", "group", "DanVanBot", 1, 1).addressed).toBe(true);
+    expect(addressing("chào", "private", "DanVanBot", 1).addressed).toBe(true);
+  });
+});

@@ -1,0 +1,200 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../cli/run-cli.js";
+import {
+  BOT_USER,
+  type FakeTelegram,
+  type RecordedCall,
+  startFakeTelegram,
+} from "../fakes/telegram-server.js";
+import { copyOfKnowledge, tempDir } from "../helpers.js";
+
+const TOKEN = "123456789:TEST-token-abcdefghijklmnop";
+const user = { id: 4242, is_bot: false, first_name: "Lan" };
+const privateChat = { id: 4242, type: "private", first_name: "Lan" };
+const group = { id: -100555, type: "supergroup", title: "Chi bộ thôn" };
+let msgId = 1;
+const message = (chat: object, text: string, extra: object = {}) => ({
+  message: { message_id: msgId++, date: Math.floor(Date.now() / 1000), chat, from: user, text, ...extra },
+});
+
+let tg: FakeTelegram;
+let bot: ChildProcess;
+let dataDir: string;
+let stderr = "";
+
+beforeAll(async () => {
+  tg = await startFakeTelegram();
+  dataDir = await tempDir();
+  bot = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      KNOWLEDGE_DIR: await copyOfKnowledge(),
+      DATA_DIR: dataDir,
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      TELEGRAM_ADMIN_IDS: "4242",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  bot.stderr?.setEncoding("utf8").on("data", (d: string) => {
+    stderr += d;
+  });
+  await tg.waitFor(
+    (c) => c.method === "setMyCommands" && JSON.stringify(c.params.scope ?? "").includes("4242"),
+    30_000,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  bot.kill("SIGTERM");
+  await new Promise((r) => bot.once("close", r));
+  await tg.close();
+});
+
+/** What a person reads: the HTML without tags. */
+const visible = (c: RecordedCall) => String(c.params.text).replace(/<[^>]+>/g, "");
+const nextSent = (chatId: number, after: number) =>
+  tg.waitFor((c) => c.method === "sendMessage" && Number(c.params.chat_id) === chatId && c.at >= after);
+
+describe("the bot on Telegram", () => {
+  it("registers its Vietnamese command menu at start-up, the admins' in their chat", () => {
+    const menus = tg.calls.filter((c) => c.method === "setMyCommands");
+    expect(JSON.stringify(menus[0]?.params.commands)).toContain("Đặt câu hỏi");
+    expect(menus.some((c) => JSON.stringify(c.params.scope ?? "").includes("4242"))).toBe(true);
+  });
+
+  it("greets on /start", async () => {
+    const t = Date.now();
+    tg.push(message(privateChat, "/start"));
+    const sent = await nextSent(4242, t);
+    expect(sent.params.text).toContain("Xin chào Lan");
+    expect(sent.params.parse_mode).toBe("HTML");
+  });
+
+  let answer: RecordedCall;
+  it("answers a question with quoted excerpts, citations and buttons", async () => {
+    const t = Date.now();
+    tg.push(message(privateChat, "Kết luận 43 ban hành ngày nào?"));
+    answer = await nextSent(4242, t);
+    const html = String(answer.params.text);
+    expect(html).toContain("<blockquote>");
+    expect(html).toContain("07/01/2019");
+    expect(html).toContain("<i>— Kế hoạch thực hiện KL 43-KL/TW · phần mở đầu</i>");
+    const keyboard = (
+      answer.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard;
+    expect(keyboard[0]?.[0]?.text).toBe("📄 Nguồn 1");
+    expect(keyboard.flat().map((b) => b.text)).toEqual(expect.arrayContaining(["👍", "👎"]));
+    for (const b of keyboard.flat()) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
+    expect(tg.calls.some((c) => c.method === "sendChatAction" && c.params.action === "typing")).toBe(true);
+  });
+
+  it("shows the full passage when a source button is pressed, and answers the press", async () => {
+    const keyboard = (answer.params.reply_markup as { inline_keyboard: { callback_data: string }[][] })
+      .inline_keyboard;
+    const t = Date.now();
+    tg.push({
+      callback_query: {
+        id: "cb1",
+        from: user,
+        chat_instance: "x",
+        data: keyboard[0]?.[0]?.callback_data,
+        message: { message_id: 1, date: 0, chat: privateChat, from: BOT_USER, text: "…" },
+      },
+    });
+    const source = await nextSent(4242, t);
+    expect(source.params.text).toMatch(/^<b>Nguồn 1: Kế hoạch thực hiện KL 43-KL\/TW · phần mở đầu<\/b>/);
+    expect(
+      tg.calls.some((c) => c.method === "answerCallbackQuery" && c.params.callback_query_id === "cb1"),
+    ).toBe(true);
+  });
+
+  it("stores 👍 with the logged question", async () => {
+    const keyboard = (
+      answer.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard;
+    const up = keyboard.flat().find((b) => b.text === "👍");
+    tg.push({
+      callback_query: {
+        id: "cb2",
+        from: user,
+        chat_instance: "x",
+        data: up?.callback_data,
+        message: { message_id: 1, date: 0, chat: privateChat, from: BOT_USER, text: "…" },
+      },
+    });
+    const press = await tg.waitFor(
+      (c) => c.method === "answerCallbackQuery" && c.params.callback_query_id === "cb2",
+    );
+    expect(press.params.text).toBe("Cảm ơn bạn đã góp ý!");
+    const db = new Database(join(dataDir, "bot.sqlite"), { readonly: true });
+    const row = db
+      .prepare("SELECT feedback FROM questions WHERE question = ?")
+      .get("Kết luận 43 ban hành ngày nào?");
+    db.close();
+    expect(row).toEqual({ feedback: 1 });
+  });
+
+  it("stays silent in a group unless addressed, and answers a mention or a command there", async () => {
+    const t = Date.now();
+    tg.push(message(group, "Hôm nay họp chi bộ lúc mấy giờ nhỉ?"));
+    tg.push(message(group, "@DanVanTestBot hội quần chúng tự đảm bảo kinh phí thế nào?"));
+    const reply = await nextSent(group.id, t);
+    expect(reply.params.text).toContain("tự đảm bảo kinh phí");
+    const t2 = Date.now();
+    tg.push(message(group, "/hoi@DanVanTestBot mttq đổi mới phương thức hoạt động"));
+    expect(visible(await nextSent(group.id, t2))).toContain("Mặt trận Tổ quốc");
+    expect(tg.sent(group.id)).toHaveLength(2);
+  });
+
+  it("answers a reply to one of its messages in a group", async () => {
+    const t = Date.now();
+    tg.push(
+      message(group, "còn gì nữa không?", {
+        reply_to_message: { message_id: 5, date: 0, chat: group, from: BOT_USER, text: "…" },
+      }),
+    );
+    await nextSent(group.id, t);
+  });
+
+  it("still delivers the answer when Telegram says 429", async () => {
+    tg.failNext("sendMessage", 429, 1, 1);
+    const t = Date.now();
+    tg.push(message(privateChat, "Quy chế dân chủ ở cơ sở được nói thế nào?"));
+    const sent = await tg.waitFor(
+      (c) => c.method === "sendMessage" && c.at >= t + 900 && String(c.params.text).includes("<blockquote>"),
+    );
+    expect(visible(sent)).toContain("Quy chế dân chủ");
+  });
+
+  it("replies usefully to a sticker in a private chat", async () => {
+    const t = Date.now();
+    tg.push({
+      message: {
+        message_id: msgId++,
+        date: 0,
+        chat: privateChat,
+        from: user,
+        sticker: {
+          file_id: "x",
+          file_unique_id: "y",
+          type: "regular",
+          width: 1,
+          height: 1,
+          is_animated: false,
+          is_video: false,
+        },
+      },
+    });
+    expect((await nextSent(4242, t)).params.text).toContain("chỉ đọc được tin nhắn chữ");
+  });
+
+  it("never writes the bot token into its logs", () => {
+    expect(stderr).not.toContain(TOKEN);
+  });
+});

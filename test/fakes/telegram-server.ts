@@ -1,0 +1,235 @@
+/**
+ * A small Telegram Bot API server on 127.0.0.1 for tests. It serves queued updates to
+ * getUpdates (long polling), records every call with its parameters, rejects what Telegram
+ * rejects (text over 4,096 characters after entities, malformed HTML, callback data over 64
+ * bytes), and can be told to answer the next calls of a method with 429, 403 or 5xx.
+ */
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedCall {
+  method: string;
+  params: Record<string, unknown>;
+  at: number;
+}
+
+export interface FakeTelegram {
+  apiRoot: string;
+  calls: RecordedCall[];
+  /** Queues an update (update_id assigned). */
+  push(update: Record<string, unknown>): void;
+  /** The next `times` calls of `method` fail with this status (and retry_after for 429). */
+  failNext(method: string, status: 429 | 403 | 400 | 500 | 502, times?: number, retryAfter?: number): void;
+  /** Resolves when a call matching `predicate` has been recorded. */
+  waitFor(predicate: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  sent(chatId?: number): RecordedCall[];
+  close(): Promise<void>;
+}
+
+export const BOT_USER = { id: 777000111, is_bot: true, first_name: "Dân vận", username: "DanVanTestBot" };
+
+export async function startFakeTelegram(): Promise<FakeTelegram> {
+  const calls: RecordedCall[] = [];
+  const updates: Record<string, unknown>[] = [];
+  const waiting: (() => void)[] = [];
+  const failures = new Map<string, { status: number; times: number; retryAfter: number }>();
+  const watchers: { predicate: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
+  let nextUpdateId = 1;
+  let nextMessageId = 1000;
+
+  const record = (c: RecordedCall) => {
+    calls.push(c);
+    for (const w of [...watchers]) {
+      if (w.predicate(c)) {
+        watchers.splice(watchers.indexOf(w), 1);
+        w.resolve(c);
+      }
+    }
+  };
+
+  const server = createServer(async (req, res) => {
+    const match = /^\/bot([^/]+)\/(\w+)/.exec(req.url ?? "");
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (!match) return send(404, { ok: false, error_code: 404, description: "Not Found" });
+    const method = match[2] as string;
+    const params = await readParams(req);
+    if (method !== "getUpdates") record({ method, params, at: Date.now() });
+    const failure = failures.get(method);
+    if (failure && failure.times > 0) {
+      failure.times -= 1;
+      const description =
+        failure.status === 429
+          ? `Too Many Requests: retry after ${failure.retryAfter}`
+          : failure.status === 403
+            ? "Forbidden: bot was blocked by the user"
+            : failure.status === 400
+              ? "Bad Request: chat not found"
+              : "Internal Server Error";
+      return send(failure.status, {
+        ok: false,
+        error_code: failure.status,
+        description,
+        ...(failure.status === 429 ? { parameters: { retry_after: failure.retryAfter } } : {}),
+      });
+    }
+    switch (method) {
+      case "getMe":
+        return send(200, { ok: true, result: BOT_USER });
+      case "getUpdates": {
+        const offset = Number(params.offset ?? 0);
+        while (updates.length > 0 && Number(updates[0]?.update_id) < offset) updates.shift();
+        if (updates.length === 0) {
+          const timeout = Math.min(Number(params.timeout ?? 0), 2) * 1000;
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, timeout);
+            waiting.push(() => {
+              clearTimeout(t);
+              resolve();
+            });
+          });
+        }
+        while (updates.length > 0 && Number(updates[0]?.update_id) < offset) updates.shift();
+        return send(200, { ok: true, result: updates.slice(0, Number(params.limit ?? 100)) });
+      }
+      case "sendMessage":
+      case "editMessageText": {
+        const problem = checkText(String(params.text ?? ""), params.parse_mode as string | undefined);
+        if (problem) return send(400, { ok: false, error_code: 400, description: `Bad Request: ${problem}` });
+        const markupProblem = checkMarkup(params.reply_markup);
+        if (markupProblem)
+          return send(400, { ok: false, error_code: 400, description: `Bad Request: ${markupProblem}` });
+        return send(200, {
+          ok: true,
+          result: {
+            message_id: nextMessageId++,
+            date: Math.floor(Date.now() / 1000),
+            chat: { id: Number(params.chat_id), type: Number(params.chat_id) < 0 ? "supergroup" : "private" },
+            from: BOT_USER,
+            text: params.text,
+          },
+        });
+      }
+      case "setWebhook": {
+        return send(200, { ok: true, result: true });
+      }
+      default:
+        return send(200, { ok: true, result: true });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    calls,
+    push(update) {
+      updates.push({ update_id: nextUpdateId++, ...update });
+      for (const w of waiting.splice(0)) w();
+    },
+    failNext(method, status, times = 1, retryAfter = 1) {
+      failures.set(method, { status, times, retryAfter });
+    },
+    waitFor(predicate, timeoutMs = 15_000) {
+      const found = calls.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error("the expected Bot API call never came")), timeoutMs);
+        watchers.push({
+          predicate,
+          resolve: (c) => {
+            clearTimeout(t);
+            resolve(c);
+          },
+        });
+      });
+    },
+    sent(chatId) {
+      return calls.filter(
+        (c) => c.method === "sendMessage" && (chatId === undefined || Number(c.params.chat_id) === chatId),
+      );
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const w of waiting.splice(0)) w();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let body = "";
+  for await (const chunk of req) body += chunk;
+  if (!body) return {};
+  const type = req.headers["content-type"] ?? "";
+  if (type.includes("application/json")) return JSON.parse(body) as Record<string, unknown>;
+  if (type.includes("x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(body));
+  return {};
+}
+
+const ALLOWED_TAGS = new Set([
+  "b",
+  "strong",
+  "i",
+  "em",
+  "u",
+  "ins",
+  "s",
+  "strike",
+  "del",
+  "a",
+  "code",
+  "pre",
+  "blockquote",
+  "tg-spoiler",
+  "span",
+]);
+
+/** Telegram's HTML rules, as far as the bot uses them: balanced known tags, escaped text, ≤ 4096. */
+function checkText(text: string, parseMode?: string): string | undefined {
+  if (text.length === 0) return "message text is empty";
+  let visible = text;
+  if (parseMode === "HTML") {
+    const stack: string[] = [];
+    const tag = /<\/?([a-z-]+)(?:\s[^>]*)?>|<|&(#\d+|#x[0-9a-f]+|[a-z]+);?|>/gi;
+    for (const m of text.matchAll(tag)) {
+      if (m[0] === "<" || m[0] === ">") return "can't parse entities: unexpected character";
+      if (m[0].startsWith("&")) {
+        if (
+          !m[0].endsWith(";") ||
+          (!["amp", "lt", "gt", "quot"].includes((m[1] ?? "").toLowerCase()) && !(m[1] ?? "").startsWith("#"))
+        ) {
+          return "can't parse entities: unsupported entity";
+        }
+        continue;
+      }
+      const name = (m[1] ?? "").toLowerCase();
+      if (!ALLOWED_TAGS.has(name)) return `can't parse entities: unsupported start tag "${name}"`;
+      if (m[0].startsWith("</")) {
+        if (stack.pop() !== name)
+          return `can't parse entities: can't find end tag corresponding to start tag "${name}"`;
+      } else stack.push(name);
+    }
+    if (stack.length > 0)
+      return `can't parse entities: can't find end tag corresponding to start tag "${stack[0]}"`;
+    visible = text.replace(/<[^>]+>/g, "").replace(/&(lt|gt|amp|quot);/g, "x");
+  }
+  if (visible.length > 4096) return "message is too long";
+  return undefined;
+}
+
+function checkMarkup(markup: unknown): string | undefined {
+  if (!markup) return undefined;
+  const parsed = (typeof markup === "string" ? JSON.parse(markup) : markup) as {
+    inline_keyboard?: { text: string; callback_data?: string }[][];
+  };
+  for (const row of parsed.inline_keyboard ?? []) {
+    for (const b of row)
+      if (b.callback_data !== undefined && Buffer.byteLength(b.callback_data) > 64)
+        return "BUTTON_DATA_INVALID";
+  }
+  return undefined;
+}
