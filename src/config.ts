@@ -32,6 +32,12 @@ const schema = z.object({
     .string()
     .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, "phải là các số id người dùng, cách nhau bởi dấu phẩy")
     .optional(),
+  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "chỉ gồm chữ, số, _ và -, tối đa 256 ký tự")
+    .optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MAX_QUESTION_LENGTH: z.coerce.number().int().min(20).max(4000).default(1000),
   QUESTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
 });
@@ -56,7 +62,15 @@ export interface Config {
   /** Weight of vector similarity in ranking (default: the index's, 0.1). */
   vectorWeight?: number;
   /** Telegram, when a bot token is configured. */
-  telegram?: { token: string; apiRoot: string; adminIds: number[] };
+  telegram?: {
+    token: string;
+    apiRoot: string;
+    adminIds: number[];
+    webhookUrl?: string;
+    webhookSecret?: string;
+  };
+  /** Port of the HTTP server (webhooks, /healthz). */
+  port: number;
 }
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
@@ -111,8 +125,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
             .map((x) => x.trim())
             .filter(Boolean)
             .map(Number),
+          webhookUrl: c.TELEGRAM_WEBHOOK_URL,
+          webhookSecret: c.TELEGRAM_WEBHOOK_SECRET,
         }
       : undefined,
+    port: c.PORT,
     embedder:
       c.EMBEDDINGS === "openai" && c.EMBEDDINGS_BASE_URL
         ? {
@@ -131,6 +148,9 @@ function describe(variable: string, message: string): string {
   if (variable === "LOG_LEVEL") return `phải là một trong: ${LOG_LEVELS.join(", ")}`;
   if (variable === "TELEGRAM_BOT_TOKEN") return "không đúng dạng token của BotFather (123456:ABC…)";
   if (variable === "TELEGRAM_API_ROOT") return "phải là một địa chỉ http(s)://…";
+  if (variable === "TELEGRAM_WEBHOOK_URL") return "phải là một địa chỉ https://… mà Telegram gọi tới được";
+  if (variable === "TELEGRAM_WEBHOOK_SECRET") return "chỉ gồm chữ, số, _ và -, tối đa 256 ký tự";
+  if (variable === "PORT") return "phải là số cổng từ 1 đến 65535";
   if (variable === "TELEGRAM_ADMIN_IDS") return "phải là các số id người dùng, cách nhau bởi dấu phẩy";
   if (variable === "VECTOR_WEIGHT") return "phải là một số từ 0 đến 10";
   if (variable === "EMBEDDINGS") return "phải là corpus, openai hoặc none";

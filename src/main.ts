@@ -3,6 +3,7 @@
  * channel. With no bot token configured, the bot runs as a chat in this terminal.
  */
 
+import { join } from "node:path";
 import { run } from "@grammyjs/runner";
 import { citationOfPassage } from "./answer/citations.js";
 import { createAnswerer } from "./answer/compose.js";
@@ -10,36 +11,56 @@ import { createOpenAiChat } from "./answer/llm.js";
 import { createEngine } from "./bot/engine.js";
 import { runConsoleChat } from "./channels/console/chat.js";
 import { createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
+import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { loadPrompts } from "./prompts.js";
 import { currentVersion, ensureIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
+import { createHttpServer } from "./server/http.js";
 import { openDatabase } from "./storage/database.js";
 import { createSqliteQuestionLog } from "./storage/question-log.js";
 
-/** Long polling with @grammyjs/runner until SIGINT/SIGTERM; in-flight updates finish first. */
+/**
+ * Telegram until SIGINT/SIGTERM: long polling with @grammyjs/runner, or a webhook on PORT when
+ * TELEGRAM_WEBHOOK_URL is set. On a signal: stop taking updates, finish what is in flight.
+ */
 async function runTelegram(
-  t: NonNullable<Config["telegram"]>,
+  config: Config,
   deps: Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot" | "adminIds">,
 ): Promise<void> {
+  const t = config.telegram as NonNullable<Config["telegram"]>;
   const bot = createTelegramBot({ ...deps, token: t.token, apiRoot: t.apiRoot, adminIds: t.adminIds });
   await bot.init();
   await registerCommands(bot, t.adminIds, []).catch((err: unknown) =>
     deps.logger.warn({ err: (err as Error).message }, "không đăng ký được menu lệnh"),
   );
+  const signal = new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  if (t.webhookUrl) {
+    const secret = await webhookSecret(t.webhookSecret, join(config.dataDir, "telegram-webhook-secret"));
+    const path = new URL(t.webhookUrl).pathname;
+    const http = createHttpServer(new Map([[path, telegramWebhookRoute(bot, secret)]]), deps.logger);
+    const port = await http.listen(config.port);
+    await bot.api.setWebhook(t.webhookUrl, {
+      secret_token: secret,
+      allowed_updates: ["message", "callback_query", "my_chat_member"],
+    });
+    deps.logger.info({ bot: bot.botInfo.username, port, path }, "bot Telegram đang chạy (webhook)");
+    await signal;
+    deps.logger.info("đang dừng: không nhận tin mới, chờ các tin đang xử lý");
+    await http.close();
+    return;
+  }
   // Polling and a webhook exclude each other on Telegram's side.
   await bot.api.deleteWebhook().catch(() => undefined);
   const runner = run(bot, { runner: { fetch: { timeout: 30 } } });
   deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (long polling)");
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      deps.logger.info("đang dừng: không nhận tin mới, chờ các tin đang xử lý");
-      void runner.stop().then(resolve);
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await signal;
+  deps.logger.info("đang dừng: không nhận tin mới, chờ các tin đang xử lý");
+  await runner.stop();
 }
 
 async function main(): Promise<number> {
@@ -94,7 +115,7 @@ async function main(): Promise<number> {
     });
     try {
       if (config.telegram) {
-        await runTelegram(config.telegram, { engine, replies: prompts.replies, documents, logger });
+        await runTelegram(config, { engine, replies: prompts.replies, documents, logger });
       } else {
         await runConsoleChat({ engine, replies: prompts.replies, documents, logger });
       }

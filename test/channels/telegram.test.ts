@@ -51,8 +51,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  bot.kill("SIGTERM");
-  await new Promise((r) => bot.once("close", r));
+  if (bot.exitCode === null) bot.kill("SIGKILL");
   await tg.close();
 });
 
@@ -196,5 +195,16 @@ describe("the bot on Telegram", () => {
 
   it("never writes the bot token into its logs", () => {
     expect(stderr).not.toContain(TOKEN);
+  });
+
+  it("stops taking updates on SIGTERM, finishes, and exits 0", async () => {
+    const t = Date.now();
+    tg.push(message(privateChat, "Tập huấn kỹ năng công tác dân vận cho ai?"));
+    await tg.waitFor((c) => c.method === "sendChatAction" && c.at >= t);
+    bot.kill("SIGTERM");
+    const code = await new Promise((r) => bot.once("exit", (c) => r(c)));
+    expect(code).toBe(0);
+    // The question that was being answered when the signal came still got its answer.
+    expect(tg.sent(4242).some((c) => c.at >= t && String(c.params.text).includes("<blockquote>"))).toBe(true);
   });
 });

@@ -1,0 +1,41 @@
+/**
+ * Telegram webhook mode: the route on our HTTP server that receives updates. The secret token
+ * header is compared in constant time (wrong or missing: 401, nothing processed); the update is
+ * acknowledged at once and handled afterwards, so an answer that takes longer than Telegram's
+ * webhook timeout never makes Telegram send the update again.
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Bot } from "grammy";
+import type { Update } from "grammy/types";
+import type { Route } from "../../server/http.js";
+
+export const SECRET_HEADER = "x-telegram-bot-api-secret-token";
+
+export function telegramWebhookRoute(bot: Bot, secret: string): Route {
+  const expected = Buffer.from(secret);
+  return ({ headers, body }) => {
+    const given = Buffer.from(String(headers[SECRET_HEADER] ?? ""));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 401 };
+    const update = body as Update;
+    if (typeof update?.update_id !== "number") return { status: 400 };
+    return { status: 200, work: () => bot.handleUpdate(update) };
+  };
+}
+
+/** The configured secret, else one generated once and kept (mode 600) at `path`. */
+export async function webhookSecret(configured: string | undefined, path: string): Promise<string> {
+  if (configured) return configured;
+  try {
+    const kept = (await readFile(path, "utf8")).trim();
+    if (/^[A-Za-z0-9_-]{16,256}$/.test(kept)) return kept;
+  } catch {
+    // Not generated yet.
+  }
+  const secret = randomBytes(32).toString("base64url");
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${secret}\n`, { mode: 0o600 });
+  await chmod(path, 0o600);
+  return secret;
+}
