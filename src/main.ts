@@ -3,23 +3,28 @@
  * channel. With no bot token configured, the bot runs as a chat in this terminal.
  */
 
+import { userInfo } from "node:os";
 import { join } from "node:path";
 import { run } from "@grammyjs/runner";
 import { citationOfPassage } from "./answer/citations.js";
 import { createAnswerer } from "./answer/compose.js";
 import { createOpenAiChat } from "./answer/llm.js";
+import { createAdmin } from "./bot/admin.js";
 import { createEngine } from "./bot/engine.js";
+import { createBroadcastService, createWorker } from "./broadcast/service.js";
 import { runConsoleChat } from "./channels/console/chat.js";
-import { createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
+import { ADMIN_MENU, createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
+import { createTelegramSender } from "./channels/telegram/sender.js";
 import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
-import { loadPrompts } from "./prompts.js";
+import { fill, loadPrompts } from "./prompts.js";
 import { currentVersion, ensureIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
 import { createHttpServer } from "./server/http.js";
 import { openDatabase } from "./storage/database.js";
 import { createSqliteQuestionLog } from "./storage/question-log.js";
+import { createSqliteSubscriptions } from "./storage/subscriptions.js";
 
 /**
  * Telegram until SIGINT/SIGTERM: long polling with @grammyjs/runner, or a webhook on PORT when
@@ -32,7 +37,7 @@ async function runTelegram(
   const t = config.telegram as NonNullable<Config["telegram"]>;
   const bot = createTelegramBot({ ...deps, token: t.token, apiRoot: t.apiRoot, adminIds: t.adminIds });
   await bot.init();
-  await registerCommands(bot, t.adminIds, []).catch((err: unknown) =>
+  await registerCommands(bot, t.adminIds, ADMIN_MENU).catch((err: unknown) =>
     deps.logger.warn({ err: (err as Error).message }, "không đăng ký được menu lệnh"),
   );
   const signal = new Promise<void>((resolve) => {
@@ -61,6 +66,14 @@ async function runTelegram(
   await signal;
   deps.logger.info("đang dừng: không nhận tin mới, chờ các tin đang xử lý");
   await runner.stop();
+}
+
+function consoleUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "console";
+  }
 }
 
 async function main(): Promise<number> {
@@ -104,23 +117,64 @@ async function main(): Promise<number> {
     const llm = config.llm ? createOpenAiChat(config.llm) : undefined;
     const answerer = createAnswerer({ retriever: holder.current, prompts, logger, llm });
     const documents = () => holder.current().index.documents;
+    const questionLog = createSqliteQuestionLog(db);
+    const subscriptions = createSqliteSubscriptions(db);
+    const telegramSender = config.telegram
+      ? createTelegramSender({
+          token: config.telegram.token,
+          apiRoot: config.telegram.apiRoot,
+          replies: prompts.replies,
+        })
+      : undefined;
+    const senders = telegramSender ? [telegramSender] : [];
+    const broadcasts = createBroadcastService(
+      db,
+      senders.map((x) => x.channel),
+    );
+    const admin = createAdmin({
+      subscriptions,
+      broadcasts,
+      questionLog,
+      // At the terminal the operator is the administrator.
+      admins: { telegram: new Set(config.telegram?.adminIds.map(String)), console: new Set([consoleUser()]) },
+      replies: prompts.replies,
+      logger,
+    });
+    const worker = createWorker(
+      { db, senders, subscriptions, service: broadcasts, logger },
+      {
+        onProgress: async (b, c, finished) => {
+          if (!telegramSender || !b.reportChat?.startsWith("telegram:") || !b.reportMessage) return;
+          const template = finished ? prompts.replies.notice_done : prompts.replies.notice_progress;
+          await telegramSender.api.editMessageText(
+            b.reportChat.slice("telegram:".length),
+            Number(b.reportMessage),
+            fill(template, { id: b.id, ...c }),
+          );
+        },
+      },
+    );
+    const delivering = senders.length > 0 ? worker.run() : Promise.resolve();
     const engine = createEngine({
+      admin,
       answerer,
       documents,
       citation: (passageId) => citationOfPassage(holder.current().index, passageId),
-      questionLog: createSqliteQuestionLog(db),
+      questionLog,
       replies: prompts.replies,
       logger,
       options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },
     });
     try {
       if (config.telegram) {
-        await runTelegram(config, { engine, replies: prompts.replies, documents, logger });
+        await runTelegram(config, { engine, replies: prompts.replies, documents, logger, subscriptions });
       } else {
         await runConsoleChat({ engine, replies: prompts.replies, documents, logger });
       }
     } finally {
       holder.close();
+      worker.stop();
+      await delivering;
     }
     return 0;
   } finally {

@@ -10,6 +10,7 @@ import { fill, type Replies } from "../prompts.js";
 import type { DocumentSummary } from "../search/knowledge-index.js";
 import type { QuestionLog } from "../storage/question-log.js";
 import { fold } from "../text/vietnamese.js";
+import { ADMIN_COMMANDS, type Admin } from "./admin.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
 import type { Incoming, Reply } from "./types.js";
 
@@ -36,11 +37,16 @@ export interface EngineDeps {
   questionLog: QuestionLog;
   replies: Replies;
   logger: Logger;
+  /** Subscriptions and administrators' commands; without it those commands are unknown. */
+  admin?: Admin;
   options?: Partial<EngineOptions>;
   now?: () => number;
 }
 
 export interface Engine {
+  /** Confirms a previewed notice (✅ button or /xacnhan); `report` is the message showing progress. */
+  confirmBroadcast(id: number, m: Incoming, report?: { chat: string; message: string }): Reply[];
+  cancelBroadcast(id: number, m: Incoming): Reply[];
   handle(message: Incoming): Promise<Reply[]>;
   /** Source `n` of a logged question (a button under an answer). */
   sourceOf(questionId: number, n: number): Reply[];
@@ -163,6 +169,8 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   return {
+    confirmBroadcast: (id, m, report) => deps.admin?.confirm(id, m, report) ?? [],
+    cancelBroadcast: (id, m) => deps.admin?.cancel(id, m) ?? [],
     sourceOf(questionId, n) {
       const logged = deps.questionLog.get(questionId);
       const passageId = logged?.citations[n - 1];
@@ -185,8 +193,11 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       const command = /^\/([\p{L}\d_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/u.exec(text);
       if (command) {
-        const name = COMMANDS[fold((command[1] ?? "").toLowerCase())];
+        const key = fold((command[1] ?? "").toLowerCase());
+        const name = COMMANDS[key];
         const arg = (command[2] ?? "").trim();
+        const adminCommand = ADMIN_COMMANDS[key];
+        if (!name && adminCommand && deps.admin) return deps.admin.handle(adminCommand, arg, m);
         switch (name) {
           case "start":
             return welcome(m);

@@ -15,6 +15,11 @@ export interface Incoming {
   text: string;
   /** In groups: whether the bot was addressed (command, mention, reply to the bot). Always true in private chats. */
   addressed: boolean;
+  chatTitle?: string;
+  /** Text of the message this one replies to (a notice sent by replying /thongbao to it). */
+  replyToText?: string;
+  /** Asks the platform whether the sender administers this group. */
+  isChatAdmin?: () => Promise<boolean>;
 }
 
 /** What the bot says back; channels render these, the engine never writes markup. */
@@ -27,4 +32,5 @@ export type Reply =
     }
   | { kind: "source"; number: number; citation: Citation }
   | { kind: "documents"; documents: { title: string; shortTitle: string; passages: number }[] }
-  | { kind: "text"; text: string };
+  | { kind: "text"; text: string }
+  | { kind: "preview"; broadcastId: number; recipients: number; text: string };

@@ -32,6 +32,54 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX questions_status_time ON questions (status, asked_at);
     `,
   },
+  {
+    version: 2,
+    name: "subscriptions, broadcasts, deliveries",
+    sql: `
+      CREATE TABLE subscriptions (
+        channel         TEXT    NOT NULL,
+        chat_id         TEXT    NOT NULL,
+        chat_type       TEXT    NOT NULL CHECK (chat_type IN ('private', 'group')),
+        title           TEXT,
+        active          INTEGER NOT NULL DEFAULT 1,
+        subscribed_at   TEXT    NOT NULL,
+        updated_at      TEXT    NOT NULL,
+        inactive_reason TEXT,
+        PRIMARY KEY (channel, chat_id)
+      );
+      CREATE TABLE broadcasts (
+        id            INTEGER PRIMARY KEY,
+        text          TEXT    NOT NULL,
+        html          TEXT,
+        created_by    TEXT    NOT NULL,
+        created_at    TEXT    NOT NULL,
+        status        TEXT    NOT NULL CHECK (status IN ('draft', 'scheduled', 'queued', 'running', 'done', 'cancelled')),
+        scheduled_for TEXT,
+        started_at    TEXT,
+        finished_at   TEXT,
+        report_chat   TEXT,
+        report_message TEXT
+      );
+      CREATE TABLE deliveries (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts (id),
+        channel      TEXT    NOT NULL,
+        chat_id      TEXT    NOT NULL,
+        chat_type    TEXT    NOT NULL,
+        status       TEXT    NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'blocked', 'cancelled')),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        next_at      INTEGER NOT NULL DEFAULT 0,
+        error        TEXT,
+        updated_at   TEXT    NOT NULL,
+        PRIMARY KEY (broadcast_id, channel, chat_id)
+      );
+      CREATE INDEX deliveries_pending ON deliveries (status, next_at);
+      CREATE TABLE leases (
+        name       TEXT PRIMARY KEY,
+        holder     TEXT    NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Opens (creating if needed) the database file and brings its schema up to date. */

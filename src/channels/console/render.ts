@@ -68,5 +68,13 @@ export function renderReply(
       ].join("\n");
     case "text":
       return reply.text;
+    case "preview":
+      return [
+        fill(r.notice_preview, { id: reply.broadcastId, recipients: reply.recipients }),
+        "",
+        reply.text,
+        "",
+        fill(r.notice_confirm_hint, { id: reply.broadcastId }),
+      ].join("\n");
   }
 }

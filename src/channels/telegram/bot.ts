@@ -16,6 +16,7 @@ import type { ChatType, Incoming, Reply } from "../../bot/types.js";
 import type { Logger } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
+import type { SubscriptionStore } from "../../storage/subscriptions.js";
 import { callbackData, renderTelegram, type TelegramMessage } from "./render.js";
 
 export interface TelegramDeps {
@@ -28,11 +29,16 @@ export interface TelegramDeps {
   logger: Logger;
   /** User ids of administrators (their command menu shows the admin commands). */
   adminIds?: readonly number[];
+  /** Kept true by membership updates (blocked, removed, migrated). */
+  subscriptions?: SubscriptionStore;
 }
 
 /** The command menu, in Vietnamese, registered at start-up. */
 export const USER_COMMANDS = [
   { command: "hoi", description: "Đặt câu hỏi về công tác dân vận" },
+  { command: "dangky", description: "Đăng ký nhận thông báo" },
+  { command: "huydangky", description: "Huỷ đăng ký nhận thông báo" },
+  { command: "trangthai", description: "Xem đã đăng ký nhận thông báo chưa" },
   { command: "nguon", description: "Xem toàn văn một nguồn trích dẫn, ví dụ /nguon 2" },
   { command: "them", description: "Xem thêm các đoạn liên quan câu hỏi vừa rồi" },
   { command: "tailieu", description: "Danh sách văn bản bot đang dựa vào" },
@@ -83,6 +89,12 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       userName: msg.from.first_name,
       text,
       addressed,
+      chatTitle: "title" in msg.chat ? msg.chat.title : undefined,
+      replyToText: msg.reply_to_message?.text ?? msg.reply_to_message?.caption,
+      isChatAdmin: async () => {
+        const member = await ctx.api.getChatMember(msg.chat.id, msg.from.id);
+        return member.status === "creator" || member.status === "administrator";
+      },
     };
     // "typing…" while the answer is prepared; it is cosmetic, so its failure is ignored.
     ctx.replyWithChatAction("typing").catch(() => undefined);
@@ -100,8 +112,62 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       await ctx.answerCallbackQuery({ text: deps.replies.feedback_thanks });
       return;
     }
+    if (data.kind === "notice") {
+      await ctx.answerCallbackQuery();
+      const from = ctx.callbackQuery.from;
+      const chat = ctx.chat;
+      const m: Incoming = {
+        channel: "telegram",
+        chatId: String(chat?.id ?? from.id),
+        chatType: chat?.type === "private" || !chat ? "private" : "group",
+        userId: String(from.id),
+        text: "",
+        addressed: true,
+      };
+      // The preview's buttons go away so a notice cannot be confirmed twice from it.
+      await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+      if (!data.send) {
+        await send(ctx, deps.engine.cancelBroadcast(data.broadcastId, m));
+        return;
+      }
+      if (!deps.adminIds?.includes(from.id)) {
+        await send(ctx, deps.engine.confirmBroadcast(data.broadcastId, m));
+        return;
+      }
+      // The progress message is sent first, then edited by the worker as deliveries go out.
+      const progress = await ctx.api.sendMessage(m.chatId, "⏳", {});
+      const replies = deps.engine.confirmBroadcast(data.broadcastId, m, {
+        chat: `telegram:${m.chatId}`,
+        message: String(progress.message_id),
+      });
+      const first = replies[0];
+      if (first?.kind === "text")
+        await ctx.api.editMessageText(m.chatId, progress.message_id, first.text).catch(() => undefined);
+      return;
+    }
     await ctx.answerCallbackQuery();
     await send(ctx, deps.engine.sourceOf(data.questionId, data.n));
+  });
+
+  // The subscription list follows the bot's membership: blocked or removed → inactive (kept);
+  // a private chat that unblocks the bot is active again; a group that re-adds it must /dangky
+  // again (whoever re-adds it may not want announcements). A group turned supergroup keeps it.
+  bot.on("my_chat_member", async (ctx) => {
+    const update = ctx.myChatMember;
+    const chatId = String(update.chat.id);
+    const status = update.new_chat_member.status;
+    if (status === "kicked" || status === "left") {
+      deps.subscriptions?.deactivate(
+        "telegram",
+        chatId,
+        update.chat.type === "private" ? "blocked" : "removed",
+      );
+    } else if ((status === "member" || status === "administrator") && update.chat.type === "private") {
+      deps.subscriptions?.reactivate("telegram", chatId, "blocked");
+    }
+  });
+  bot.on("message:migrate_to_chat_id", async (ctx) => {
+    deps.subscriptions?.migrate("telegram", String(ctx.chat.id), String(ctx.message.migrate_to_chat_id));
   });
 
   // Not text: a short useful reply in private chats, silence in groups.
@@ -142,6 +208,15 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
   });
   return bot;
 }
+
+/** Commands shown only to administrators, in their private chats. */
+export const ADMIN_MENU = [
+  { command: "thongbao", description: "Soạn thông báo gửi mọi người đăng ký" },
+  { command: "hengio", description: "Hẹn giờ thông báo: /hengio 01/12/2026 08:00 nội dung" },
+  { command: "lichhen", description: "Các thông báo đang hẹn giờ" },
+  { command: "huyhen", description: "Huỷ thông báo hẹn giờ hoặc đang gửi: /huyhen số" },
+  { command: "thongke", description: "Thống kê người đăng ký, thông báo, câu hỏi" },
+];
 
 /** Registers the Vietnamese command menu, and the administrators' menu in their private chats. */
 export async function registerCommands(

@@ -33,12 +33,16 @@ export function escapeHtml(text: string): string {
 export const callbackData = {
   source: (questionId: number, n: number) => `s:${questionId}:${n}`,
   feedback: (questionId: number, value: 1 | -1) => `f:${questionId}:${value > 0 ? "+1" : "-1"}`,
+  notice: (broadcastId: number, send: boolean) => `b:${broadcastId}:${send ? "go" : "no"}`,
   parse(
     data: string,
   ):
     | { kind: "source"; questionId: number; n: number }
     | { kind: "feedback"; questionId: number; value: 1 | -1 }
+    | { kind: "notice"; broadcastId: number; send: boolean }
     | undefined {
+    const b = /^b:(\d{1,15}):(go|no)$/.exec(data);
+    if (b) return { kind: "notice", broadcastId: Number(b[1]), send: b[2] === "go" };
     const m = /^([sf]):(\d{1,15}):([+-]?\d{1,2})$/.exec(data);
     if (!m) return undefined;
     const questionId = Number(m[2]);
@@ -71,6 +75,22 @@ export function renderTelegram(
       const c = reply.citation;
       const header = `<b>${escapeHtml(fill(r.source_header, { n: reply.number, title: c.title, section: c.section }))}</b>`;
       return pack([header, ...plainBlocks(c.passage)]);
+    }
+    case "preview": {
+      const messages = pack([
+        `<b>${escapeHtml(fill(r.notice_preview, { id: reply.broadcastId, recipients: reply.recipients }))}</b>`,
+        ...plainBlocks(reply.text),
+      ]);
+      const last = messages[messages.length - 1];
+      if (last) {
+        last.keyboard = [
+          [
+            { text: "✅ Gửi", callback_data: callbackData.notice(reply.broadcastId, true) },
+            { text: "❌ Huỷ", callback_data: callbackData.notice(reply.broadcastId, false) },
+          ],
+        ];
+      }
+      return messages;
     }
     case "answer": {
       const a = reply.answer;

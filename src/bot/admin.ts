@@ -1,0 +1,216 @@
+/**
+ * Subscriptions and administrators' commands, channel-neutral: /dangky, /huydangky, /trangthai
+ * for everyone (in groups only the group's administrators), and for the bot's administrators
+ * /thongbao (preview, then confirm), /hengio (schedule, Asia/Ho_Chi_Minh), /lichhen, /huyhen,
+ * /xacnhan, /huy and /thongke.
+ */
+import type { BroadcastService } from "../broadcast/service.js";
+import type { Logger } from "../logger.js";
+import { fill, type Replies } from "../prompts.js";
+import type { QuestionLog } from "../storage/question-log.js";
+import type { SubscriptionStore } from "../storage/subscriptions.js";
+import type { ChannelName, Incoming, Reply } from "./types.js";
+
+export interface AdminDeps {
+  subscriptions: SubscriptionStore;
+  broadcasts: BroadcastService;
+  questionLog: QuestionLog;
+  /** Administrators' user ids per channel. */
+  admins: Partial<Record<ChannelName, ReadonlySet<string>>>;
+  replies: Replies;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export type AdminCommand =
+  | "subscribe"
+  | "unsubscribe"
+  | "status"
+  | "notice"
+  | "schedule"
+  | "schedules"
+  | "unschedule"
+  | "confirm"
+  | "cancel"
+  | "stats";
+
+export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
+  dangky: "subscribe",
+  huydangky: "unsubscribe",
+  trangthai: "status",
+  thongbao: "notice",
+  hengio: "schedule",
+  lichhen: "schedules",
+  huyhen: "unschedule",
+  xacnhan: "confirm",
+  huy: "cancel",
+  thongke: "stats",
+};
+
+/** Commands only the bot's administrators may use (shown in their command menu only). */
+export const ADMIN_ONLY = new Set<AdminCommand>([
+  "notice",
+  "schedule",
+  "schedules",
+  "unschedule",
+  "confirm",
+  "cancel",
+  "stats",
+]);
+
+const VN_OFFSET_MS = 7 * 3600_000;
+
+/** "01/12/2026 08:00" in Vietnam's time (UTC+7, no daylight saving) → the instant. */
+export function parseVietnamTime(date: string, time: string): Date | undefined {
+  const d = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(date);
+  const t = /^(\d{1,2})[:hg](\d{2})$/.exec(time);
+  if (!d || !t) return undefined;
+  const [day, month, year, hour, minute] = [d[1], d[2], d[3], t[1], t[2]].map(Number) as number[];
+  const utc = Date.UTC(year as number, (month as number) - 1, day, hour, minute) - VN_OFFSET_MS;
+  const check = new Date(utc + VN_OFFSET_MS);
+  if (check.getUTCDate() !== day || check.getUTCMonth() !== (month as number) - 1 || (hour as number) > 23)
+    return undefined;
+  return new Date(utc);
+}
+
+/** An instant shown in Vietnam's time: "01/12/2026 08:00". */
+export function formatVietnamTime(d: Date): string {
+  const v = new Date(d.getTime() + VN_OFFSET_MS);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(v.getUTCDate())}/${p(v.getUTCMonth() + 1)}/${v.getUTCFullYear()} ${p(v.getUTCHours())}:${p(v.getUTCMinutes())}`;
+}
+
+export interface Admin {
+  isAdmin(m: Incoming): boolean;
+  handle(command: AdminCommand, arg: string, m: Incoming): Promise<Reply[]>;
+  confirm(id: number, m: Incoming, report?: { chat: string; message: string }): Reply[];
+  cancel(id: number, m: Incoming): Reply[];
+}
+
+export function createAdmin(deps: AdminDeps): Admin {
+  const r = deps.replies;
+  const now = deps.now ?? (() => new Date());
+  const text = (t: string): Reply[] => [{ kind: "text", text: t }];
+  const isAdmin = (m: Incoming) => deps.admins[m.channel]?.has(m.userId) === true;
+  const where = (m: Incoming) => (m.chatType === "group" ? r.where_group : r.where_private);
+
+  const refuse = (m: Incoming, command: string): Reply[] => {
+    deps.logger.warn(
+      { channel: m.channel, userId: m.userId, command },
+      "người không phải quản trị viên dùng lệnh quản trị",
+    );
+    return text(r.admin_only);
+  };
+
+  const canManage = async (m: Incoming) => m.chatType === "private" || (await m.isChatAdmin?.()) === true;
+
+  const admin: Admin = {
+    isAdmin,
+    async handle(command, arg, m) {
+      if (ADMIN_ONLY.has(command) && !isAdmin(m)) return refuse(m, command);
+      switch (command) {
+        case "subscribe": {
+          if (!(await canManage(m))) return text(r.group_admin_only);
+          const result = deps.subscriptions.subscribe({
+            channel: m.channel,
+            chatId: m.chatId,
+            chatType: m.chatType,
+            title: m.chatTitle,
+          });
+          const template =
+            result === "new" ? r.subscribed : result === "again" ? r.subscribed_again : r.already_subscribed;
+          return text(fill(template, { where: where(m) }));
+        }
+        case "unsubscribe": {
+          if (!(await canManage(m))) return text(r.group_admin_only);
+          const s = deps.subscriptions.get(m.channel, m.chatId);
+          if (!s?.active) return text(fill(r.not_subscribed, { where: where(m) }));
+          deps.subscriptions.unsubscribe(m.channel, m.chatId);
+          return text(fill(r.unsubscribed, { where: where(m) }));
+        }
+        case "status": {
+          const s = deps.subscriptions.get(m.channel, m.chatId);
+          return text(
+            s?.active
+              ? fill(r.status_on, { where: where(m), since: formatVietnamTime(new Date(s.subscribedAt)) })
+              : fill(r.status_off, { where: where(m) }),
+          );
+        }
+        case "notice": {
+          const body = arg || m.replyToText || "";
+          if (body.trim().length === 0) return text(r.notice_empty);
+          const { id, recipients } = deps.broadcasts.draft(body.trim(), `${m.channel}:${m.userId}`);
+          return [{ kind: "preview", broadcastId: id, recipients, text: body.trim() }];
+        }
+        case "schedule": {
+          const mm = /^(\S+)\s+(\S+)\s+([\s\S]+)$/.exec(arg);
+          const when = mm && parseVietnamTime(mm[1] as string, mm[2] as string);
+          if (!mm || !when) return text(r.schedule_usage);
+          if (when.getTime() <= now().getTime())
+            return text(fill(r.schedule_past, { when: formatVietnamTime(when) }));
+          const { id } = deps.broadcasts.draft((mm[3] as string).trim(), `${m.channel}:${m.userId}`);
+          deps.broadcasts.schedule(id, when);
+          return text(fill(r.scheduled, { id, when: formatVietnamTime(when) }));
+        }
+        case "schedules": {
+          const list = deps.broadcasts.scheduled();
+          if (list.length === 0) return text(r.schedule_list_empty);
+          return text(
+            [
+              r.schedule_list_header,
+              ...list.map((b) =>
+                fill(r.schedule_list_line, {
+                  id: b.id,
+                  when: formatVietnamTime(new Date(b.scheduledFor ?? 0)),
+                  text: b.text.length > 80 ? `${b.text.slice(0, 80)}…` : b.text,
+                }),
+              ),
+            ].join("\n"),
+          );
+        }
+        case "unschedule":
+        case "cancel":
+          return admin.cancel(Number.parseInt(arg, 10), m);
+        case "confirm":
+          return admin.confirm(Number.parseInt(arg, 10), m);
+        case "stats":
+          return text(stats(deps));
+      }
+    },
+    confirm(id, m, report) {
+      if (!isAdmin(m)) return refuse(m, "confirm");
+      const b = Number.isFinite(id) ? deps.broadcasts.get(id) : undefined;
+      if (!b || !deps.broadcasts.confirm(id, report))
+        return text(fill(r.notice_not_found, { id: Number.isFinite(id) ? id : "?" }));
+      deps.logger.info({ broadcast: id, by: `${m.channel}:${m.userId}` }, "thông báo đã được xác nhận gửi");
+      return text(fill(r.notice_queued, { id, recipients: deps.broadcasts.counts(id).total }));
+    },
+    cancel(id, m) {
+      if (!isAdmin(m)) return refuse(m, "cancel");
+      if (!Number.isFinite(id) || !deps.broadcasts.cancel(id))
+        return text(fill(r.notice_not_found, { id: Number.isFinite(id) ? id : "?" }));
+      return text(fill(r.notice_cancelled, { id }));
+    },
+  };
+  return admin;
+}
+
+function stats(deps: AdminDeps): string {
+  const r = deps.replies;
+  const lines = [`${r.stats_header}:`, r.stats_subscribers];
+  for (const c of deps.subscriptions.counts()) {
+    const kind = c.chatType === "group" ? r.stats_kind_group : r.stats_kind_private;
+    lines.push(
+      fill(r.stats_subscriber_line, { channel: c.channel, kind, active: c.active, inactive: c.inactive }),
+    );
+  }
+  const recent = deps.broadcasts.recent(5);
+  if (recent.length > 0) lines.push(r.stats_recent);
+  for (const b of recent)
+    lines.push(fill(r.stats_broadcast_line, { id: b.id, status: b.status, ...b.counts }));
+  lines.push(fill(r.stats_questions, { count: deps.questionLog.recent(1)[0]?.id ?? 0 }));
+  const top = deps.questionLog.topUnanswered(5);
+  if (top.length > 0) lines.push(r.stats_top);
+  for (const q of top) lines.push(fill(r.stats_top_line, { question: q.question, count: q.count }));
+  return lines.join("\n");
+}
