@@ -57,8 +57,13 @@ afterAll(async () => {
 
 /** What a person reads: the HTML without tags. */
 const visible = (c: RecordedCall) => String(c.params.text).replace(/<[^>]+>/g, "");
-const nextSent = (chatId: number, after: number) =>
-  tg.waitFor((c) => c.method === "sendMessage" && Number(c.params.chat_id) === chatId && c.at >= after);
+/** The next message to a chat after `push`, by count (two replies can share a millisecond). */
+const nextTo = async (chatId: number, push: () => void): Promise<RecordedCall> => {
+  const before = tg.sent(chatId).length;
+  push();
+  await expect.poll(() => tg.sent(chatId).length, { timeout: 15_000 }).toBeGreaterThan(before);
+  return tg.sent(chatId)[before] as RecordedCall;
+};
 
 describe("the bot on Telegram", () => {
   it("registers its Vietnamese command menu at start-up, the admins' in their chat", () => {
@@ -68,18 +73,14 @@ describe("the bot on Telegram", () => {
   });
 
   it("greets on /start", async () => {
-    const t = Date.now();
-    tg.push(message(privateChat, "/start"));
-    const sent = await nextSent(4242, t);
+    const sent = await nextTo(4242, () => tg.push(message(privateChat, "/start")));
     expect(sent.params.text).toContain("Xin chào Lan");
     expect(sent.params.parse_mode).toBe("HTML");
   });
 
   let answer: RecordedCall;
   it("answers a question with quoted excerpts, citations and buttons", async () => {
-    const t = Date.now();
-    tg.push(message(privateChat, "Kết luận 43 ban hành ngày nào?"));
-    answer = await nextSent(4242, t);
+    answer = await nextTo(4242, () => tg.push(message(privateChat, "Kết luận 43 ban hành ngày nào?")));
     const html = String(answer.params.text);
     expect(html).toContain("<blockquote>");
     expect(html).toContain("07/01/2019");
@@ -96,17 +97,17 @@ describe("the bot on Telegram", () => {
   it("shows the full passage when a source button is pressed, and answers the press", async () => {
     const keyboard = (answer.params.reply_markup as { inline_keyboard: { callback_data: string }[][] })
       .inline_keyboard;
-    const t = Date.now();
-    tg.push({
-      callback_query: {
-        id: "cb1",
-        from: user,
-        chat_instance: "x",
-        data: keyboard[0]?.[0]?.callback_data,
-        message: { message_id: 1, date: 0, chat: privateChat, from: BOT_USER, text: "…" },
-      },
-    });
-    const source = await nextSent(4242, t);
+    const source = await nextTo(4242, () =>
+      tg.push({
+        callback_query: {
+          id: "cb1",
+          from: user,
+          chat_instance: "x",
+          data: keyboard[0]?.[0]?.callback_data,
+          message: { message_id: 1, date: 0, chat: privateChat, from: BOT_USER, text: "…" },
+        },
+      }),
+    );
     expect(source.params.text).toMatch(/^<b>Nguồn 1: Kế hoạch thực hiện KL 43-KL\/TW · phần mở đầu<\/b>/);
     expect(
       tg.calls.some((c) => c.method === "answerCallbackQuery" && c.params.callback_query_id === "cb1"),
@@ -140,57 +141,55 @@ describe("the bot on Telegram", () => {
   });
 
   it("stays silent in a group unless addressed, and answers a mention or a command there", async () => {
-    const t = Date.now();
-    tg.push(message(group, "Hôm nay họp chi bộ lúc mấy giờ nhỉ?"));
-    tg.push(message(group, "@DanVanTestBot hội quần chúng tự đảm bảo kinh phí thế nào?"));
-    const reply = await nextSent(group.id, t);
-    expect(reply.params.text).toContain("tự đảm bảo kinh phí");
-    const t2 = Date.now();
-    tg.push(message(group, "/hoi@DanVanTestBot mttq đổi mới phương thức hoạt động"));
-    expect(visible(await nextSent(group.id, t2))).toContain("Mặt trận Tổ quốc");
+    const reply = await nextTo(group.id, () => {
+      tg.push(message(group, "Hôm nay họp chi bộ lúc mấy giờ nhỉ?"));
+      tg.push(message(group, "@DanVanTestBot hội quần chúng tự đảm bảo kinh phí thế nào?"));
+    });
+    expect(visible(reply)).toContain("tự đảm bảo kinh phí");
+    const command = await nextTo(group.id, () =>
+      tg.push(message(group, "/hoi@DanVanTestBot mttq đổi mới phương thức hoạt động")),
+    );
+    expect(visible(command)).toContain("Mặt trận Tổ quốc");
     expect(tg.sent(group.id)).toHaveLength(2);
   });
 
   it("answers a reply to one of its messages in a group", async () => {
-    const t = Date.now();
-    tg.push(
-      message(group, "còn gì nữa không?", {
-        reply_to_message: { message_id: 5, date: 0, chat: group, from: BOT_USER, text: "…" },
-      }),
+    await nextTo(group.id, () =>
+      tg.push(
+        message(group, "còn gì nữa không?", {
+          reply_to_message: { message_id: 5, date: 0, chat: group, from: BOT_USER, text: "…" },
+        }),
+      ),
     );
-    await nextSent(group.id, t);
   });
 
   it("still delivers the answer when Telegram says 429", async () => {
     tg.failNext("sendMessage", 429, 1, 1);
-    const t = Date.now();
-    tg.push(message(privateChat, "Quy chế dân chủ ở cơ sở được nói thế nào?"));
-    const sent = await tg.waitFor(
-      (c) => c.method === "sendMessage" && c.at >= t + 900 && String(c.params.text).includes("<blockquote>"),
-    );
-    expect(visible(sent)).toContain("Quy chế dân chủ");
+    const question = "Quy chế dân chủ ở cơ sở được nói thế nào?";
+    const before = tg.sent(4242).length;
+    tg.push(message(privateChat, question));
+    // The first try got 429 (recorded by the fake server), the second went through.
+    await expect.poll(() => tg.sent(4242).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 2);
+    const [refused, delivered] = tg.sent(4242).slice(before) as [RecordedCall, RecordedCall];
+    expect(refused.params.text).toBe(delivered.params.text);
+    expect(delivered.at - refused.at).toBeGreaterThanOrEqual(900);
+    expect(visible(delivered)).toContain("Quy chế dân chủ");
   });
 
   it("replies usefully to a sticker in a private chat", async () => {
-    const t = Date.now();
-    tg.push({
-      message: {
-        message_id: msgId++,
-        date: 0,
-        chat: privateChat,
-        from: user,
-        sticker: {
-          file_id: "x",
-          file_unique_id: "y",
-          type: "regular",
-          width: 1,
-          height: 1,
-          is_animated: false,
-          is_video: false,
-        },
-      },
-    });
-    expect((await nextSent(4242, t)).params.text).toContain("chỉ đọc được tin nhắn chữ");
+    const sticker = {
+      file_id: "x",
+      file_unique_id: "y",
+      type: "regular",
+      width: 1,
+      height: 1,
+      is_animated: false,
+      is_video: false,
+    };
+    const sent = await nextTo(4242, () =>
+      tg.push({ message: { message_id: msgId++, date: 0, chat: privateChat, from: user, sticker } }),
+    );
+    expect(sent.params.text).toContain("chỉ đọc được tin nhắn chữ");
   });
 
   it("never writes the bot token into its logs", () => {

@@ -23,6 +23,8 @@ export interface FakeTelegram {
   /** Resolves when a call matching `predicate` has been recorded. */
   waitFor(predicate: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   sent(chatId?: number): RecordedCall[];
+  /** getChatMember answers "administrator" for this user in this chat. */
+  makeChatAdmin(chatId: number, userId: number): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   const waiting: (() => void)[] = [];
   const failures = new Map<string, { status: number; times: number; retryAfter: number }>();
   const watchers: { predicate: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
+  const chatAdmins = new Set<string>();
   let nextUpdateId = 1;
   let nextMessageId = 1000;
 
@@ -115,6 +118,16 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
       case "setWebhook": {
         return send(200, { ok: true, result: true });
       }
+      case "getChatMember": {
+        const admin = chatAdmins.has(`${params.chat_id}:${params.user_id}`);
+        return send(200, {
+          ok: true,
+          result: {
+            status: admin ? "administrator" : "member",
+            user: { id: Number(params.user_id), is_bot: false, first_name: "U" },
+          },
+        });
+      }
       default:
         return send(200, { ok: true, result: true });
     }
@@ -145,6 +158,9 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
           },
         });
       });
+    },
+    makeChatAdmin(chatId, userId) {
+      chatAdmins.add(`${chatId}:${userId}`);
     },
     sent(chatId) {
       return calls.filter(
