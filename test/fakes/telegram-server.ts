@@ -214,9 +214,10 @@ function checkText(text: string, parseMode?: string): string | undefined {
     for (const m of text.matchAll(tag)) {
       if (m[0] === "<" || m[0] === ">") return "can't parse entities: unexpected character";
       if (m[0].startsWith("&")) {
+        const entity = (m[2] ?? "").toLowerCase();
         if (
           !m[0].endsWith(";") ||
-          (!["amp", "lt", "gt", "quot"].includes((m[1] ?? "").toLowerCase()) && !(m[1] ?? "").startsWith("#"))
+          (!["amp", "lt", "gt", "quot"].includes(entity) && !entity.startsWith("#"))
         ) {
           return "can't parse entities: unsupported entity";
         }

@@ -1,0 +1,70 @@
+/**
+ * `npm run broadcast -- --text "…"` or `--file notice.md`: queues a notice to every subscribed chat
+ * and prints progress and the final report. If the bot is running, its worker delivers and this
+ * only watches; otherwise this process delivers (one worker at a time, by a lease in the database).
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { createBroadcastService, createWorker } from "../broadcast/service.js";
+import { createTelegramSender } from "../channels/telegram/sender.js";
+import { fill, loadPrompts } from "../prompts.js";
+import { openDatabase } from "../storage/database.js";
+import { createSqliteSubscriptions } from "../storage/subscriptions.js";
+import { cliLogger, configOrExit, run } from "./common.js";
+
+const USAGE =
+  'Cách dùng: npm run broadcast -- --text "nội dung thông báo"   hoặc   npm run broadcast -- --file thong-bao.md';
+
+run(async () => {
+  const { values } = parseArgs({ options: { text: { type: "string" }, file: { type: "string" } } });
+  const text = values.text ?? (values.file ? await readFile(values.file, "utf8") : undefined);
+  if (!text || text.trim().length === 0) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const config = configOrExit();
+  const logger = cliLogger(config);
+  const prompts = await loadPrompts();
+  if (!config.telegram) {
+    process.stderr.write("Chưa cấu hình kênh nào để gửi (TELEGRAM_BOT_TOKEN).\n");
+    return 2;
+  }
+  const db = openDatabase(config.databasePath);
+  try {
+    const sender = createTelegramSender({
+      token: config.telegram.token,
+      apiRoot: config.telegram.apiRoot,
+      replies: prompts.replies,
+    });
+    const subscriptions = createSqliteSubscriptions(db);
+    const service = createBroadcastService(db, [sender.channel]);
+    const { id, recipients } = service.draft(text.trim(), "cli");
+    service.confirm(id);
+    process.stdout.write(`${fill(prompts.replies.notice_queued, { id, recipients })}\n`);
+    const print = (finished: boolean) => {
+      const c = service.counts(id);
+      process.stdout.write(
+        `${fill(finished ? prompts.replies.notice_done : prompts.replies.notice_progress, { id, ...c })}\n`,
+      );
+    };
+    const worker = createWorker(
+      { db, senders: [sender], subscriptions, service, logger },
+      { onProgress: (b, _c, finished) => (b.id === id ? print(finished) : undefined), progressEveryMs: 2000 },
+    );
+    const timer = setInterval(() => print(false), 5000);
+    const stop = () => worker.stop();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    try {
+      // Delivers when no other worker holds the lease; otherwise waits for the running bot's.
+      await worker.drain();
+    } finally {
+      clearInterval(timer);
+    }
+    const c = service.counts(id);
+    if (c.pending === 0) print(true);
+    return c.pending === 0 ? 0 : 1;
+  } finally {
+    db.close();
+  }
+});
