@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -311,15 +311,90 @@ function timeToFirstOutput(command: string, args: string[], input: string): Prom
   });
 }
 
+/** Runs one benchmark section in its own child process (bench/broadcast.ts), and formats it. */
+async function broadcastSection(lines: string[]): Promise<void> {
+  const n = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/broadcast.ts", String(n)], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let text = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      text += d;
+    });
+    child.on("close", (code) =>
+      code === 0 ? resolve(text) : reject(new Error("bench/broadcast.ts failed")),
+    );
+  });
+  const r = JSON.parse(out) as {
+    subscribers: number;
+    groups: number;
+    healthy: Record<string, number>;
+    killed: Record<string, number>;
+  };
+  const row = (name: string, x: Record<string, number>) =>
+    `| ${name} | ${x.delivered} | ${x.lost} | ${x.doubled} | ${x.tooMany} | ${f1(x.seconds ?? 0)} | ${f1(x.rate ?? 0)} (${f3((x.rate ?? 0) / 30)} of 30/s) |`;
+  console.log(
+    `broadcast: ${f1(r.healthy.rate ?? 0)} msg/s, 429s ${r.healthy.tooMany}, lost ${r.healthy.lost}`,
+  );
+  lines.push(
+    "## Broadcasts",
+    "",
+    `${r.subscribers} subscribers (${r.groups} of them groups), against a fake Bot API server on 127.0.0.1 that answers`,
+    "429 past Telegram's limits (30 messages a second, 20 a minute into one group, one a second into one chat).",
+    "The notice is queued and delivered by `npm run broadcast`; in the second run that process is killed",
+    `with SIGKILL after half the deliveries (${r.killed.deliveredAtKill} delivered at the kill) and the bot is started to resume.`,
+    "Rate: messages delivered per second from the first to the last delivery (the kill run includes the restart).",
+    "",
+    "| run | delivered | lost | doubled | 429s | seconds | messages/s |",
+    "|---|---|---|---|---|---|---|",
+    row("healthy", r.healthy),
+    row("kill -9 at 50%, restart", r.killed),
+    "",
+    `Deliveries claimed but unconfirmed at the kill (sent again on restart, at most the worker's concurrency of 8): ${r.killed.inFlightAtKill}.`,
+    "",
+  );
+}
+
+const SECTIONS: Record<string, (lines: string[]) => Promise<void>> = {
+  alqac: alqacSection,
+  plan: planSection,
+  terminal: terminalSection,
+  scale: scaleSection,
+  broadcast: broadcastSection,
+};
+
+// `npm run bench -- --only plan,broadcast` reruns some sections and keeps the others as they were.
+const onlyArg = process.argv.indexOf("--only");
+const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? "").split(",")) : undefined;
+const previous = existsSync(join(ROOT, "BENCHMARKS.md"))
+  ? await readFile(join(ROOT, "BENCHMARKS.md"), "utf8")
+  : "";
+const kept = (name: string) =>
+  new RegExp(`<!-- section:${name} -->[\\s\\S]*?<!-- /section:${name} -->`).exec(previous)?.[0];
 const lines: string[] = [
   "# Benchmarks",
   "",
-  `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` on ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}.`,
+  `Measured with \`npm run bench\` (each section's date below) on ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}.`,
+  `\`npm run bench -- --only ${Object.keys(SECTIONS).join(",")}\` reruns some sections.`,
   "",
 ];
-await alqacSection(lines);
-await planSection(lines);
-await terminalSection(lines);
-await scaleSection(lines);
+for (const [name, section] of Object.entries(SECTIONS)) {
+  const old = kept(name);
+  if (only && !only.has(name) && old) {
+    lines.push(old, "");
+    continue;
+  }
+  const part: string[] = [];
+  await section(part);
+  lines.push(
+    `<!-- section:${name} -->`,
+    ...part,
+    `_Measured ${new Date().toISOString().slice(0, 10)}._`,
+    `<!-- /section:${name} -->`,
+    "",
+  );
+}
 await writeFile(join(ROOT, "BENCHMARKS.md"), `${lines.join("\n")}\n`);
 console.log("Written to BENCHMARKS.md");

@@ -23,6 +23,8 @@ export interface FakeTelegram {
   /** Resolves when a call matching `predicate` has been recorded. */
   waitFor(predicate: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   sent(chatId?: number): RecordedCall[];
+  /** Messages delivered per chat, 429s answered, and delivery times (for benchmarks). */
+  stats: { delivered: Map<string, number>; tooMany: number; times: number[] };
   /** getChatMember answers "administrator" for this user in this chat. */
   makeChatAdmin(chatId: number, userId: number): void;
   close(): Promise<void>;
@@ -30,13 +32,38 @@ export interface FakeTelegram {
 
 export const BOT_USER = { id: 777000111, is_bot: true, first_name: "Dân vận", username: "DanVanTestBot" };
 
-export async function startFakeTelegram(): Promise<FakeTelegram> {
+export interface FakeTelegramOptions {
+  /**
+   * Answer 429 (retry_after 1) as Telegram does when a bot sends more than 30 messages in a
+   * second, more than 20 a minute into one group, or more than one a second into one chat.
+   */
+  enforceLimits?: boolean;
+  /** Keep no call log (benchmarks with tens of thousands of calls); counters still work. */
+  quiet?: boolean;
+}
+
+export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
   const calls: RecordedCall[] = [];
   const updates: Record<string, unknown>[] = [];
   const waiting: (() => void)[] = [];
   const failures = new Map<string, { status: number; times: number; retryAfter: number }>();
   const watchers: { predicate: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
   const chatAdmins = new Set<string>();
+  const stats = { delivered: new Map<string, number>(), tooMany: 0, times: [] as number[] };
+  const recent: number[] = [];
+  const perChat = new Map<string, number[]>();
+  /** Telegram's limits: true when this message may go now (and counts it). */
+  const withinLimits = (chatId: string): boolean => {
+    const t = Date.now();
+    while (recent.length > 0 && (recent[0] as number) <= t - 1000) recent.shift();
+    const group = chatId.startsWith("-");
+    const history = (perChat.get(chatId) ?? []).filter((x) => x > t - (group ? 60_000 : 1000));
+    if (recent.length >= 30 || (group ? history.length >= 20 : history.length >= 1)) return false;
+    recent.push(t);
+    history.push(t);
+    perChat.set(chatId, history);
+    return true;
+  };
   let nextUpdateId = 1;
   let nextMessageId = 1000;
 
@@ -59,7 +86,16 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     if (!match) return send(404, { ok: false, error_code: 404, description: "Not Found" });
     const method = match[2] as string;
     const params = await readParams(req);
-    if (method !== "getUpdates") record({ method, params, at: Date.now() });
+    if (method !== "getUpdates" && !options.quiet) record({ method, params, at: Date.now() });
+    if (options.enforceLimits && method === "sendMessage" && !withinLimits(String(params.chat_id))) {
+      stats.tooMany += 1;
+      return send(429, {
+        ok: false,
+        error_code: 429,
+        description: "Too Many Requests: retry after 1",
+        parameters: { retry_after: 1 },
+      });
+    }
     const failure = failures.get(method);
     if (failure && failure.times > 0) {
       failure.times -= 1;
@@ -104,6 +140,11 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
         const markupProblem = checkMarkup(params.reply_markup);
         if (markupProblem)
           return send(400, { ok: false, error_code: 400, description: `Bad Request: ${markupProblem}` });
+        if (method === "sendMessage") {
+          const chat = String(params.chat_id);
+          stats.delivered.set(chat, (stats.delivered.get(chat) ?? 0) + 1);
+          stats.times.push(Date.now());
+        }
         return send(200, {
           ok: true,
           result: {
@@ -159,6 +200,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
         });
       });
     },
+    stats,
     makeChatAdmin(chatId, userId) {
       chatAdmins.add(`${chatId}:${userId}`);
     },
