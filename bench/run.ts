@@ -155,25 +155,30 @@ async function alqacSection(lines: string[]): Promise<void> {
   );
 }
 
+/** Runs a benchmark script in its own process (its memory is its own) and returns its output. */
+function runScript(script: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let text = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      text += d;
+    });
+    child.on("close", (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`${script} ${args.join(" ")} failed`)),
+    );
+  });
+}
+
 /** Ingest time, peak memory and query latency as the corpus grows (each size in its own process). */
 async function scaleSection(lines: string[]): Promise<void> {
   if (!existsSync(join(ALQAC, "corpus.jsonl"))) return;
   const sizes = (process.env.BENCH_SCALE ?? "1,4,10").split(",").map(Number);
   const rows: Record<string, number>[] = [];
   for (const copies of sizes) {
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "bench/scale.ts", String(copies)], {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "inherit"],
-      });
-      let text = "";
-      child.stdout.setEncoding("utf8").on("data", (d: string) => {
-        text += d;
-      });
-      child.on("close", (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`bench/scale.ts ${copies} failed`)),
-      );
-    });
+    const out = await runScript("bench/scale.ts", [String(copies)]);
     const row = JSON.parse(out) as Record<string, number>;
     rows.push(row);
     console.log(

@@ -140,21 +140,25 @@ async function main(): Promise<number> {
       replies: prompts.replies,
       logger,
     });
-    const worker = createWorker(
-      { db, senders, subscriptions, service: broadcasts, logger },
-      {
-        onProgress: async (b, c, finished) => {
-          if (!telegramSender || !b.reportChat?.startsWith("telegram:") || !b.reportMessage) return;
-          const template = finished ? prompts.replies.notice_done : prompts.replies.notice_progress;
-          await telegramSender.api.editMessageText(
-            b.reportChat.slice("telegram:".length),
-            Number(b.reportMessage),
-            fill(template, { id: b.id, ...c }),
+    // Only a process that can send runs a worker (the terminal chat has no channel to send on).
+    const worker =
+      senders.length === 0
+        ? undefined
+        : createWorker(
+            { db, senders, subscriptions, service: broadcasts, logger },
+            {
+              onProgress: async (b, c, finished) => {
+                if (!telegramSender || !b.reportChat?.startsWith("telegram:") || !b.reportMessage) return;
+                const template = finished ? prompts.replies.notice_done : prompts.replies.notice_progress;
+                await telegramSender.api.editMessageText(
+                  b.reportChat.slice("telegram:".length),
+                  Number(b.reportMessage),
+                  fill(template, { id: b.id, ...c }),
+                );
+              },
+            },
           );
-        },
-      },
-    );
-    const delivering = senders.length > 0 ? worker.run() : Promise.resolve();
+    const delivering = worker ? worker.run() : Promise.resolve();
     const engine = createEngine({
       admin,
       answerer,
@@ -173,7 +177,7 @@ async function main(): Promise<number> {
       }
     } finally {
       holder.close();
-      worker.stop();
+      worker?.stop();
       await delivering;
     }
     return 0;

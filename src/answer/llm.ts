@@ -3,6 +3,8 @@
  * call, a timeout, and typed errors that name the URL but never the API key.
  */
 
+import { RemoteServiceError } from "../errors.js";
+
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
   content: string;
@@ -14,17 +16,8 @@ export interface Llm {
   complete(messages: ChatMessage[], options?: { signal?: AbortSignal }): Promise<string>;
 }
 
-export class LlmError extends Error {
-  constructor(
-    message: string,
-    readonly url: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "LlmError";
-  }
-}
+/** The language model failed: unreachable, an HTTP error, or an answer without a message. */
+export class LlmError extends RemoteServiceError {}
 
 export interface OpenAiChatOptions {
   baseUrl: string;

@@ -209,15 +209,18 @@ export function createWorker(
   const inFlight = new Set<Promise<void>>();
   const lastProgress = new Map<number, number>();
 
-  // Rows left `sending` by a process that died were in flight: send them again.
-  const resumedInFlight = db
-    .prepare("UPDATE deliveries SET status = 'pending', updated_at = ? WHERE status = 'sending'")
-    .run(iso()).changes;
-  if (resumedInFlight > 0)
-    logger.warn(
-      { deliveries: resumedInFlight },
-      "tiếp tục gửi các tin đang gửi dở khi tiến trình trước dừng",
-    );
+  let resumedInFlight = 0;
+  let leased = false;
+  // Rows left `sending` belong to the previous lease holder. Taking the lease over means that
+  // process is gone (a live one renews it, a stopped one finished its sends): they were in flight
+  // when it died, and are sent again.
+  const resume = () => {
+    const n = db
+      .prepare("UPDATE deliveries SET status = 'pending', updated_at = ? WHERE status = 'sending'")
+      .run(iso()).changes;
+    resumedInFlight += n;
+    if (n > 0) logger.warn({ deliveries: n }, "tiếp tục gửi các tin đang gửi dở khi tiến trình trước dừng");
+  };
 
   const lease = db.prepare(
     `INSERT INTO leases (name, holder, expires_at) VALUES ('broadcast-worker', @holder, @expires)
@@ -339,9 +342,14 @@ export function createWorker(
     try {
       while (!stopped) {
         if (!holdLease()) {
+          leased = false;
           if (untilIdle && !hasWork()) break;
           await sleep(idleMs);
           continue;
+        }
+        if (!leased) {
+          leased = true;
+          resume();
         }
         const claimed = await step();
         if (!claimed) {
@@ -362,7 +370,9 @@ export function createWorker(
     stop() {
       stopped = true;
     },
-    resumedInFlight,
+    get resumedInFlight() {
+      return resumedInFlight;
+    },
   };
 }
 

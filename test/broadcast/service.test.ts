@@ -138,8 +138,8 @@ describe("broadcasts", () => {
       .run();
     const { sender, delivered } = fakeSender();
     const worker = createWorker({ ...s, senders: [sender] });
-    expect(worker.resumedInFlight).toBe(3);
     await worker.drain();
+    expect(worker.resumedInFlight).toBe(3);
     expect(delivered).toHaveLength(30);
     expect(s.service.counts(id)).toMatchObject({ total: 50, sent: 50, pending: 0 });
   });

@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../cli/run-cli.js";
+import { startBot } from "../cli/run-cli.js";
 import { BOT_USER, type FakeTelegram, startFakeTelegram } from "../fakes/telegram-server.js";
 import { copyOfKnowledge, tempDir } from "../helpers.js";
 
@@ -27,18 +27,12 @@ let dataDir: string;
 beforeAll(async () => {
   tg = await startFakeTelegram();
   dataDir = await tempDir();
-  bot = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      KNOWLEDGE_DIR: await copyOfKnowledge(),
-      DATA_DIR: dataDir,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      TELEGRAM_ADMIN_IDS: String(ADMIN.id),
-    },
-    stdio: "ignore",
+  bot = startBot({
+    KNOWLEDGE_DIR: await copyOfKnowledge(),
+    DATA_DIR: dataDir,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    TELEGRAM_ADMIN_IDS: String(ADMIN.id),
   });
   await tg.waitFor(
     (c) => c.method === "setMyCommands" && JSON.stringify(c.params.scope ?? "").includes(String(ADMIN.id)),

@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../cli/run-cli.js";
+import { startBot } from "../cli/run-cli.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-server.js";
 import { copyOfKnowledge, tempDir } from "../helpers.js";
 
@@ -40,19 +40,13 @@ const post = (body: unknown, headers: Record<string, string> = {}) =>
 beforeAll(async () => {
   tg = await startFakeTelegram();
   port = await freePort();
-  bot = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      KNOWLEDGE_DIR: await copyOfKnowledge(),
-      DATA_DIR: await tempDir(),
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/tg/hook`,
-      PORT: String(port),
-    },
-    stdio: "ignore",
+  bot = startBot({
+    KNOWLEDGE_DIR: await copyOfKnowledge(),
+    DATA_DIR: await tempDir(),
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/tg/hook`,
+    PORT: String(port),
   });
   const set = await tg.waitFor((c) => c.method === "setWebhook", 30_000);
   secret = String(set.params.secret_token);

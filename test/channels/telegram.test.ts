@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../cli/run-cli.js";
+import { startBot } from "../cli/run-cli.js";
 import {
   BOT_USER,
   type FakeTelegram,
@@ -21,28 +20,18 @@ const message = (chat: object, text: string, extra: object = {}) => ({
 });
 
 let tg: FakeTelegram;
-let bot: ChildProcess;
+let bot: ReturnType<typeof startBot>;
 let dataDir: string;
-let stderr = "";
 
 beforeAll(async () => {
   tg = await startFakeTelegram();
   dataDir = await tempDir();
-  bot = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      KNOWLEDGE_DIR: await copyOfKnowledge(),
-      DATA_DIR: dataDir,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      TELEGRAM_ADMIN_IDS: "4242",
-    },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  bot.stderr?.setEncoding("utf8").on("data", (d: string) => {
-    stderr += d;
+  bot = startBot({
+    KNOWLEDGE_DIR: await copyOfKnowledge(),
+    DATA_DIR: dataDir,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    TELEGRAM_ADMIN_IDS: "4242",
   });
   await tg.waitFor(
     (c) => c.method === "setMyCommands" && JSON.stringify(c.params.scope ?? "").includes("4242"),
@@ -193,7 +182,7 @@ describe("the bot on Telegram", () => {
   });
 
   it("never writes the bot token into its logs", () => {
-    expect(stderr).not.toContain(TOKEN);
+    expect(bot.stderrText()).not.toContain(TOKEN);
   });
 
   it("stops taking updates on SIGTERM, finishes, and exits 0", async () => {

@@ -1,5 +1,5 @@
 /** Runs one of the project's commands as a child process, the way a user or script runs it. */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -34,4 +34,21 @@ export function runCli(
     child.on("close", (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input ?? "");
   });
+}
+
+/**
+ * Starts the bot as a user would (`src/main.ts`, configured by environment) with a clean
+ * environment plus `env`; its standard error is collected for assertions on the logs.
+ */
+export function startBot(env: Record<string, string>): ChildProcess & { stderrText: () => string } {
+  let stderr = "";
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  child.stderr?.setEncoding("utf8").on("data", (d: string) => {
+    stderr += d;
+  });
+  return Object.assign(child, { stderrText: () => stderr });
 }

@@ -5,6 +5,7 @@
  * that name the URL (never the key) when the server is down or returns the wrong dimension.
  */
 import { Embeddings } from "@langchain/core/embeddings";
+import { RemoteServiceError } from "../../errors.js";
 
 export interface OpenAiEmbeddingsOptions {
   baseUrl: string;
@@ -20,17 +21,8 @@ export interface OpenAiEmbeddingsOptions {
   dimensions?: number;
 }
 
-export class EmbeddingsError extends Error {
-  constructor(
-    message: string,
-    readonly url: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "EmbeddingsError";
-  }
-}
+/** The embeddings server failed: unreachable, an HTTP error, or vectors of the wrong shape. */
+export class EmbeddingsError extends RemoteServiceError {}
 
 export class OpenAiEmbeddings extends Embeddings {
   readonly url: string;
