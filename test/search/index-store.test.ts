@@ -144,7 +144,7 @@ describe("an ingest killed half-way", () => {
     const before = await buildIndex(kb, indexDir);
     // Enough documents that the ingest is still running when it is killed.
     const para = "Cán bộ dân vận phải gần dân, hiểu dân, học dân, có trách nhiệm với dân. ";
-    for (let i = 0; i < 400; i++)
+    for (let i = 0; i < 800; i++)
       await writeFile(join(kb, `vb-${i}.md`), `# Văn bản ${i}\n\n${para.repeat(30)}\n\n${para.repeat(20)}\n`);
     const child = spawn(process.execPath, ["--import", "tsx", "src/cli/ingest.ts"], {
       cwd: ROOT,
