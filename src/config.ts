@@ -37,6 +37,15 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,256}$/, "chỉ gồm chữ, số, _ và -, tối đa 256 ký tự")
     .optional(),
+  ZALO_BOT_TOKEN: z.string().min(10, "quá ngắn").optional(),
+  ZALO_API_BASE_URL: z.url({ protocol: /^https?$/ }).default("https://bot-api.zaloplatforms.com"),
+  ZALO_ADMIN_IDS: z
+    .string()
+    .regex(/^\s*[\w-]+(\s*,\s*[\w-]+)*\s*$/, "các id cách nhau bởi dấu phẩy")
+    .optional(),
+  ZALO_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ZALO_WEBHOOK_SECRET: z.string().min(8).max(256).optional(),
+  ZALO_RATE_PER_SECOND: z.coerce.number().min(0.1).max(100).default(5),
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MAX_QUESTION_LENGTH: z.coerce.number().int().min(20).max(4000).default(1000),
   QUESTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
@@ -68,6 +77,15 @@ export interface Config {
     adminIds: number[];
     webhookUrl?: string;
     webhookSecret?: string;
+  };
+  /** Zalo, when a bot token is configured. */
+  zalo?: {
+    token: string;
+    apiBaseUrl: string;
+    adminIds: string[];
+    webhookUrl?: string;
+    webhookSecret?: string;
+    perSecond: number;
   };
   /** Port of the HTTP server (webhooks, /healthz). */
   port: number;
@@ -129,6 +147,19 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           webhookSecret: c.TELEGRAM_WEBHOOK_SECRET,
         }
       : undefined,
+    zalo: c.ZALO_BOT_TOKEN
+      ? {
+          token: c.ZALO_BOT_TOKEN,
+          apiBaseUrl: c.ZALO_API_BASE_URL.replace(/\/+$/, ""),
+          adminIds: (c.ZALO_ADMIN_IDS ?? "")
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean),
+          webhookUrl: c.ZALO_WEBHOOK_URL,
+          webhookSecret: c.ZALO_WEBHOOK_SECRET,
+          perSecond: c.ZALO_RATE_PER_SECOND,
+        }
+      : undefined,
     port: c.PORT,
     embedder:
       c.EMBEDDINGS === "openai" && c.EMBEDDINGS_BASE_URL
@@ -146,6 +177,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
 
 function describe(variable: string, message: string): string {
   if (variable === "LOG_LEVEL") return `phải là một trong: ${LOG_LEVELS.join(", ")}`;
+  if (variable === "ZALO_WEBHOOK_SECRET") return "phải dài từ 8 đến 256 ký tự";
+  if (variable === "ZALO_API_BASE_URL" || variable === "ZALO_WEBHOOK_URL")
+    return "phải là một địa chỉ http(s)://…";
+  if (variable === "ZALO_ADMIN_IDS") return "phải là các id người dùng Zalo, cách nhau bởi dấu phẩy";
   if (variable === "TELEGRAM_BOT_TOKEN") return "không đúng dạng token của BotFather (123456:ABC…)";
   if (variable === "TELEGRAM_API_ROOT") return "phải là một địa chỉ http(s)://…";
   if (variable === "TELEGRAM_WEBHOOK_URL") return "phải là một địa chỉ https://… mà Telegram gọi tới được";

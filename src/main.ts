@@ -16,56 +16,105 @@ import { runConsoleChat } from "./channels/console/chat.js";
 import { ADMIN_MENU, createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
 import { createTelegramSender } from "./channels/telegram/sender.js";
 import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
+import { createZaloChannel } from "./channels/zalo/channel.js";
+import { createZaloClient, type ZaloClient } from "./channels/zalo/client.js";
+import { createZaloSender } from "./channels/zalo/sender.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { fill, loadPrompts } from "./prompts.js";
 import { currentVersion, ensureIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
-import { createHttpServer } from "./server/http.js";
+import { createHttpServer, type Route } from "./server/http.js";
 import { openDatabase } from "./storage/database.js";
 import { createSqliteQuestionLog } from "./storage/question-log.js";
 import { createSqliteSubscriptions } from "./storage/subscriptions.js";
 
-/**
- * Telegram until SIGINT/SIGTERM: long polling with @grammyjs/runner, or a webhook on PORT when
- * TELEGRAM_WEBHOOK_URL is set. On a signal: stop taking updates, finish what is in flight.
- */
-async function runTelegram(
-  config: Config,
-  deps: Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot" | "adminIds">,
-): Promise<void> {
+/** A running channel: its webhook route (if any), a start once the HTTP server listens, a stop. */
+interface RunningChannel {
+  routes: [string, Route][];
+  afterListen?: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+type ChannelDeps = Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot" | "adminIds">;
+
+/** Telegram: long polling with @grammyjs/runner, or a webhook route when TELEGRAM_WEBHOOK_URL is set. */
+async function startTelegram(config: Config, deps: ChannelDeps): Promise<RunningChannel> {
   const t = config.telegram as NonNullable<Config["telegram"]>;
   const bot = createTelegramBot({ ...deps, token: t.token, apiRoot: t.apiRoot, adminIds: t.adminIds });
   await bot.init();
   await registerCommands(bot, t.adminIds, ADMIN_MENU).catch((err: unknown) =>
     deps.logger.warn({ err: (err as Error).message }, "không đăng ký được menu lệnh"),
   );
-  const signal = new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
   if (t.webhookUrl) {
+    const url = t.webhookUrl;
     const secret = await webhookSecret(t.webhookSecret, join(config.dataDir, "telegram-webhook-secret"));
-    const path = new URL(t.webhookUrl).pathname;
-    const http = createHttpServer(new Map([[path, telegramWebhookRoute(bot, secret)]]), deps.logger);
-    const port = await http.listen(config.port);
-    await bot.api.setWebhook(t.webhookUrl, {
-      secret_token: secret,
-      allowed_updates: ["message", "callback_query", "my_chat_member"],
-    });
-    deps.logger.info({ bot: bot.botInfo.username, port, path }, "bot Telegram đang chạy (webhook)");
-    await signal;
-    deps.logger.info("đang dừng: không nhận tin mới, chờ các tin đang xử lý");
-    await http.close();
-    return;
+    return {
+      routes: [[new URL(url).pathname, telegramWebhookRoute(bot, secret)]],
+      afterListen: async () => {
+        await bot.api.setWebhook(url, {
+          secret_token: secret,
+          allowed_updates: ["message", "callback_query", "my_chat_member"],
+        });
+        deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (webhook)");
+      },
+      stop: async () => undefined,
+    };
   }
   // Polling and a webhook exclude each other on Telegram's side.
   await bot.api.deleteWebhook().catch(() => undefined);
   const runner = run(bot, { runner: { fetch: { timeout: 30 } } });
   deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (long polling)");
+  return { routes: [], stop: () => runner.stop() };
+}
+
+/** Zalo: long polling, or a webhook route when ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET are set. */
+async function startZalo(config: Config, client: ZaloClient, deps: ChannelDeps): Promise<RunningChannel> {
+  const z = config.zalo as NonNullable<Config["zalo"]>;
+  const channel = createZaloChannel({ client, ...deps });
+  if (z.webhookUrl && z.webhookSecret) {
+    const url = z.webhookUrl;
+    const secret = z.webhookSecret;
+    return {
+      routes: [[new URL(url).pathname, channel.webhookRoute(secret)]],
+      afterListen: async () => {
+        await client.setWebhook(url, secret);
+        deps.logger.info("bot Zalo đang chạy (webhook)");
+      },
+      stop: () => channel.stop(),
+    };
+  }
+  const polling = channel.poll();
+  deps.logger.info("bot Zalo đang chạy (long polling)");
+  return {
+    routes: [],
+    stop: async () => {
+      await channel.stop();
+      await Promise.race([polling, new Promise((r) => setTimeout(r, 1000))]);
+    },
+  };
+}
+
+/** Runs the configured channels until SIGINT/SIGTERM, then stops taking updates and finishes. */
+async function runChannels(config: Config, deps: ChannelDeps, zaloClient?: ZaloClient): Promise<void> {
+  const signal = new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  const running: RunningChannel[] = [];
+  if (config.telegram) running.push(await startTelegram(config, deps));
+  if (config.zalo && zaloClient) running.push(await startZalo(config, zaloClient, deps));
+  const routes = running.flatMap((r) => r.routes);
+  const http = routes.length > 0 ? createHttpServer(new Map(routes), deps.logger) : undefined;
+  if (http) {
+    const port = await http.listen(config.port);
+    deps.logger.info({ port, paths: routes.map(([p]) => p) }, "máy chủ webhook đang nghe");
+  }
+  for (const r of running) await r.afterListen?.();
   await signal;
   deps.logger.info("đang dừng: không nhận tin mới, chờ các tin đang xử lý");
-  await runner.stop();
+  await http?.close();
+  await Promise.all(running.map((r) => r.stop()));
 }
 
 function consoleUser(): string {
@@ -126,7 +175,13 @@ async function main(): Promise<number> {
           replies: prompts.replies,
         })
       : undefined;
-    const senders = telegramSender ? [telegramSender] : [];
+    const zaloClient = config.zalo
+      ? createZaloClient({ token: config.zalo.token, baseUrl: config.zalo.apiBaseUrl })
+      : undefined;
+    const senders = [
+      ...(telegramSender ? [telegramSender] : []),
+      ...(zaloClient && config.zalo ? [createZaloSender(zaloClient, config.zalo.perSecond)] : []),
+    ];
     const broadcasts = createBroadcastService(
       db,
       senders.map((x) => x.channel),
@@ -136,7 +191,11 @@ async function main(): Promise<number> {
       broadcasts,
       questionLog,
       // At the terminal the operator is the administrator.
-      admins: { telegram: new Set(config.telegram?.adminIds.map(String)), console: new Set([consoleUser()]) },
+      admins: {
+        telegram: new Set(config.telegram?.adminIds.map(String)),
+        zalo: new Set(config.zalo?.adminIds),
+        console: new Set([consoleUser()]),
+      },
       replies: prompts.replies,
       logger,
     });
@@ -170,8 +229,12 @@ async function main(): Promise<number> {
       options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },
     });
     try {
-      if (config.telegram) {
-        await runTelegram(config, { engine, replies: prompts.replies, documents, logger, subscriptions });
+      if (config.telegram || config.zalo) {
+        await runChannels(
+          config,
+          { engine, replies: prompts.replies, documents, logger, subscriptions },
+          zaloClient,
+        );
       } else {
         await runConsoleChat({ engine, replies: prompts.replies, documents, logger });
       }

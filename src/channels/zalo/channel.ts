@@ -1,0 +1,115 @@
+/**
+ * The Zalo channel: long polling by default (one update per getUpdates, 408 = nothing yet), or a
+ * webhook route on the shared HTTP server when ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET are set
+ * (secret compared in constant time, answered at once, duplicate deliveries dropped by
+ * message_id). Messages in one chat are answered in order; unknown events are ignored.
+ */
+import { timingSafeEqual } from "node:crypto";
+import type { Engine } from "../../bot/engine.js";
+import type { Logger } from "../../logger.js";
+import type { Replies } from "../../prompts.js";
+import type { DocumentSummary } from "../../search/knowledge-index.js";
+import type { Route } from "../../server/http.js";
+import type { ZaloClient } from "./client.js";
+import { renderZalo } from "./render.js";
+import { parseZaloUpdate } from "./updates.js";
+
+export const ZALO_SECRET_HEADER = "x-bot-api-secret-token";
+
+export interface ZaloChannelDeps {
+  client: ZaloClient;
+  engine: Engine;
+  replies: Replies;
+  documents: () => readonly DocumentSummary[];
+  logger: Logger;
+}
+
+export interface ZaloChannel {
+  /** Handles one raw update (from polling or a webhook); resolves when answered. */
+  handle(raw: unknown): Promise<void>;
+  poll(): Promise<void>;
+  webhookRoute(secret: string): Route;
+  /** Stops polling and waits for updates being answered. */
+  stop(): Promise<void>;
+}
+
+export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
+  const chains = new Map<string, Promise<void>>();
+  const seen = new Set<string>();
+  const seenOrder: string[] = [];
+  let stopped = false;
+
+  const firstTime = (id: string | undefined) => {
+    if (!id) return true;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    seenOrder.push(id);
+    if (seenOrder.length > 10_000) seen.delete(seenOrder.shift() as string);
+    return true;
+  };
+
+  const answer = async (raw: unknown) => {
+    const update = parseZaloUpdate(raw);
+    if (!update) {
+      deps.logger.warn({ update: typeof raw }, "bỏ qua cập nhật Zalo không đọc được");
+      return;
+    }
+    if (!firstTime(update.messageId)) return;
+    const m = update.incoming;
+    if (!m) return;
+    try {
+      deps.client.sendChatAction(m.chatId, "typing").catch(() => undefined);
+      for (const reply of await deps.engine.handle(m)) {
+        for (const text of renderZalo(reply, deps.replies, deps.documents()))
+          await deps.client.sendMessage(m.chatId, text);
+      }
+    } catch (err) {
+      deps.logger.error(
+        { err, update: { event: update.event, messageId: update.messageId } },
+        "lỗi khi xử lý tin nhắn Zalo",
+      );
+      await deps.client.sendMessage(m.chatId, deps.replies.error).catch(() => undefined);
+    }
+  };
+
+  const channel: ZaloChannel = {
+    handle(raw) {
+      const chat = parseZaloUpdate(raw)?.incoming?.chatId ?? "";
+      const next = (chains.get(chat) ?? Promise.resolve()).then(() => answer(raw));
+      chains.set(chat, next);
+      void next.finally(() => {
+        if (chains.get(chat) === next) chains.delete(chat);
+      });
+      return next;
+    },
+    async poll() {
+      await deps.client.deleteWebhook().catch(() => undefined);
+      let backoff = 1000;
+      while (!stopped) {
+        try {
+          const raw = await deps.client.getUpdates(30);
+          backoff = 1000;
+          if (raw !== undefined) void channel.handle(raw);
+        } catch (err) {
+          if (stopped) break;
+          deps.logger.warn({ err: (err as Error).message }, "getUpdates Zalo lỗi, thử lại");
+          await new Promise((r) => setTimeout(r, backoff));
+          backoff = Math.min(backoff * 2, 30_000);
+        }
+      }
+    },
+    webhookRoute(secret) {
+      const expected = Buffer.from(secret);
+      return ({ headers, body }) => {
+        const given = Buffer.from(String(headers[ZALO_SECRET_HEADER] ?? ""));
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 401 };
+        return { status: 200, work: () => channel.handle(body) };
+      };
+    },
+    async stop() {
+      stopped = true;
+      await Promise.allSettled([...chains.values()]);
+    },
+  };
+  return channel;
+}

@@ -1,0 +1,30 @@
+/** Zalo as a broadcast channel: plain text split under 2,000 characters, errors translated. */
+import type { ChannelSender, SendResult } from "../../broadcast/service.js";
+import { ZaloApiError, type ZaloClient } from "./client.js";
+import { splitText, ZALO_MAX } from "./render.js";
+
+export function createZaloSender(client: ZaloClient, perSecond: number): ChannelSender {
+  return {
+    channel: "zalo",
+    limits: { perSecond, privateIntervalMs: 1000, groupIntervalMs: 3000 },
+    async send(chatId, _type, text, take): Promise<SendResult> {
+      try {
+        for (const part of splitText(text, ZALO_MAX)) {
+          await take();
+          await client.sendMessage(chatId, part);
+        }
+        return { ok: true };
+      } catch (err) {
+        if (!(err instanceof ZaloApiError))
+          return { ok: false, kind: "transient", reason: (err as Error).message };
+        const reason = `${err.code} ${err.description}`;
+        // No retry_after is documented for 429: back off a minute and resume rather than drop.
+        if (err.code === 429) return { ok: false, kind: "retry", afterMs: 60_000, reason };
+        if (err.code === 403) return { ok: false, kind: "blocked", reason };
+        if (err.code === 0 || err.code >= 500 || err.code === 408)
+          return { ok: false, kind: "transient", reason };
+        return { ok: false, kind: "failed", reason };
+      }
+    },
+  };
+}
