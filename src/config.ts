@@ -46,6 +46,7 @@ const schema = z.object({
   ZALO_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   ZALO_WEBHOOK_SECRET: z.string().min(8).max(256).optional(),
   ZALO_RATE_PER_SECOND: z.coerce.number().min(0.1).max(100).default(5),
+  ZALO_MONTHLY_QUOTA: z.coerce.number().int().min(0).default(0),
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MAX_QUESTION_LENGTH: z.coerce.number().int().min(20).max(4000).default(1000),
   QUESTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
@@ -86,6 +87,8 @@ export interface Config {
     webhookUrl?: string;
     webhookSecret?: string;
     perSecond: number;
+    /** Messages a month the Zalo plan allows (0: no cap). */
+    monthlyQuota: number;
   };
   /** Port of the HTTP server (webhooks, /healthz). */
   port: number;
@@ -158,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           webhookUrl: c.ZALO_WEBHOOK_URL,
           webhookSecret: c.ZALO_WEBHOOK_SECRET,
           perSecond: c.ZALO_RATE_PER_SECOND,
+          monthlyQuota: c.ZALO_MONTHLY_QUOTA,
         }
       : undefined,
     port: c.PORT,

@@ -28,6 +28,7 @@ import { createHttpServer, type Route } from "./server/http.js";
 import { openDatabase } from "./storage/database.js";
 import { createSqliteQuestionLog } from "./storage/question-log.js";
 import { createSqliteSubscriptions } from "./storage/subscriptions.js";
+import { createUsageCounter } from "./storage/usage.js";
 
 /** A running channel: its webhook route (if any), a start once the HTTP server listens, a stop. */
 interface RunningChannel {
@@ -180,7 +181,16 @@ async function main(): Promise<number> {
       : undefined;
     const senders = [
       ...(telegramSender ? [telegramSender] : []),
-      ...(zaloClient && config.zalo ? [createZaloSender(zaloClient, config.zalo.perSecond)] : []),
+      ...(zaloClient && config.zalo
+        ? [
+            createZaloSender(
+              zaloClient,
+              config.zalo.perSecond,
+              config.zalo.monthlyQuota,
+              createUsageCounter(db),
+            ),
+          ]
+        : []),
     ];
     const broadcasts = createBroadcastService(
       db,

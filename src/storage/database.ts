@@ -80,6 +80,18 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "messages sent per channel per month (quotas)",
+    sql: `
+      CREATE TABLE usage (
+        channel TEXT    NOT NULL,
+        month   TEXT    NOT NULL,
+        sent    INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (channel, month)
+      );
+    `,
+  },
 ];
 
 /** Opens (creating if needed) the database file and brings its schema up to date. */

@@ -195,3 +195,26 @@ describe("broadcasts", () => {
     expect(delivered).toHaveLength(2);
   });
 });
+
+describe("the Zalo monthly quota", () => {
+  it("holds deliveries back once the month's quota is used, instead of dropping them", async () => {
+    const { createZaloSender } = await import("../../src/channels/zalo/sender.js");
+    const { createUsageCounter } = await import("../../src/storage/usage.js");
+    const db = openDatabase(":memory:");
+    const usage = createUsageCounter(db, () => new Date("2026-11-29T10:00:00Z"));
+    const sent: string[] = [];
+    const client = { sendMessage: async (chatId: string) => void sent.push(chatId) } as never;
+    const sender = createZaloSender(client, 100, 2, usage, () => new Date("2026-11-29T10:00:00Z"));
+    const take = async () => undefined;
+    expect(await sender.send("a", "private", "x", take)).toEqual({ ok: true });
+    expect(await sender.send("b", "private", "x", take)).toEqual({ ok: true });
+    const third = await sender.send("c", "private", "x", take);
+    expect(third).toMatchObject({ ok: false, kind: "retry" });
+    // Until 1 December 00:00 in Vietnam (30 November 17:00 UTC).
+    expect(third.ok === false && third.kind === "retry" && third.afterMs).toBe(
+      Date.parse("2026-11-30T17:00:00Z") - Date.parse("2026-11-29T10:00:00Z"),
+    );
+    expect(sent).toEqual(["a", "b"]);
+    expect(usage.used("zalo")).toBe(2);
+  });
+});

@@ -12,7 +12,7 @@ describe("the database", () => {
     expect(migrate(db)).toEqual([]);
     db.close();
     const again = openDatabase(path);
-    expect(again.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 2 });
+    expect(again.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 3 });
     again.close();
   });
 

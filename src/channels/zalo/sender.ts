@@ -1,17 +1,38 @@
 /** Zalo as a broadcast channel: plain text split under 2,000 characters, errors translated. */
 import type { ChannelSender, SendResult } from "../../broadcast/service.js";
+import { type UsageCounter, untilNextMonth } from "../../storage/usage.js";
 import { ZaloApiError, type ZaloClient } from "./client.js";
 import { splitText, ZALO_MAX } from "./render.js";
 
-export function createZaloSender(client: ZaloClient, perSecond: number): ChannelSender {
+/**
+ * `quota`: messages a month the plan allows (0: no cap). When it is used up, deliveries wait for
+ * the next month instead of being dropped; `usage` counts every message sent.
+ */
+export function createZaloSender(
+  client: ZaloClient,
+  perSecond: number,
+  quota = 0,
+  usage?: UsageCounter,
+  now: () => Date = () => new Date(),
+): ChannelSender {
   return {
     channel: "zalo",
     limits: { perSecond, privateIntervalMs: 1000, groupIntervalMs: 3000 },
     async send(chatId, _type, text, take): Promise<SendResult> {
+      const parts = splitText(text, ZALO_MAX);
+      if (quota > 0 && usage && usage.used("zalo") + parts.length > quota) {
+        return {
+          ok: false,
+          kind: "retry",
+          afterMs: untilNextMonth(now()),
+          reason: `monthly quota of ${quota} messages used up`,
+        };
+      }
       try {
-        for (const part of splitText(text, ZALO_MAX)) {
+        for (const part of parts) {
           await take();
           await client.sendMessage(chatId, part);
+          usage?.add("zalo");
         }
         return { ok: true };
       } catch (err) {
