@@ -102,7 +102,10 @@ export function createAdmin(deps: AdminDeps): Admin {
     return text(r.admin_only);
   };
 
-  const canManage = async (m: Incoming) => m.chatType === "private" || (await m.isChatAdmin?.()) === true;
+  // A group's administrators (asked from the platform), or the bot's own administrators: Zalo
+  // has no way to ask who administers a group.
+  const canManage = async (m: Incoming) =>
+    m.chatType === "private" || isAdmin(m) || (await m.isChatAdmin?.().catch(() => false)) === true;
 
   const admin: Admin = {
     isAdmin,

@@ -131,3 +131,12 @@ describe("the bot on Zalo", () => {
     expect(answer).toContain("tự đảm bảo kinh phí");
   });
 });
+
+describe("Zalo groups", () => {
+  it("lets the bot's administrators subscribe a group (Zalo cannot tell who administers it), and nobody else", async () => {
+    const [refused] = await next("g1", () => zalo.push(zaloText("g1", "u9", "@DanVan /dangky", true)));
+    expect(refused).toContain("Chỉ quản trị viên của nhóm");
+    const [ok] = await next("g1", () => zalo.push(zaloText("g1", "admin1", "@DanVan /dangky", true)));
+    expect(ok).toContain("Đã đăng ký nhận thông báo cho Nhóm này");
+  });
+});
