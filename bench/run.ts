@@ -319,19 +319,7 @@ function timeToFirstOutput(command: string, args: string[], input: string): Prom
 /** Runs one benchmark section in its own child process (bench/broadcast.ts), and formats it. */
 async function broadcastSection(lines: string[]): Promise<void> {
   const n = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/broadcast.ts", String(n)], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let text = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      text += d;
-    });
-    child.on("close", (code) =>
-      code === 0 ? resolve(text) : reject(new Error("bench/broadcast.ts failed")),
-    );
-  });
+  const out = await runScript("bench/broadcast.ts", [String(n)]);
   const r = JSON.parse(out) as {
     subscribers: number;
     groups: number;

@@ -141,11 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       ? {
           token: c.TELEGRAM_BOT_TOKEN,
           apiRoot: c.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
-          adminIds: (c.TELEGRAM_ADMIN_IDS ?? "")
-            .split(",")
-            .map((x) => x.trim())
-            .filter(Boolean)
-            .map(Number),
+          adminIds: idList(c.TELEGRAM_ADMIN_IDS).map(Number),
           webhookUrl: c.TELEGRAM_WEBHOOK_URL,
           webhookSecret: c.TELEGRAM_WEBHOOK_SECRET,
         }
@@ -154,10 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       ? {
           token: c.ZALO_BOT_TOKEN,
           apiBaseUrl: c.ZALO_API_BASE_URL.replace(/\/+$/, ""),
-          adminIds: (c.ZALO_ADMIN_IDS ?? "")
-            .split(",")
-            .map((x) => x.trim())
-            .filter(Boolean),
+          adminIds: idList(c.ZALO_ADMIN_IDS),
           webhookUrl: c.ZALO_WEBHOOK_URL,
           webhookSecret: c.ZALO_WEBHOOK_SECRET,
           perSecond: c.ZALO_RATE_PER_SECOND,
@@ -177,6 +170,14 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           }
         : { kind: c.EMBEDDINGS === "none" ? "none" : "corpus" },
   };
+}
+
+/** "1, 2,3" → ["1", "2", "3"]. */
+function idList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function describe(variable: string, message: string): string {
