@@ -3,7 +3,6 @@
  * channel. With no bot token configured, the bot runs as a chat in this terminal.
  */
 
-import { userInfo } from "node:os";
 import { join } from "node:path";
 import { run } from "@grammyjs/runner";
 import { citationOfPassage } from "./answer/citations.js";
@@ -12,7 +11,7 @@ import { createOpenAiChat } from "./answer/llm.js";
 import { createAdmin } from "./bot/admin.js";
 import { createEngine } from "./bot/engine.js";
 import { createBroadcastService, createWorker } from "./broadcast/service.js";
-import { runConsoleChat } from "./channels/console/chat.js";
+import { consoleUser, runConsoleChat } from "./channels/console/chat.js";
 import { ADMIN_MENU, createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
 import { createTelegramSender } from "./channels/telegram/sender.js";
 import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
@@ -116,14 +115,6 @@ async function runChannels(config: Config, deps: ChannelDeps, zaloClient?: ZaloC
   deps.logger.info("đang dừng: không nhận tin mới, chờ các tin đang xử lý");
   await http?.close();
   await Promise.all(running.map((r) => r.stop()));
-}
-
-function consoleUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return "console";
-  }
 }
 
 async function main(): Promise<number> {

@@ -20,3 +20,13 @@ export async function copyOfKnowledge(): Promise<string> {
   await cp(KNOWLEDGE, dir, { recursive: true });
   return dir;
 }
+
+/** A port on 127.0.0.1 that nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}

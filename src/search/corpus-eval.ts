@@ -6,9 +6,9 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { KnowledgeDocument } from "../knowledge/types.js";
 import { CorpusEmbeddings } from "./embeddings/corpus.js";
-import { KnowledgeIndex } from "./knowledge-index.js";
+import { indexInMemory } from "./index-store.js";
+import type { KnowledgeIndex } from "./knowledge-index.js";
 import { percentile, type RetrievalMetrics, retrievalMetrics } from "./metrics.js";
-import { HnswVectorStore } from "./vector-store.js";
 
 const CorpusLine = z.object({ id: z.string().min(1), text: z.string(), title: z.string().optional() });
 const QueryLine = z.object({
@@ -67,17 +67,12 @@ export async function buildCorpusIndex(
     const { title, body } = entryTitle(entry);
     return { id: entry.id, title, shortTitle: title, source: entry.id, hash: "", meta: {}, text: body };
   });
-  const index = KnowledgeIndex.build(documents);
-  if (options.vectors === false) return { index, buildMs: performance.now() - t0 };
-  const texts = index.passages.map(KnowledgeIndex.embeddingText);
-  const embedder = CorpusEmbeddings.fit(texts);
-  const store = new HnswVectorStore(embedder);
-  await store.addVectors(
-    await embedder.embedDocuments(texts),
-    index.passages.map((p) => ({ id: p.id, pageContent: "", metadata: {} })),
-  );
-  index.withVectors(store);
-  return { index, embedder, buildMs: performance.now() - t0 };
+  // The same in-memory build the knowledge base uses, with the corpus embedder or none.
+  const { index, embedder } = await indexInMemory(documents, {
+    kind: options.vectors === false ? "none" : "corpus",
+  });
+  const corpusEmbedder = embedder instanceof CorpusEmbeddings ? embedder : undefined;
+  return { index, embedder: corpusEmbedder, buildMs: performance.now() - t0 };
 }
 
 /** The top `k` corpus ids for a question, each once (ranked by its best passage), best first. */

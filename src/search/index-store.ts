@@ -315,10 +315,10 @@ export async function embedPassages(
 export async function indexInMemory(
   documents: Parameters<typeof KnowledgeIndex.build>[0],
   config: EmbedderConfig = { kind: "corpus" },
-): Promise<LoadedIndex & { embedded: number }> {
+): Promise<Omit<LoadedIndex, "manifest"> & { embedded: number }> {
   const index = KnowledgeIndex.build(documents);
   const { embedder, embedded } = await embedPassages(index, config);
-  return { index, embedder, embedded, manifest: undefined as never };
+  return { index, embedder, embedded };
 }
 
 export type EnsureOutcome =

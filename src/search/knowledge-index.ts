@@ -203,7 +203,7 @@ export class KnowledgeIndex {
       })),
       answered:
         best !== undefined &&
-        isAnswerable(this.policy, { coverage: best.cov, known: 0 }) &&
+        isAnswerable(this.policy, best.cov) &&
         canAnswer(answerType(question), `${best.passage.headings}\n${best.passage.text}`),
       coverage: best?.cov ?? 0,
       topScore: best?.score ?? 0,

@@ -49,8 +49,6 @@ export interface LexicalHit {
 /** How much of a question's topic a unit covers, by IDF weight (0..1). */
 export interface Coverage {
   coverage: number;
-  /** Share of the question's topic syllables that occur anywhere in the corpus (0..1). */
-  known: number;
 }
 
 /** Serialised form, stable JSON. */
@@ -147,25 +145,19 @@ export class LexicalIndex {
   private coverage(q: QueryTerms, unit: number): Coverage {
     let total = 0;
     let matched = 0;
-    let known = 0;
     const inUnit = (term: string) => this.fields.some((f) => hasUnit(f.postings.get(term), unit));
     for (const term of q.content) {
       const w = this.idf(term);
       total += w;
-      if (this.fields.some((f) => f.postings.has(term))) known += 1;
       if (inUnit(term)) matched += w;
     }
     for (const g of q.groups) {
       // An everyday expression weighs what its own words would have weighed.
       const w = g.weightOf.reduce((sum, t) => sum + this.idf(t), 0);
       total += w;
-      if (g.alternatives.some((alt) => alt.length > 0 && alt.every(inUnit))) {
-        matched += w;
-        known += 1;
-      }
+      if (g.alternatives.some((alt) => alt.length > 0 && alt.every(inUnit))) matched += w;
     }
-    const parts = q.content.length + q.groups.length;
-    return { coverage: total === 0 ? 0 : matched / total, known: parts === 0 ? 0 : known / parts };
+    return { coverage: total === 0 ? 0 : matched / total };
   }
 }
 

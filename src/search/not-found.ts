@@ -11,13 +11,9 @@ export interface NotFoundPolicy {
   minCoverage: number;
 }
 
-export interface AnswerSignals {
-  coverage: number;
-  known: number;
-}
-
 export const DEFAULT_POLICY: NotFoundPolicy = { minCoverage: calibrated.minCoverage };
 
-export function isAnswerable(policy: NotFoundPolicy, s: AnswerSignals): boolean {
-  return s.coverage >= policy.minCoverage;
+/** `coverage`: the IDF-weighted share of the question's topic found in the best passage. */
+export function isAnswerable(policy: NotFoundPolicy, coverage: number): boolean {
+  return coverage >= policy.minCoverage;
 }

@@ -1,23 +1,14 @@
 import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBot } from "../cli/run-cli.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-server.js";
-import { copyOfKnowledge, tempDir } from "../helpers.js";
+import { copyOfKnowledge, freePort, tempDir } from "../helpers.js";
 
 const TOKEN = "123456789:TEST-token-abcdefghijklmnop";
 let tg: FakeTelegram;
 let bot: ChildProcess;
 let port: number;
 let secret: string;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const p = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 const update = (id: number, text: string) => ({
   update_id: id,

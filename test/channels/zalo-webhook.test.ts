@@ -1,8 +1,7 @@
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBot } from "../cli/run-cli.js";
 import { type FakeZalo, startFakeZalo, zaloText } from "../fakes/zalo-server.js";
-import { copyOfKnowledge, tempDir } from "../helpers.js";
+import { copyOfKnowledge, freePort, tempDir } from "../helpers.js";
 
 let zalo: FakeZalo;
 let bot: ReturnType<typeof startBot>;
@@ -11,10 +10,7 @@ const SECRET = "zalo-secret-abc123";
 
 beforeAll(async () => {
   zalo = await startFakeZalo();
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
+  const port = await freePort();
   url = `http://127.0.0.1:${port}/zalo/hook`;
   bot = startBot({
     KNOWLEDGE_DIR: await copyOfKnowledge(),

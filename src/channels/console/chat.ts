@@ -27,7 +27,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
   const interactive = Boolean(input.isTTY && output.isTTY);
   const color = Boolean(output.isTTY) && !process.env.NO_COLOR;
   const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
-  const user = safeUserName();
+  const user = consoleUser();
   const width = () => (output as { columns?: number }).columns ?? 0;
   const say = (text: string) => output.write(`${interactive ? wrap(text, width()) : text}\n`);
   const render = (m: Incoming) => deps.engine.handle(m);
@@ -69,7 +69,8 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
   if (interactive) say(`\n${deps.replies.goodbye}`);
 }
 
-function safeUserName(): string {
+/** Who is at the terminal: the operating-system user (the terminal's administrator). */
+export function consoleUser(): string {
   try {
     return userInfo().username;
   } catch {
