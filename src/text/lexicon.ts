@@ -15,32 +15,66 @@ const words = (s: string) => canonical(s).match(/[\p{L}\p{N}]+/gu) ?? [];
 const accentedKey = (s: string) => words(s).join(" ");
 const foldedKey = (s: string) => fold(accentedKey(s));
 
-/** Everyday expression → official phrases, longest expressions first, keyed with and without diacritics. */
+/**
+ * Everyday expression → official phrases, keyed with and without diacritics, grouped by first word
+ * so a question is matched in time proportional to its length, not to the lexicon's size.
+ */
 const entries = (synonymData.entries as Entry[]).flatMap((e) =>
   e.everyday.map((x) => ({ x, official: e.official })),
 );
-const byLength = <T extends [string, string[]]>(rows: T[]) =>
-  rows.filter(([k]) => k.length > 0).sort((a, b) => b[0].length - a[0].length);
-const accentedTable = byLength(
-  entries.map(({ x, official }): [string, string[]] => [accentedKey(x), official]),
-);
-const foldedTable = byLength(entries.map(({ x, official }): [string, string[]] => [foldedKey(x), official]));
+
+interface Candidate {
+  words: string[];
+  official: string[];
+}
+
+function table(key: (s: string) => string): Map<string, Candidate[]> {
+  const byFirst = new Map<string, Candidate[]>();
+  for (const { x, official } of entries) {
+    const words = key(x)
+      .split(" ")
+      .filter((w) => w.length > 0);
+    const first = words[0];
+    if (first === undefined) continue;
+    const list = byFirst.get(first) ?? [];
+    list.push({ words, official });
+    byFirst.set(first, list);
+  }
+  for (const list of byFirst.values()) list.sort((a, b) => b.words.length - a.words.length);
+  return byFirst;
+}
+const accentedTable = table(accentedKey);
+const foldedTable = table(foldedKey);
 
 /**
  * The lexicon's everyday expressions found in a question, with their official phrases. A question
  * with diacritics is matched with diacritics ("bạo hành" is not "bảo hành"); one without, folded.
- * `everyday` is returned folded.
+ * Longer expressions win over the shorter ones they overlap ("giấy khai sinh" is not matched again
+ * as "khai sinh"). `everyday` is returned folded.
  */
 export function lexiconMatches(question: string): { everyday: string; official: string[] }[] {
   const accented = hasDiacritics(question);
-  const table = accented ? accentedTable : foldedTable;
-  let text = ` ${accented ? accentedKey(question) : foldedKey(question)} `;
+  const byFirst = accented ? accentedTable : foldedTable;
+  const text = (accented ? accentedKey(question) : foldedKey(question)).split(" ");
+  const found: { start: number; c: Candidate }[] = [];
+  text.forEach((w, start) => {
+    for (const c of byFirst.get(w) ?? []) {
+      if (c.words.every((cw, i) => text[start + i] === cw)) found.push({ start, c });
+    }
+  });
+  // Longest first, then leftmost; a word belongs to one expression at most.
+  found.sort((a, b) => b.c.words.length - a.c.words.length || a.start - b.start);
+  const used = new Uint8Array(text.length);
+  const seen = new Set<string>();
   const out: { everyday: string; official: string[] }[] = [];
-  for (const [everyday, official] of table) {
-    if (!text.includes(` ${everyday} `)) continue;
-    out.push({ everyday: fold(everyday), official });
-    // Longest first: "giấy khai sinh" is not matched again as "khai sinh".
-    text = text.replace(` ${everyday} `, " \u0000 ");
+  for (const { start, c } of found) {
+    const end = start + c.words.length;
+    if (used.subarray(start, end).some((u) => u === 1)) continue;
+    used.fill(1, start, end);
+    const everyday = fold(c.words.join(" "));
+    if (seen.has(everyday)) continue;
+    seen.add(everyday);
+    out.push({ everyday, official: c.official });
   }
   return out;
 }
