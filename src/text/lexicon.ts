@@ -3,6 +3,8 @@
  * quyền sử dụng đất", "đuổi việc" is "sa thải". A question containing an everyday expression also
  * searches for its official wording. Whole words only.
  */
+
+import { analyze } from "./analyze.js";
 import synonymData from "./data/synonyms.json" with { type: "json" };
 import { canonical, fold, hasDiacritics } from "./vietnamese.js";
 
@@ -53,30 +55,37 @@ const foldedTable = table(foldedKey);
  * as "khai sinh"). `everyday` is returned folded.
  */
 export function lexiconMatches(question: string): { everyday: string; official: string[] }[] {
+  // Chat abbreviations are expanded first: "ko dc" is "không được" to the lexicon too.
+  const analysis = analyze(question, { chat: true });
   const accented = hasDiacritics(question);
   const byFirst = accented ? accentedTable : foldedTable;
-  const text = (accented ? accentedKey(question) : foldedKey(question)).split(" ");
-  const found: { start: number; c: Candidate }[] = [];
+  const text = analysis.syllables.map((s) => (accented ? s.word : s.folded));
+  const found: { at: number[]; c: Candidate }[] = [];
   text.forEach((w, start) => {
     for (const c of byFirst.get(w) ?? []) {
-      if (c.words.every((cw, i) => text[start + i] === cw)) found.push({ start, c });
+      const at = place(c.words, text, start);
+      if (at) found.push({ at, c });
     }
   });
   // Longest first, then leftmost; a word belongs to one expression at most.
-  found.sort((a, b) => b.c.words.length - a.c.words.length || a.start - b.start);
+  found.sort((a, b) => b.c.words.length - a.c.words.length || (a.at[0] as number) - (b.at[0] as number));
   const used = new Uint8Array(text.length);
   const seen = new Set<string>();
   const out: { everyday: string; official: string[] }[] = [];
-  for (const { start, c } of found) {
-    const end = start + c.words.length;
-    if (used.subarray(start, end).some((u) => u === 1)) continue;
-    used.fill(1, start, end);
+  for (const { at, c } of found) {
+    if (at.some((i) => used[i] === 1)) continue;
+    for (const i of at) used[i] = 1;
     const everyday = fold(c.words.join(" "));
     if (seen.has(everyday)) continue;
     seen.add(everyday);
     out.push({ everyday, official: c.official });
   }
   return out;
+}
+
+/** Positions of an expression's words, consecutive from `start` in the question, if they are there. */
+function place(words: readonly string[], text: readonly string[], start: number): number[] | undefined {
+  return words.every((w, i) => text[start + i] === w) ? words.map((_, i) => start + i) : undefined;
 }
 
 /** The official phrases a question's everyday expressions stand for (each once). */
