@@ -34,7 +34,8 @@ export const INDEX_FORMAT = 2;
 export interface Manifest {
   format: number;
   chunkingVersion: number;
-  analyzerVersion: number;
+  /** A number in indexes made before the lexicon was part of it. */
+  analyzerVersion: string | number;
   builtAt: string;
   /** Every document file found, loaded or not, with its content hash. */
   sources: { source: string; hash: string }[];

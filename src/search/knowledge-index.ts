@@ -6,6 +6,7 @@
 
 import { chunkDocument } from "../knowledge/structure.js";
 import type { DocumentMeta, KnowledgeDocument, Passage } from "../knowledge/types.js";
+import { everydayFor } from "../text/lexicon.js";
 import { answerType, canAnswer } from "./answer-type.js";
 import { type Bm25Params, DEFAULT_PARAMS, LexicalIndex, type LexicalIndexData } from "./lexical.js";
 import { DEFAULT_POLICY, isAnswerable, type NotFoundPolicy } from "./not-found.js";
@@ -46,11 +47,12 @@ export const DOCUMENT_WEIGHT = 1;
  */
 export const RERANK_DEPTH = 3;
 /**
- * Weight of the cosine similarity against the best lexical score (1). With the corpus-learned
- * embedder the dev questions gained nothing from more (BENCHMARKS.md), so it only breaks near-ties;
- * operators with a multilingual model raise it through VECTOR_WEIGHT.
+ * Weight of the vectors' favourite passage's lead (its cosine similarity minus the runner-up's)
+ * against the best lexical score (1). Adding every passage's similarity instead made the
+ * corpus-learned vectors a net loss on the dev questions: they are good at singling out the one
+ * passage a question is about, not at ordering the rest (BENCHMARKS.md). Set on the dev halves.
  */
-export const VECTOR_WEIGHT = 0.1;
+export const VECTOR_WEIGHT = 2;
 /**
  * BM25 for whole documents (long texts: term frequency saturates sooner) and for passages; set on
  * half of the ALQAC questions (odd lines), checked on the other half (BENCHMARKS.md).
@@ -112,7 +114,12 @@ export class KnowledgeIndex {
       options.onProgress?.(i + 1, documents.length);
     });
     const passageIndex = LexicalIndex.build(
-      passages.map((p) => ({ text: p.text, headings: p.headings })),
+      passages.map((p) => ({
+        text: p.text,
+        headings: p.headings,
+        // "cấp dưỡng" in the passage: "tiền nuôi con" is indexed beside it (lower weight).
+        aliases: everydayFor(`${p.headings}\n${p.text}`).join(" . "),
+      })),
       PASSAGE_PARAMS,
     );
     const documentIndex = LexicalIndex.build(
@@ -148,11 +155,11 @@ export class KnowledgeIndex {
     };
   }
 
-  /** The `k` best passages for a question, best first, and whether they answer it. */
   /**
-   * The `k` best passages for a question, best first, and whether they answer it. With a query
-   * vector (and passage vectors), lexical and vector scores are fused: each lexical score is
-   * divided by the best one, and VECTOR_WEIGHT × cosine similarity is added.
+   * The `k` best passages for a question, best first, and whether they answer it. Lexical scores
+   * are divided by the best one; with a query vector (and passage vectors), the passage the vectors
+   * single out gets VECTOR_WEIGHT × its lead in cosine similarity over the runner-up, so a clear
+   * semantic favourite rises (or joins the candidates) while close calls stay lexical.
    */
   search(question: string, k = 5, queryVector?: readonly number[]): SearchResult {
     const depth = Math.max(50, k * 10);
@@ -168,21 +175,21 @@ export class KnowledgeIndex {
         h.score + DOCUMENT_WEIGHT * (docScore.get(this.docIndexOf.get(passage.docId) ?? -1) ?? 0),
       );
     }
-    const similarity = new Map<number, number>();
-    if (queryVector && this.vectors && this.vectors.size > 0) {
-      for (const [id, cos] of this.vectors.search(queryVector, depth)) {
-        const unit = this.unitOf.get(id);
-        if (unit !== undefined) similarity.set(unit, cos);
-      }
+    let favourite: { unit: number; lead: number } | undefined;
+    if (queryVector && this.vectors && this.vectors.size > 1 && this.vectorWeight > 0) {
+      const [first, second] = this.vectors.search(queryVector, 2);
+      const unit = first ? this.unitOf.get(first[0]) : undefined;
+      if (first && second && unit !== undefined)
+        favourite = { unit, lead: Math.max(0, first[1] - second[1]) };
     }
     const lexMax = Math.max(0, ...lexical.values()) || 1;
-    const fuse = similarity.size > 0;
-    const units = new Set([...lexical.keys(), ...similarity.keys()]);
+    const units = new Set(lexical.keys());
+    if (favourite) units.add(favourite.unit);
     const scored = [...units]
       .map((unit) => {
         const passage = this.passages[unit] as Passage;
-        const lex = lexical.get(unit) ?? 0;
-        const score = fuse ? lex / lexMax + this.vectorWeight * Math.max(0, similarity.get(unit) ?? 0) : lex;
+        let score = (lexical.get(unit) ?? 0) / lexMax;
+        if (favourite?.unit === unit) score += this.vectorWeight * favourite.lead;
         return { unit, passage, d: this.docIndexOf.get(passage.docId) ?? -1, cov: 0, score };
       })
       .sort((a, b) => b.score - a.score || a.unit - b.unit);
@@ -219,10 +226,25 @@ export class KnowledgeIndex {
     this.vectorWeight = weight;
   }
 
-  /** Turns the everyday-to-official lexicon on or off (benchmarks measure each ingredient). */
-  setExpansionWeight(weight: number): void {
-    this.passageIndex.params = { ...this.passageIndex.params, expansionWeight: weight };
-    this.documentIndex.params = { ...this.documentIndex.params, expansionWeight: weight };
+  /**
+   * Turns the everyday-to-official lexicon on or off (benchmarks measure each ingredient): its use
+   * on questions (`expansion`) and the everyday field of the passages (`aliases`).
+   */
+  setLexiconWeights(weights: { expansion: number; aliases: number }): void {
+    this.passageIndex.params = {
+      ...this.passageIndex.params,
+      expansionWeight: weights.expansion,
+      aliasWeight: weights.aliases,
+    };
+    this.documentIndex.params = { ...this.documentIndex.params, expansionWeight: weights.expansion };
+  }
+
+  /** Passage ids ranked by the vectors alone (benchmarks measure each ingredient). */
+  searchVectors(queryVector: readonly number[], k: number): Passage[] {
+    return (this.vectors?.search(queryVector, k) ?? []).flatMap(([id]) => {
+      const p = this.passage(id);
+      return p ? [p] : [];
+    });
   }
 
   /** Attaches passage vectors (built or loaded beside this index). */

@@ -16,6 +16,11 @@ export interface Bm25Params {
   stopwordWeight: number;
   /** Weight of the lexicon's official wording added to a question (0: lexicon off). */
   expansionWeight: number;
+  /**
+   * Weight of the third field, the everyday wording of the unit's official terms (the lexicon
+   * read backwards, see `everydayFor`); 0 turns it off.
+   */
+  aliasWeight: number;
 }
 
 export const DEFAULT_PARAMS: Bm25Params = {
@@ -25,12 +30,15 @@ export const DEFAULT_PARAMS: Bm25Params = {
   headingWeight: 0.3,
   stopwordWeight: 0.5,
   expansionWeight: 0.5,
+  aliasWeight: 0.5,
 };
 
 /** What the index stores about each unit it ranks. */
 export interface LexicalUnit {
   text: string;
   headings: string;
+  /** Everyday wording for the unit's official terms (from the lexicon), a third field. */
+  aliases?: string;
 }
 
 interface Field {
@@ -61,7 +69,7 @@ export interface LexicalIndexData {
 export class LexicalIndex {
   private constructor(
     readonly count: number,
-    private readonly fields: [Field, Field],
+    private readonly fields: [Field, Field, Field],
     public params: Bm25Params,
   ) {}
 
@@ -73,6 +81,7 @@ export class LexicalIndex {
   ): LexicalIndex {
     const text = emptyField(units.length);
     const heads = emptyField(units.length);
+    const aliases = emptyField(units.length);
     const headCache = new Map<string, string[]>();
     units.forEach((u, i) => {
       addTerms(text, i, documentTerms(u.text));
@@ -82,22 +91,31 @@ export class LexicalIndex {
         headCache.set(u.headings, h);
       }
       addTerms(heads, i, h);
+      if (u.aliases) addTerms(aliases, i, documentTerms(u.aliases));
       if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1);
     });
     finish(text);
     finish(heads);
-    return new LexicalIndex(units.length, [text, heads], params);
+    finish(aliases);
+    return new LexicalIndex(units.length, [text, heads, aliases], params);
   }
 
   static fromJSON(data: LexicalIndexData, params = DEFAULT_PARAMS): LexicalIndex {
-    if (data.version !== 1 || data.fields.length !== 2) throw new Error("unsupported lexical index format");
-    const fields = data.fields.map((f) => {
+    // An index saved before the everyday field (two fields) still loads, so that its manifest can
+    // say why it must be rebuilt.
+    if (data.version !== 1 || data.fields.length < 2 || data.fields.length > 3)
+      throw new Error("unsupported lexical index format");
+    const saved =
+      data.fields.length === 3
+        ? data.fields
+        : [...data.fields, { postings: [], lengths: new Array<number>(data.count).fill(0) }];
+    const fields = saved.map((f) => {
       const lengths = Float64Array.from(f.lengths);
       if (lengths.length !== data.count) throw new Error("lexical index lengths do not match its unit count");
       const field: Field = { postings: new Map(f.postings), lengths, avgLength: 0 };
       finish(field);
       return field;
-    }) as [Field, Field];
+    }) as [Field, Field, Field];
     return new LexicalIndex(data.count, fields, params);
   }
 
@@ -122,15 +140,20 @@ export class LexicalIndex {
     const scores = new Float64Array(this.count);
     const { k1, b, typeWeight, headingWeight } = this.params;
     this.fields.forEach((field, fi) => {
-      const fieldWeight = fi === 0 ? 1 : headingWeight;
+      const fieldWeight = fi === 0 ? 1 : fi === 1 ? headingWeight : this.params.aliasWeight;
       if (fieldWeight === 0) return;
       for (const term of q.terms) {
         const postings = field.postings.get(term);
         if (!postings) continue;
         const w = fieldWeight * typeWeight[term[0] as TermType] * (q.weights.get(term) ?? 1) * this.idf(term);
         if (w === 0) continue;
+        // The everyday field speaks only for words the unit does not say itself: a question in
+        // the documents' own wording is ranked as before.
+        const own =
+          fi === 2 ? [this.fields[0].postings.get(term), this.fields[1].postings.get(term)] : undefined;
         for (let i = 0; i < postings.length; i += 2) {
           const unit = postings[i] as number;
+          if (own && (hasUnit(own[0], unit) || hasUnit(own[1], unit))) continue;
           const tf = postings[i + 1] as number;
           const norm = k1 * (1 - b + (b * (field.lengths[unit] ?? 0)) / (field.avgLength || 1));
           scores[unit] = (scores[unit] ?? 0) + (w * (tf * (k1 + 1))) / (tf + norm);
@@ -145,7 +168,9 @@ export class LexicalIndex {
   private coverage(q: QueryTerms, unit: number): Coverage {
     let total = 0;
     let matched = 0;
-    const inUnit = (term: string) => this.fields.some((f) => hasUnit(f.postings.get(term), unit));
+    // The everyday field does not count: a question is covered by what the passage itself says.
+    const inUnit = (term: string) =>
+      this.fields.some((f, fi) => fi < 2 && hasUnit(f.postings.get(term), unit));
     for (const term of q.content) {
       const w = this.idf(term);
       total += w;

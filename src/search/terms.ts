@@ -3,12 +3,15 @@
  * `w` canonical syllable, `f` folded syllable, `W`/`F` the same as bigrams, `#` document numbers.
  */
 import { type Analysis, analyze, isStopword } from "../text/analyze.js";
-import { lexiconMatches } from "../text/lexicon.js";
+import { LEXICON_HASH, lexiconMatches } from "../text/lexicon.js";
 
 export type TermType = "w" | "f" | "W" | "F" | "#";
 
-/** Bump when text analysis or term building changes: saved indexes are then rebuilt. */
-export const ANALYZER_VERSION = 1;
+/**
+ * Bump the number when text analysis or term building changes: saved indexes are then rebuilt, as
+ * they are when the lexicon's data changes (passages index its everyday wording).
+ */
+export const ANALYZER_VERSION = `2+lexicon:${LEXICON_HASH}`;
 
 /** Terms of a document text, with repetition (term frequency counts). */
 export function documentTerms(text: string): string[] {

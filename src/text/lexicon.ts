@@ -4,6 +4,7 @@
  * searches for its official wording. Whole words only.
  */
 
+import { createHash } from "node:crypto";
 import { analyze } from "./analyze.js";
 import synonymData from "./data/synonyms.json" with { type: "json" };
 import { canonical, fold, hasDiacritics } from "./vietnamese.js";
@@ -95,3 +96,43 @@ export function officialWording(question: string): string[] {
 
 /** Number of everyday expressions in the lexicon (for reports). */
 export const LEXICON_SIZE = entries.length;
+
+/** A fingerprint of the lexicon's data: passages index its everyday wording, so a change rebuilds them. */
+export const LEXICON_HASH = createHash("sha256")
+  .update(JSON.stringify(synonymData.entries))
+  .digest("hex")
+  .slice(0, 12);
+
+/** Official phrases (folded words) → the everyday expressions of their entries, by first word. */
+const officialTable = (() => {
+  const byFirst = new Map<string, { words: string[]; everyday: string[] }[]>();
+  for (const e of synonymData.entries as Entry[]) {
+    for (const o of e.official) {
+      const words = foldedKey(o)
+        .split(" ")
+        .filter((w) => w.length > 0);
+      const first = words[0];
+      if (first === undefined) continue;
+      const list = byFirst.get(first) ?? [];
+      list.push({ words, everyday: e.everyday });
+      byFirst.set(first, list);
+    }
+  }
+  return byFirst;
+})();
+
+/**
+ * The everyday expressions for the official wording a document text uses: a passage on "cấp
+ * dưỡng" also answers to "tiền nuôi con". Indexed beside the passage, so a question that shares
+ * only some words with an everyday expression ("bố mất để lại nợ") still finds the passage.
+ */
+export function everydayFor(text: string): string[] {
+  const words = foldedKey(text).split(" ");
+  const out = new Set<string>();
+  words.forEach((w, start) => {
+    for (const c of officialTable.get(w) ?? []) {
+      if (c.words.every((cw, i) => words[start + i] === cw)) for (const x of c.everyday) out.add(x);
+    }
+  });
+  return [...out];
+}

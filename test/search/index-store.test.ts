@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,6 +50,32 @@ describe("the index on disk", () => {
     const meta = await ensureIndex(kb, indexDir);
     expect(meta.action).toBe("built");
     expect(meta.index.documents.map((d) => d.shortTitle)).toContain("Kế hoạch KL43");
+  });
+
+  it("is rebuilt, not reported broken, when an older version of the bot made it", async () => {
+    const kb = await copyOfKnowledge();
+    const indexDir = join(await tempDir(), "index");
+    await buildIndex(kb, indexDir);
+    // What the previous release wrote: two lexical fields, analyzer version 1, valid checksums.
+    const file = await currentIndexFile(indexDir);
+    const data = JSON.parse(await readFile(file, "utf8"));
+    data.passageIndex.fields = data.passageIndex.fields.slice(0, 2);
+    data.documentIndex.fields = data.documentIndex.fields.slice(0, 2);
+    const bytes = Buffer.from(JSON.stringify(data));
+    await writeFile(file, bytes);
+    const manifestFile = join(file, "..", "manifest.json");
+    const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
+    manifest.analyzerVersion = 1;
+    manifest.files["index.json"] = {
+      bytes: bytes.length,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+    };
+    await writeFile(manifestFile, JSON.stringify(manifest));
+    const reported: string[] = [];
+    const outcome = await ensureIndex(kb, indexDir, { onCorrupt: (e) => reported.push(e.message) });
+    expect(reported).toEqual([]);
+    expect(outcome.action === "built" && outcome.reason).toMatch(/phân tích văn bản đã thay đổi/);
+    expect((await ensureIndex(kb, indexDir)).action).toBe("loaded");
   });
 
   it("detects a truncated index file and rebuilds it", async () => {
