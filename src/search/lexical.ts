@@ -84,14 +84,24 @@ export class LexicalIndex {
     const aliases = emptyField(units.length);
     const headCache = new Map<string, string[]>();
     units.forEach((u, i) => {
-      addTerms(text, i, documentTerms(u.text));
+      const own = documentTerms(u.text);
+      addTerms(text, i, own);
       let h = headCache.get(u.headings);
       if (!h) {
         h = documentTerms(u.headings);
         headCache.set(u.headings, h);
       }
       addTerms(heads, i, h);
-      if (u.aliases) addTerms(aliases, i, documentTerms(u.aliases));
+      if (u.aliases) {
+        // The everyday field speaks only for words the unit does not say itself: a question in
+        // the documents' own wording is ranked as without it.
+        const said = new Set([...own, ...h]);
+        addTerms(
+          aliases,
+          i,
+          documentTerms(u.aliases).filter((t) => !said.has(t)),
+        );
+      }
       if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1);
     });
     finish(text);
@@ -147,13 +157,8 @@ export class LexicalIndex {
         if (!postings) continue;
         const w = fieldWeight * typeWeight[term[0] as TermType] * (q.weights.get(term) ?? 1) * this.idf(term);
         if (w === 0) continue;
-        // The everyday field speaks only for words the unit does not say itself: a question in
-        // the documents' own wording is ranked as before.
-        const own =
-          fi === 2 ? [this.fields[0].postings.get(term), this.fields[1].postings.get(term)] : undefined;
         for (let i = 0; i < postings.length; i += 2) {
           const unit = postings[i] as number;
-          if (own && (hasUnit(own[0], unit) || hasUnit(own[1], unit))) continue;
           const tf = postings[i + 1] as number;
           const norm = k1 * (1 - b + (b * (field.lengths[unit] ?? 0)) / (field.avgLength || 1));
           scores[unit] = (scores[unit] ?? 0) + (w * (tf * (k1 + 1))) / (tf + norm);
