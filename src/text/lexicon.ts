@@ -23,7 +23,10 @@ const foldedKey = (s: string) => fold(accentedKey(s));
  * so a question is matched in time proportional to its length, not to the lexicon's size.
  */
 const entries = (synonymData.entries as Entry[]).flatMap((e) =>
-  e.everyday.map((x) => ({ x, official: e.official })),
+  e.everyday.map((x) => {
+    const accented = accentedKey(x);
+    return { accented, folded: fold(accented), official: e.official };
+  }),
 );
 
 interface Candidate {
@@ -31,23 +34,21 @@ interface Candidate {
   official: string[];
 }
 
-function table(key: (s: string) => string): Map<string, Candidate[]> {
+function table(key: "accented" | "folded"): Map<string, Candidate[]> {
   const byFirst = new Map<string, Candidate[]>();
-  for (const { x, official } of entries) {
-    const words = key(x)
-      .split(" ")
-      .filter((w) => w.length > 0);
+  for (const e of entries) {
+    const words = e[key].split(" ").filter((w) => w.length > 0);
     const first = words[0];
     if (first === undefined) continue;
     const list = byFirst.get(first) ?? [];
-    list.push({ words, official });
+    list.push({ words, official: e.official });
     byFirst.set(first, list);
   }
   for (const list of byFirst.values()) list.sort((a, b) => b.words.length - a.words.length);
   return byFirst;
 }
-const accentedTable = table(accentedKey);
-const foldedTable = table(foldedKey);
+const accentedTable = table("accented");
+const foldedTable = table("folded");
 
 /**
  * The lexicon's everyday expressions found in a question, with their official phrases. A question

@@ -93,6 +93,20 @@ function toneIndex(base: string): number {
  * unchanged.
  */
 export function canonicalTone(syllable: string): string {
+  let known = toneCache.get(syllable);
+  if (known === undefined) {
+    // Vietnamese has a few thousand syllables: remembered, they cost a lookup. A flood of other
+    // words (a pasted file, another language) only empties the memory, never grows it unbounded.
+    if (toneCache.size >= 50_000) toneCache.clear();
+    known = placeTone(syllable);
+    toneCache.set(syllable, known);
+  }
+  return known;
+}
+
+const toneCache = new Map<string, string>();
+
+function placeTone(syllable: string): string {
   if (!TONE_RE.test(syllable.normalize("NFD"))) return syllable;
   const [base, tone] = splitTone(syllable);
   const at = toneIndex(base);
