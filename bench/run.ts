@@ -27,7 +27,7 @@ import {
   readQueries,
 } from "../src/search/corpus-eval.js";
 import { indexInMemory } from "../src/search/index-store.js";
-import { PASSAGE_PARAMS, VECTOR_WEIGHT } from "../src/search/knowledge-index.js";
+import { PASSAGE_PARAMS, VECTOR_WEIGHTS } from "../src/search/knowledge-index.js";
 import { percentile, type RetrievalMetrics, retrievalMetrics } from "../src/search/metrics.js";
 import { evaluateQuestions, type QuestionReport, readQuestions } from "../src/search/question-eval.js";
 import { retrieverOf } from "../src/search/retriever.js";
@@ -103,12 +103,12 @@ async function alqacSection(lines: string[]): Promise<void> {
     (lexicon: { expansion: number; aliases: number }, vector: number, rank: (q: string) => string[]) =>
     (q: string) => {
       index.setLexiconWeights(lexicon);
-      index.setVectorWeight(vector);
+      index.setVectorWeights({ cosine: 0, lead: vector });
       try {
         return rank(q);
       } finally {
         index.setLexiconWeights(shipped);
-        index.setVectorWeight(VECTOR_WEIGHT);
+        index.setVectorWeights(VECTOR_WEIGHTS);
       }
     };
   const oursRank = (q: string) => rankDocuments(ours, q, 10);

@@ -23,6 +23,7 @@ const schema = z.object({
   EMBEDDINGS_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
   EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   VECTOR_WEIGHT: z.coerce.number().min(0).max(10).optional(),
+  VECTOR_LEAD_WEIGHT: z.coerce.number().min(0).max(10).optional(),
   TELEGRAM_BOT_TOKEN: z
     .string()
     .regex(/^\d+:[\w-]{20,}$/, "không đúng dạng token của BotFather")
@@ -69,8 +70,8 @@ export interface Config {
   questionsPerMinute: number;
   /** How passage vectors are made: learned from the corpus (default), a remote model, or none. */
   embedder: EmbedderConfig;
-  /** Weight of vector similarity in ranking (default: the index's, 0.1). */
-  vectorWeight?: number;
+  /** VECTOR_WEIGHT and VECTOR_LEAD_WEIGHT (unset: the defaults in knowledge-index.ts). */
+  vectorWeights: { cosine?: number; lead?: number };
   /** Telegram, when a bot token is configured. */
   telegram?: {
     token: string;
@@ -136,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       : undefined,
     maxQuestionLength: c.MAX_QUESTION_LENGTH,
     questionsPerMinute: c.QUESTIONS_PER_MINUTE,
-    vectorWeight: c.VECTOR_WEIGHT,
+    vectorWeights: { cosine: c.VECTOR_WEIGHT, lead: c.VECTOR_LEAD_WEIGHT },
     telegram: c.TELEGRAM_BOT_TOKEN
       ? {
           token: c.TELEGRAM_BOT_TOKEN,
@@ -192,7 +193,7 @@ function describe(variable: string, message: string): string {
   if (variable === "TELEGRAM_WEBHOOK_SECRET") return "chỉ gồm chữ, số, _ và -, tối đa 256 ký tự";
   if (variable === "PORT") return "phải là số cổng từ 1 đến 65535";
   if (variable === "TELEGRAM_ADMIN_IDS") return "phải là các số id người dùng, cách nhau bởi dấu phẩy";
-  if (variable === "VECTOR_WEIGHT") return "phải là một số từ 0 đến 10";
+  if (variable === "VECTOR_WEIGHT" || variable === "VECTOR_LEAD_WEIGHT") return "phải là một số từ 0 đến 10";
   if (variable === "EMBEDDINGS") return "phải là corpus, openai hoặc none";
   if (variable === "EMBEDDINGS_BASE_URL")
     return "phải là một địa chỉ http(s)://…, ví dụ http://127.0.0.1:11434/v1";

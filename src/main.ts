@@ -149,7 +149,7 @@ async function main(): Promise<number> {
     const holder = createIndexHolder(outcome, {
       indexDir: config.indexDir,
       embedder: config.embedder,
-      vectorWeight: config.vectorWeight,
+      vectorWeights: config.vectorWeights,
       logger,
       version: await currentVersion(config.indexDir),
     });

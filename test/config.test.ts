@@ -18,5 +18,14 @@ describe("loadConfig", () => {
   it("names the variable and what it expects when a value is wrong", () => {
     expect(() => loadConfig({ LOG_LEVEL: "verbose" })).toThrowError(ConfigError);
     expect(() => loadConfig({ LOG_LEVEL: "verbose" })).toThrowError(/LOG_LEVEL.*info/);
+    expect(() => loadConfig({ VECTOR_LEAD_WEIGHT: "nhiều" })).toThrowError(/VECTOR_LEAD_WEIGHT.*từ 0 đến 10/);
+  });
+
+  it("leaves the vector weights to the index unless they are set", () => {
+    expect(loadConfig({}).vectorWeights).toEqual({ cosine: undefined, lead: undefined });
+    expect(loadConfig({ VECTOR_WEIGHT: "0.5", VECTOR_LEAD_WEIGHT: "0" }).vectorWeights).toEqual({
+      cosine: 0.5,
+      lead: 0,
+    });
   });
 });

@@ -45,7 +45,7 @@ run(async () => {
   const logger = cliLogger(config);
   const loaded = await openIndex(config, logger);
   const index = loaded.index;
-  const retriever = retrieverOf(loaded, config.vectorWeight);
+  const retriever = retrieverOf(loaded, config.vectorWeights);
   const answerer = createAnswerer({ retriever: () => retriever, prompts, logger });
   if (!jsonl) {
     const answer = await answerer.answer(question);

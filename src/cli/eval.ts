@@ -58,7 +58,7 @@ run(async () => {
     const { documents } = await loadKnowledge(config.knowledgeDir);
     const loaded = await indexInMemory(documents, config.embedder);
     const report = await evaluateQuestions(
-      retrieverOf(loaded, config.vectorWeight),
+      retrieverOf(loaded, config.vectorWeights),
       await readQuestions(values.questions),
     );
     const { outcomes, ...summary } = report;

@@ -9,7 +9,9 @@
  * A new index is written to a fresh version folder and only then made current, so an ingest that
  * is killed at any moment leaves the previous index usable. Checksums in the manifest catch a
  * truncated or edited file at load. Ingests are incremental: passages of unchanged documents keep
- * their vectors; a change of embedder, chunking or analysis rebuilds everything.
+ * their vectors; a change of embedder, chunking or analysis (abbreviations, question words
+ * included) rebuilds everything; a change of the lexicon rebuilds the lexical index and keeps the
+ * vectors.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
@@ -26,7 +28,7 @@ import {
   type PassageEmbedder,
 } from "./embeddings/index.js";
 import { KnowledgeIndex, type KnowledgeIndexData } from "./knowledge-index.js";
-import { ANALYZER_VERSION } from "./terms.js";
+import { ANALYZER_VERSION, LEXICON_VERSION } from "./terms.js";
 import { GRAPH_FILE, HnswVectorStore, LABELS_FILE } from "./vector-store.js";
 
 export const INDEX_FORMAT = 2;
@@ -34,8 +36,10 @@ export const INDEX_FORMAT = 2;
 export interface Manifest {
   format: number;
   chunkingVersion: number;
-  /** A number in indexes made before the lexicon was part of it. */
+  /** A number in indexes made by earlier releases. */
   analyzerVersion: string | number;
+  /** The lexicon the passages' everyday field was made from (absent in earlier releases). */
+  lexiconVersion?: string;
   builtAt: string;
   /** Every document file found, loaded or not, with its content hash. */
   sources: { source: string; hash: string }[];
@@ -103,6 +107,7 @@ export async function saveIndex(
     format: INDEX_FORMAT,
     chunkingVersion: CHUNKING_VERSION,
     analyzerVersion: ANALYZER_VERSION,
+    lexiconVersion: LEXICON_VERSION,
     builtAt: new Date().toISOString(),
     sources: info.sources,
     documents: index.documents.map((d) => ({
@@ -197,16 +202,27 @@ export async function fingerprint(knowledgeDir: string): Promise<Manifest["sourc
   return Promise.all(files.map(async (f) => ({ source: f.source, hash: await hashKnowledgeFile(f) })));
 }
 
+/**
+ * Why the saved passage vectors cannot be carried into a new index (chunking, text analysis or
+ * embedder changed), or undefined when they can.
+ */
+export function vectorsStale(manifest: Manifest, config: EmbedderConfig): string | undefined {
+  if (manifest.chunkingVersion !== CHUNKING_VERSION || manifest.analyzerVersion !== ANALYZER_VERSION) {
+    return "cách phân đoạn hoặc phân tích văn bản đã thay đổi";
+  }
+  if (embedderKind(manifest.embedder) !== configKind(config)) return "bộ tạo vector đã thay đổi";
+  return undefined;
+}
+
 /** Why the index must be rebuilt, or undefined when it matches the folder, the embedder and this code. */
 export function staleReason(
   manifest: Manifest,
   sources: Manifest["sources"],
   config: EmbedderConfig,
 ): string | undefined {
-  if (manifest.chunkingVersion !== CHUNKING_VERSION || manifest.analyzerVersion !== ANALYZER_VERSION) {
-    return "cách phân đoạn hoặc phân tích văn bản đã thay đổi";
-  }
-  if (embedderKind(manifest.embedder) !== configKind(config)) return "bộ tạo vector đã thay đổi";
+  const vectors = vectorsStale(manifest, config);
+  if (vectors) return vectors;
+  if (manifest.lexiconVersion !== LEXICON_VERSION) return "từ điển cách nói thường ngày đã thay đổi";
   const before = new Map(manifest.sources.map((s) => [s.source, s.hash]));
   const now = new Map(sources.map((s) => [s.source, s.hash]));
   for (const [source, hash] of now) {
@@ -254,7 +270,7 @@ export async function buildIndex(
     } catch {
       previous = undefined;
     }
-    if (previous && staleReason(previous.manifest, previous.manifest.sources, config)) previous = undefined;
+    if (previous && vectorsStale(previous.manifest, config)) previous = undefined;
   }
   const built = await embedPassages(index, config, previous, options.onProgress);
   const { embedder, embedded, reused } = built;

@@ -46,13 +46,21 @@ export const DOCUMENT_WEIGHT = 1;
  * question's topic beats a shorter one that repeats part of it (set on the dev questions).
  */
 export const RERANK_DEPTH = 3;
+/** How vector similarity joins the lexical scores (the best lexical score counts 1). */
+export interface VectorWeights {
+  /** Every candidate passage gains this × its cosine similarity (VECTOR_WEIGHT). */
+  cosine: number;
+  /** The passage the vectors rank first gains this × its lead over the runner-up (VECTOR_LEAD_WEIGHT). */
+  lead: number;
+}
+
 /**
- * Weight of the vectors' favourite passage's lead (its cosine similarity minus the runner-up's)
- * against the best lexical score (1). Adding every passage's similarity instead made the
- * corpus-learned vectors a net loss on the dev questions: they are good at singling out the one
- * passage a question is about, not at ordering the rest (BENCHMARKS.md). Set on the dev halves.
+ * With the corpus-learned embedder, adding every passage's similarity was a net loss on every dev
+ * set (the vectors order near-ties worse than BM25), while their favourite, when it leads clearly,
+ * is usually right: so by default only the lead counts (set on the dev halves, BENCHMARKS.md).
+ * Operators with a strong multilingual model can add the similarity itself through VECTOR_WEIGHT.
  */
-export const VECTOR_WEIGHT = 2;
+export const VECTOR_WEIGHTS: VectorWeights = { cosine: 0, lead: 2 };
 /**
  * BM25 for whole documents (long texts: term frequency saturates sooner) and for passages; set on
  * half of the ALQAC questions (odd lines), checked on the other half (BENCHMARKS.md).
@@ -71,7 +79,7 @@ export class KnowledgeIndex {
   private readonly docIndexOf = new Map<string, number>();
   private readonly unitOf = new Map<string, number>();
   private vectors: HnswVectorStore | undefined;
-  private vectorWeight = VECTOR_WEIGHT;
+  private vectorWeights: VectorWeights = { ...VECTOR_WEIGHTS };
 
   private constructor(
     readonly documents: readonly DocumentSummary[],
@@ -118,7 +126,7 @@ export class KnowledgeIndex {
         text: p.text,
         headings: p.headings,
         // "cấp dưỡng" in the passage: "tiền nuôi con" is indexed beside it (lower weight).
-        aliases: everydayFor(`${p.headings}\n${p.text}`).join(" . "),
+        aliases: everydayFor(`${p.headings}\n${p.text}`),
       })),
       PASSAGE_PARAMS,
     );
@@ -158,8 +166,9 @@ export class KnowledgeIndex {
   /**
    * The `k` best passages for a question, best first, and whether they answer it. Lexical scores
    * are divided by the best one; with a query vector (and passage vectors), the passage the vectors
-   * single out gets VECTOR_WEIGHT × its lead in cosine similarity over the runner-up, so a clear
-   * semantic favourite rises (or joins the candidates) while close calls stay lexical.
+   * rank first gains `lead` × its lead in cosine similarity over the runner-up, so a clear semantic
+   * favourite rises (or joins the candidates) while close calls stay lexical, and every candidate
+   * gains `cosine` × its similarity (0 by default).
    */
   search(question: string, k = 5, queryVector?: readonly number[]): SearchResult {
     const depth = Math.max(50, k * 10);
@@ -175,21 +184,30 @@ export class KnowledgeIndex {
         h.score + DOCUMENT_WEIGHT * (docScore.get(this.docIndexOf.get(passage.docId) ?? -1) ?? 0),
       );
     }
+    const { cosine, lead } = this.vectorWeights;
+    const similarity = new Map<number, number>();
     let favourite: { unit: number; lead: number } | undefined;
-    if (queryVector && this.vectors && this.vectors.size > 1 && this.vectorWeight > 0) {
-      const [first, second] = this.vectors.search(queryVector, 2);
+    if (queryVector && this.vectors && this.vectors.size > 1 && (cosine > 0 || lead > 0)) {
+      const found = this.vectors.search(queryVector, cosine > 0 ? depth : 2);
+      if (cosine > 0) {
+        for (const [id, cos] of found) {
+          const unit = this.unitOf.get(id);
+          if (unit !== undefined) similarity.set(unit, cos);
+        }
+      }
+      const [first, second] = found;
       const unit = first ? this.unitOf.get(first[0]) : undefined;
-      if (first && second && unit !== undefined)
+      if (lead > 0 && first && second && unit !== undefined)
         favourite = { unit, lead: Math.max(0, first[1] - second[1]) };
     }
     const lexMax = Math.max(0, ...lexical.values()) || 1;
-    const units = new Set(lexical.keys());
+    const units = new Set([...lexical.keys(), ...similarity.keys()]);
     if (favourite) units.add(favourite.unit);
     const scored = [...units]
       .map((unit) => {
         const passage = this.passages[unit] as Passage;
-        let score = (lexical.get(unit) ?? 0) / lexMax;
-        if (favourite?.unit === unit) score += this.vectorWeight * favourite.lead;
+        let score = (lexical.get(unit) ?? 0) / lexMax + cosine * Math.max(0, similarity.get(unit) ?? 0);
+        if (favourite?.unit === unit) score += lead * favourite.lead;
         return { unit, passage, d: this.docIndexOf.get(passage.docId) ?? -1, cov: 0, score };
       })
       .sort((a, b) => b.score - a.score || a.unit - b.unit);
@@ -222,8 +240,8 @@ export class KnowledgeIndex {
     this.policy = policy;
   }
 
-  setVectorWeight(weight: number): void {
-    this.vectorWeight = weight;
+  setVectorWeights(weights: Partial<VectorWeights>): void {
+    this.vectorWeights = { ...this.vectorWeights, ...weights };
   }
 
   /**
@@ -248,9 +266,9 @@ export class KnowledgeIndex {
   }
 
   /** Attaches passage vectors (built or loaded beside this index). */
-  withVectors(store: HnswVectorStore, vectorWeight = VECTOR_WEIGHT): this {
+  withVectors(store: HnswVectorStore, weights: Partial<VectorWeights> = {}): this {
     this.vectors = store;
-    this.vectorWeight = vectorWeight;
+    this.vectorWeights = { ...VECTOR_WEIGHTS, ...weights };
     return this;
   }
 

@@ -1,7 +1,9 @@
 /**
- * A BM25 index over two fields of each passage: its text, and its headings (document title and
- * enclosing section titles), the latter weighted lower but present so "công tác dân vận của cơ quan
- * Nhà nước" finds the bullets under that heading. Terms come from `terms.ts`.
+ * A BM25 index over three fields of each passage: its text; its headings (document title and
+ * enclosing section titles), weighted lower but present so "công tác dân vận của cơ quan Nhà nước"
+ * finds the bullets under that heading; and the everyday wording of its official terms (from the
+ * lexicon, without the words the passage says itself), weighted lower again. Terms come from
+ * `terms.ts`.
  */
 import { documentTerms, type QueryTerms, queryTerms, type TermType } from "./terms.js";
 
@@ -37,8 +39,8 @@ export const DEFAULT_PARAMS: Bm25Params = {
 export interface LexicalUnit {
   text: string;
   headings: string;
-  /** Everyday wording for the unit's official terms (from the lexicon), a third field. */
-  aliases?: string;
+  /** Everyday expressions for the unit's official terms (from the lexicon), a third field. */
+  aliases?: readonly string[];
 }
 
 interface Field {
@@ -92,14 +94,15 @@ export class LexicalIndex {
         headCache.set(u.headings, h);
       }
       addTerms(heads, i, h);
-      if (u.aliases) {
+      if (u.aliases && u.aliases.length > 0) {
         // The everyday field speaks only for words the unit does not say itself: a question in
         // the documents' own wording is ranked as without it.
         const said = new Set([...own, ...h]);
         addTerms(
           aliases,
           i,
-          documentTerms(u.aliases).filter((t) => !said.has(t)),
+          // Each expression on its own: no word pairs across two expressions.
+          u.aliases.flatMap((x) => documentTerms(x)).filter((t) => !said.has(t)),
         );
       }
       if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1);
@@ -137,10 +140,13 @@ export class LexicalIndex {
     };
   }
 
-  /** Inverse document frequency of a term in the text field (0 for an unknown term). */
+  /** Inverse document frequency of a term in the text or headings (unknown: the rarest there is). */
   idf(term: string): number {
     const p = this.fields[0].postings.get(term) ?? this.fields[1].postings.get(term);
-    const df = p ? p.length / 2 : 0;
+    return this.idfOf(p ? p.length / 2 : 0);
+  }
+
+  private idfOf(df: number): number {
     return Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
   }
 
@@ -155,7 +161,11 @@ export class LexicalIndex {
       for (const term of q.terms) {
         const postings = field.postings.get(term);
         if (!postings) continue;
-        const w = fieldWeight * typeWeight[term[0] as TermType] * (q.weights.get(term) ?? 1) * this.idf(term);
+        // Rarity is the documents' own, in every field: an everyday word no document uses ("quỵt")
+        // is strong evidence for the passages whose everyday field holds it. (Measured against the
+        // field's own document frequency, which did worse on the dev questions.)
+        const idf = this.idf(term);
+        const w = fieldWeight * typeWeight[term[0] as TermType] * (q.weights.get(term) ?? 1) * idf;
         if (w === 0) continue;
         for (let i = 0; i < postings.length; i += 2) {
           const unit = postings[i] as number;

@@ -7,8 +7,14 @@ import { unwatchFile, watchFile } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../logger.js";
 import type { EmbedderConfig } from "./embeddings/index.js";
-import { currentVersion, type LoadedIndex, loadIndex } from "./index-store.js";
-import type { KnowledgeIndex, SearchResult } from "./knowledge-index.js";
+import { currentVersion, type LoadedIndex, loadIndex, vectorsStale } from "./index-store.js";
+import type { KnowledgeIndex, SearchResult, VectorWeights } from "./knowledge-index.js";
+import { LEXICON_VERSION } from "./terms.js";
+
+/** The weights given, without the ones left undefined (those keep their defaults). */
+function definedOnly(w: Partial<VectorWeights>): Partial<VectorWeights> {
+  return Object.fromEntries(Object.entries(w).filter(([, v]) => v !== undefined));
+}
 
 export interface Retriever {
   readonly index: KnowledgeIndex;
@@ -17,9 +23,9 @@ export interface Retriever {
 
 export function retrieverOf(
   loaded: Pick<LoadedIndex, "index" | "embedder">,
-  vectorWeight?: number,
+  vectorWeights: Partial<VectorWeights> = {},
 ): Retriever {
-  if (vectorWeight !== undefined) loaded.index.setVectorWeight(vectorWeight);
+  loaded.index.setVectorWeights(definedOnly(vectorWeights));
   return {
     index: loaded.index,
     async search(question, k) {
@@ -46,10 +52,10 @@ export function createIndexHolder(
     embedder: EmbedderConfig;
     logger: Logger;
     version?: string;
-    vectorWeight?: number;
+    vectorWeights?: Partial<VectorWeights>;
   },
 ): IndexHolder {
-  let retriever = retrieverOf(initial, deps.vectorWeight);
+  let retriever = retrieverOf(initial, deps.vectorWeights);
   let version = deps.version;
   let loading: Promise<boolean> | undefined;
   const pointer = join(deps.indexDir, "CURRENT");
@@ -59,7 +65,18 @@ export function createIndexHolder(
     try {
       const loaded = await loadIndex(deps.indexDir, deps.embedder);
       if (!loaded) return false;
-      retriever = retrieverOf(loaded, deps.vectorWeight);
+      // An index written by another release of the bot (an ingest run from an older checkout)
+      // would rank differently from what this code expects: keep the one in use.
+      const stale = vectorsStale(loaded.manifest, deps.embedder);
+      if (stale || loaded.manifest.lexiconVersion !== LEXICON_VERSION) {
+        deps.logger.warn(
+          { version: next, reason: stale ?? "từ điển cách nói thường ngày khác" },
+          "chỉ mục mới không khớp phiên bản này của bot, tiếp tục dùng chỉ mục cũ",
+        );
+        version = next;
+        return false;
+      }
+      retriever = retrieverOf(loaded, deps.vectorWeights);
       version = next;
       deps.logger.info({ version, passages: loaded.manifest.passages }, "đã nạp chỉ mục mới");
       return true;

@@ -2,16 +2,22 @@
  * The terms the lexical index counts, built from an analysis of the text:
  * `w` canonical syllable, `f` folded syllable, `W`/`F` the same as bigrams, `#` document numbers.
  */
-import { type Analysis, analyze, isStopword } from "../text/analyze.js";
+import { ANALYSIS_DATA_HASH, type Analysis, analyze, isStopword } from "../text/analyze.js";
 import { LEXICON_HASH, lexiconMatches } from "../text/lexicon.js";
 
 export type TermType = "w" | "f" | "W" | "F" | "#";
 
 /**
- * Bump the number when text analysis or term building changes: saved indexes are then rebuilt, as
- * they are when the lexicon's data changes (passages index its everyday wording).
+ * Bump the number when text analysis or term building changes: saved indexes are then rebuilt
+ * from scratch, as they are when the abbreviations or question words change.
  */
-export const ANALYZER_VERSION = `2+lexicon:${LEXICON_HASH}`;
+export const ANALYZER_VERSION = `2+data:${ANALYSIS_DATA_HASH}`;
+
+/**
+ * The lexicon's data: passages index its everyday wording, so a change rebuilds the lexical index
+ * (passage vectors do not depend on it and are kept).
+ */
+export const LEXICON_VERSION = LEXICON_HASH;
 
 /** Terms of a document text, with repetition (term frequency counts). */
 export function documentTerms(text: string): string[] {

@@ -4,9 +4,17 @@
  * "kl43" all give "#43kl"). Abbreviations are expanded to their full form on the way in, so
  * "MTTQ" and "Mặt trận Tổ quốc" are the same words to the index.
  */
+
+import { createHash } from "node:crypto";
 import abbreviationData from "./data/abbreviations.json" with { type: "json" };
 import stopwordData from "./data/stopwords.json" with { type: "json" };
 import { canonical, canonicalTone, fold } from "./vietnamese.js";
+
+/** A fingerprint of the analysis data (abbreviations, question words): a change rebuilds indexes. */
+export const ANALYSIS_DATA_HASH = createHash("sha256")
+  .update(JSON.stringify([abbreviationData, stopwordData]))
+  .digest("hex")
+  .slice(0, 12);
 
 interface AbbreviationEntry {
   abbr: string[];

@@ -1,32 +1,35 @@
 /**
  * The everyday-to-official lexicon (data in data/synonyms.json): "sổ đỏ" is "giấy chứng nhận
- * quyền sử dụng đất", "đuổi việc" is "sa thải". A question containing an everyday expression also
- * searches for its official wording. Whole words only.
+ * quyền sử dụng đất", "đuổi việc" is "sa thải". Used both ways: a question containing an everyday
+ * expression also searches for its official wording (`lexiconMatches`), and a passage using an
+ * official phrase also indexes its everyday wording (`everydayFor`). Whole words only, read
+ * through the same analysis as the texts (abbreviations expanded, tones in one place).
  */
 
 import { createHash } from "node:crypto";
 import { analyze } from "./analyze.js";
 import synonymData from "./data/synonyms.json" with { type: "json" };
-import { canonical, fold, hasDiacritics } from "./vietnamese.js";
+import { fold, hasDiacritics } from "./vietnamese.js";
 
 interface Entry {
   everyday: string[];
   official: string[];
 }
 
-const words = (s: string) => canonical(s).match(/[\p{L}\p{N}]+/gu) ?? [];
-const accentedKey = (s: string) => words(s).join(" ");
-const foldedKey = (s: string) => fold(accentedKey(s));
+/** The syllables of an expression as a question's analysis sees them ("ko dc", "CT07" included). */
+const keyOf = (s: string) => analyze(s, { chat: true }).syllables;
 
 /**
  * Everyday expression → official phrases, keyed with and without diacritics, grouped by first word
  * so a question is matched in time proportional to its length, not to the lexicon's size.
  */
 const entries = (synonymData.entries as Entry[]).flatMap((e) =>
-  e.everyday.map((x) => {
-    const accented = accentedKey(x);
-    return { accented, folded: fold(accented), official: e.official };
-  }),
+  e.everyday.map((x) => ({
+    accented: keyOf(x).map((y) => y.word),
+    // Typed without diacritics, "tư vấn" is "tu van", which no abbreviation expands.
+    folded: keyOf(fold(x)).map((y) => y.folded),
+    official: e.official,
+  })),
 );
 
 interface Candidate {
@@ -37,7 +40,7 @@ interface Candidate {
 function table(key: "accented" | "folded"): Map<string, Candidate[]> {
   const byFirst = new Map<string, Candidate[]>();
   for (const e of entries) {
-    const words = e[key].split(" ").filter((w) => w.length > 0);
+    const words = e[key];
     const first = words[0];
     if (first === undefined) continue;
     const list = byFirst.get(first) ?? [];
@@ -104,16 +107,18 @@ export const LEXICON_HASH = createHash("sha256")
   .digest("hex")
   .slice(0, 12);
 
-/** Official phrases (folded words) → the everyday expressions of their entries, by first word. */
+/**
+ * Official phrases of two words or more → the everyday expressions of their entries, by first word
+ * (with diacritics: documents have them, and "chậm" is not "chăm"). One-word phrases such as
+ * "chết" or "văn bản" are left out: too many passages use them in passing.
+ */
 const officialTable = (() => {
   const byFirst = new Map<string, { words: string[]; everyday: string[] }[]>();
   for (const e of synonymData.entries as Entry[]) {
     for (const o of e.official) {
-      const words = foldedKey(o)
-        .split(" ")
-        .filter((w) => w.length > 0);
+      const words = analyze(o).syllables.map((y) => y.word);
       const first = words[0];
-      if (first === undefined) continue;
+      if (first === undefined || words.length < 2) continue;
       const list = byFirst.get(first) ?? [];
       list.push({ words, everyday: e.everyday });
       byFirst.set(first, list);
@@ -123,12 +128,12 @@ const officialTable = (() => {
 })();
 
 /**
- * The everyday expressions for the official wording a document text uses: a passage on "cấp
+ * The everyday expressions for the official wording a document text uses: a passage on "mức cấp
  * dưỡng" also answers to "tiền nuôi con". Indexed beside the passage, so a question that shares
  * only some words with an everyday expression ("bố mất để lại nợ") still finds the passage.
  */
 export function everydayFor(text: string): string[] {
-  const words = foldedKey(text).split(" ");
+  const words = analyze(text).syllables.map((y) => y.word);
   const out = new Set<string>();
   words.forEach((w, start) => {
     for (const c of officialTable.get(w) ?? []) {

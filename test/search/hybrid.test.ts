@@ -55,17 +55,20 @@ describe("the everyday wording of a passage's official terms", () => {
   });
 
   it("does not add to a passage's score for words the passage says itself", () => {
-    const units = (aliases: string) => [
+    const units = (aliases: string[]) => [
       { text: "Nghĩa vụ trả nợ của bên vay", headings: "Điều 466", aliases },
-      { text: "Mức cấp dưỡng do các bên thỏa thuận", headings: "Điều 116", aliases: "" },
-      { text: "Di sản do người chết để lại", headings: "Điều 615", aliases: "" },
+      { text: "Mức cấp dưỡng do các bên thỏa thuận", headings: "Điều 116", aliases: [] },
+      { text: "Di sản do người chết để lại", headings: "Điều 615", aliases: [] },
     ];
-    const plain = LexicalIndex.build(units(""));
-    const withField = LexicalIndex.build(units("vay tiền . vay nợ . quỵt nợ"));
+    const plain = LexicalIndex.build(units([]));
+    const withField = LexicalIndex.build(units(["vay tiền", "vay nợ", "quỵt nợ"]));
     const score = (index: LexicalIndex, q: string) => index.search(q, 1).hits[0]?.score ?? 0;
     expect(score(withField, "trả nợ của bên vay")).toBeCloseTo(score(plain, "trả nợ của bên vay"), 9);
     expect(score(plain, "quỵt tiền")).toBe(0);
     expect(score(withField, "quỵt tiền")).toBeGreaterThan(0);
+    // Whether the documents answer a question is judged on what they say, not on the field.
+    const { hits, coverage } = withField.search("quỵt tiền", 1);
+    expect(coverage(hits[0]?.unit ?? -1).coverage).toBe(0);
   });
 });
 
@@ -80,7 +83,7 @@ describe("fusion of lexical and vector scores", () => {
       index.passages.map((p) => vectors[p.docId] ?? [0, 0, 0]),
       index.passages.map((p) => ({ id: p.id, pageContent: "", metadata: {} })),
     );
-    return index.withVectors(store, weight);
+    return index.withVectors(store, { lead: weight });
   }
 
   const question = "Bên vay phải trả nợ và cấp dưỡng thế nào?";
@@ -91,15 +94,24 @@ describe("fusion of lexical and vector scores", () => {
     expect(index.search(question, 3, [0.2, 0.1, 0.97]).hits[0]?.document.id).toBe("d116");
   });
 
-  it("leaves the lexical order alone when the vectors have no clear favourite", async () => {
+  it("leaves the lexical ranking alone when the vectors have no clear favourite", async () => {
     const index = await indexWithVectors(2);
-    const undecided = [0, 0.7, 0.7];
-    expect(index.search(question, 3, undecided).hits.map((h) => h.document.id)).toEqual(
-      index.search(question, 3).hits.map((h) => h.document.id),
-    );
+    const ranking = (vector?: number[]) =>
+      index.search(question, 3, vector).hits.map((h) => [h.document.id, h.score]);
+    const lexical = ranking();
+    expect(lexical.map(([id]) => id)).toEqual(["d466", "d116", "d615"]);
+    // d615 and d466 tie for the vectors: no lead, nothing changes, not even a score.
+    const undecided = [0.7, 0.7, 0];
+    expect(ranking(undecided)).toEqual(lexical);
+    // Adding every passage's similarity (VECTOR_WEIGHT) would raise both.
+    index.setVectorWeights({ cosine: 2, lead: 0 });
+    const added = new Map(index.search(question, 3, undecided).hits.map((h) => [h.document.id, h.score]));
+    const before = new Map(lexical as [string, number][]);
+    expect(added.get("d615")).toBeGreaterThan(before.get("d615") ?? 0);
+    expect(added.get("d116")).toBeCloseTo(before.get("d116") ?? 0, 9);
   });
 
-  it("is lexical only with a vector weight of 0", async () => {
+  it("is lexical only with both vector weights at 0", async () => {
     const index = await indexWithVectors(0);
     expect(index.search(question, 3, [0.2, 0.1, 0.97]).hits[0]?.document.id).toBe("d466");
   });

@@ -78,6 +78,22 @@ describe("the index on disk", () => {
     expect((await ensureIndex(kb, indexDir)).action).toBe("loaded");
   });
 
+  it("rebuilds the lexical index when the lexicon changed, keeping every passage vector", async () => {
+    const kb = await copyOfKnowledge();
+    const indexDir = join(await tempDir(), "index");
+    const first = await buildIndex(kb, indexDir);
+    expect(first.embedded).toBeGreaterThan(0);
+    // As if the index had been made with another lexicon (the manifest is not checksummed).
+    const manifestFile = join(await currentIndexFile(indexDir), "..", "manifest.json");
+    const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
+    manifest.lexiconVersion = "another";
+    await writeFile(manifestFile, JSON.stringify(manifest));
+    const outcome = await ensureIndex(kb, indexDir);
+    expect(outcome.action === "built" && outcome.reason).toMatch(/từ điển/);
+    expect(outcome.action === "built" && [outcome.embedded, outcome.reused]).toEqual([0, first.embedded]);
+    expect((await ensureIndex(kb, indexDir)).action).toBe("loaded");
+  });
+
   it("detects a truncated index file and rebuilds it", async () => {
     const kb = await copyOfKnowledge();
     const indexDir = join(await tempDir(), "index");

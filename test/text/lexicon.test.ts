@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import synonymData from "../../src/text/data/synonyms.json" with { type: "json" };
 import { lexiconMatches, officialWording } from "../../src/text/lexicon.js";
+import { fold } from "../../src/text/vietnamese.js";
 
 describe("everyday-to-official lexicon", () => {
   it("finds an everyday expression with or without diacritics", () => {
@@ -27,9 +28,22 @@ describe("everyday-to-official lexicon", () => {
   });
 
   it("matches whole words only", () => {
-    // "sổ đỏ" inside "sổ đỏng" (not a word) or across unrelated words must not fire.
-    expect(officialWording("số đo chiều cao")).not.toContain("giấy chứng nhận quyền sử dụng đất");
-    expect(lexiconMatches("Điều kiện kết hôn theo luật")).toEqual([]);
+    expect(officialWording("so do nha toi")).toContain("giấy chứng nhận quyền sử dụng đất");
+    // "sổ đỏ" is not inside "sổ đỏng" nor "tổ sổ đỏ…" glued words.
+    expect(officialWording("so dong nha toi")).not.toContain("giấy chứng nhận quyền sử dụng đất");
+    expect(officialWording("soso do nha toi")).not.toContain("giấy chứng nhận quyền sử dụng đất");
+  });
+
+  it("finds every one of its everyday expressions, as written and without diacritics", () => {
+    const missed: string[] = [];
+    for (const e of synonymData.entries) {
+      for (const x of e.everyday) {
+        for (const q of [`${x}?`, fold(`${x}?`)]) {
+          if (!lexiconMatches(q).some((m) => m.official === e.official)) missed.push(q);
+        }
+      }
+    }
+    expect(missed.slice(0, 10)).toEqual([]);
   });
 
   it("has well-formed data: every expression belongs to one entry and leads somewhere", () => {
