@@ -84,12 +84,7 @@ const TOKEN_RE = /[\p{L}\p{M}]+|\p{N}+/gu;
  */
 export function analyze(text: string, options: { chat?: boolean } = {}): Analysis {
   const source = text.normalize("NFC");
-  const syllables: Syllable[] = [];
-  const chat = options.chat === true;
-  for (const m of source.matchAll(TOKEN_RE)) {
-    for (const s of tokenSyllables(m[0], chat)) syllables.push(s);
-  }
-  if (options.chat) addOrdinals(syllables);
+  const syllables = syllablesOf(source, options);
   const foldedLower = fold(source.toLowerCase());
   const numbers = new Set<string>();
   for (const m of foldedLower.matchAll(KIND_THEN_NUMBER)) {
@@ -101,6 +96,17 @@ export function analyze(text: string, options: { chat?: boolean } = {}): Analysi
     if (kind) numbers.add(`#${Number(m[1])}${kind}`);
   }
   return { syllables, docNumbers: [...numbers], accented: fold(source) !== source };
+}
+
+/** The syllables alone (abbreviations expanded), as `analyze` finds them. */
+export function syllablesOf(text: string, options: { chat?: boolean } = {}): Syllable[] {
+  const syllables: Syllable[] = [];
+  const chat = options.chat === true;
+  for (const m of text.normalize("NFC").matchAll(TOKEN_RE)) {
+    for (const s of tokenSyllables(m[0], chat)) syllables.push(s);
+  }
+  if (chat) addOrdinals(syllables);
+  return syllables;
 }
 
 const ORDINALS: Record<string, string> = {

@@ -7,7 +7,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { analyze } from "./analyze.js";
+import { syllablesOf } from "./analyze.js";
 import synonymData from "./data/synonyms.json" with { type: "json" };
 import { fold, hasDiacritics } from "./vietnamese.js";
 
@@ -17,7 +17,7 @@ interface Entry {
 }
 
 /** The syllables of an expression as a question's analysis sees them ("ko dc", "CT07" included). */
-const keyOf = (s: string) => analyze(s, { chat: true }).syllables;
+const keyOf = (s: string) => syllablesOf(s, { chat: true });
 
 /**
  * Everyday expression → official phrases, keyed with and without diacritics, grouped by first word
@@ -61,10 +61,10 @@ const foldedTable = table("folded");
  */
 export function lexiconMatches(question: string): { everyday: string; official: string[] }[] {
   // Chat abbreviations are expanded first: "ko dc" is "không được" to the lexicon too.
-  const analysis = analyze(question, { chat: true });
+  const syllables = syllablesOf(question, { chat: true });
   const accented = hasDiacritics(question);
   const byFirst = accented ? accentedTable : foldedTable;
-  const text = analysis.syllables.map((s) => (accented ? s.word : s.folded));
+  const text = syllables.map((s) => (accented ? s.word : s.folded));
   const found: { at: number[]; c: Candidate }[] = [];
   text.forEach((w, start) => {
     for (const c of byFirst.get(w) ?? []) {
@@ -116,7 +116,7 @@ const officialTable = (() => {
   const byFirst = new Map<string, { words: string[]; everyday: string[] }[]>();
   for (const e of synonymData.entries as Entry[]) {
     for (const o of e.official) {
-      const words = analyze(o).syllables.map((y) => y.word);
+      const words = syllablesOf(o).map((y) => y.word);
       const first = words[0];
       if (first === undefined || words.length < 2) continue;
       const list = byFirst.get(first) ?? [];
@@ -133,7 +133,7 @@ const officialTable = (() => {
  * only some words with an everyday expression ("bố mất để lại nợ") still finds the passage.
  */
 export function everydayFor(text: string): string[] {
-  const words = analyze(text).syllables.map((y) => y.word);
+  const words = syllablesOf(text).map((y) => y.word);
   const out = new Set<string>();
   words.forEach((w, start) => {
     for (const c of officialTable.get(w) ?? []) {
