@@ -37,21 +37,28 @@ interface Candidate {
   official: string[];
 }
 
-function table(key: "accented" | "folded"): Map<string, Candidate[]> {
-  const byFirst = new Map<string, Candidate[]>();
-  for (const e of entries) {
-    const words = e[key];
-    const first = words[0];
+/** Groups phrases by their first word, longest first within a group. */
+function byFirstWord<T extends { words: string[] }>(items: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const first = item.words[0];
     if (first === undefined) continue;
-    const list = byFirst.get(first) ?? [];
-    list.push({ words, official: e.official });
-    byFirst.set(first, list);
+    const list = out.get(first) ?? [];
+    list.push(item);
+    out.set(first, list);
   }
-  for (const list of byFirst.values()) list.sort((a, b) => b.words.length - a.words.length);
-  return byFirst;
+  for (const list of out.values()) list.sort((a, b) => b.words.length - a.words.length);
+  return out;
 }
-const accentedTable = table("accented");
-const foldedTable = table("folded");
+
+/** True when `words` stand in `text` from `start` on. */
+const standsAt = (words: readonly string[], text: readonly string[], start: number) =>
+  words.every((w, i) => text[start + i] === w);
+
+const accentedTable = byFirstWord<Candidate>(
+  entries.map((e) => ({ words: e.accented, official: e.official })),
+);
+const foldedTable = byFirstWord<Candidate>(entries.map((e) => ({ words: e.folded, official: e.official })));
 
 /**
  * The lexicon's everyday expressions found in a question, with their official phrases. A question
@@ -65,32 +72,25 @@ export function lexiconMatches(question: string): { everyday: string; official: 
   const accented = hasDiacritics(question);
   const byFirst = accented ? accentedTable : foldedTable;
   const text = syllables.map((s) => (accented ? s.word : s.folded));
-  const found: { at: number[]; c: Candidate }[] = [];
+  const found: { start: number; c: Candidate }[] = [];
   text.forEach((w, start) => {
-    for (const c of byFirst.get(w) ?? []) {
-      const at = place(c.words, text, start);
-      if (at) found.push({ at, c });
-    }
+    for (const c of byFirst.get(w) ?? []) if (standsAt(c.words, text, start)) found.push({ start, c });
   });
   // Longest first, then leftmost; a word belongs to one expression at most.
-  found.sort((a, b) => b.c.words.length - a.c.words.length || (a.at[0] as number) - (b.at[0] as number));
+  found.sort((a, b) => b.c.words.length - a.c.words.length || a.start - b.start);
   const used = new Uint8Array(text.length);
   const seen = new Set<string>();
   const out: { everyday: string; official: string[] }[] = [];
-  for (const { at, c } of found) {
-    if (at.some((i) => used[i] === 1)) continue;
-    for (const i of at) used[i] = 1;
+  for (const { start, c } of found) {
+    const end = start + c.words.length;
+    if (used.subarray(start, end).includes(1)) continue;
+    used.fill(1, start, end);
     const everyday = fold(c.words.join(" "));
     if (seen.has(everyday)) continue;
     seen.add(everyday);
     out.push({ everyday, official: c.official });
   }
   return out;
-}
-
-/** Positions of an expression's words, consecutive from `start` in the question, if they are there. */
-function place(words: readonly string[], text: readonly string[], start: number): number[] | undefined {
-  return words.every((w, i) => text[start + i] === w) ? words.map((_, i) => start + i) : undefined;
 }
 
 /** The official phrases a question's everyday expressions stand for (each once). */
@@ -112,20 +112,13 @@ export const LEXICON_HASH = createHash("sha256")
  * (with diacritics: documents have them, and "chậm" is not "chăm"). One-word phrases such as
  * "chết" or "văn bản" are left out: too many passages use them in passing.
  */
-const officialTable = (() => {
-  const byFirst = new Map<string, { words: string[]; everyday: string[] }[]>();
-  for (const e of synonymData.entries as Entry[]) {
-    for (const o of e.official) {
-      const words = syllablesOf(o).map((y) => y.word);
-      const first = words[0];
-      if (first === undefined || words.length < 2) continue;
-      const list = byFirst.get(first) ?? [];
-      list.push({ words, everyday: e.everyday });
-      byFirst.set(first, list);
-    }
-  }
-  return byFirst;
-})();
+const officialTable = byFirstWord(
+  (synonymData.entries as Entry[]).flatMap((e) =>
+    e.official
+      .map((o) => ({ words: syllablesOf(o).map((y) => y.word), everyday: e.everyday }))
+      .filter((o) => o.words.length >= 2),
+  ),
+);
 
 /**
  * The everyday expressions for the official wording a document text uses: a passage on "mức cấp
@@ -137,7 +130,7 @@ export function everydayFor(text: string): string[] {
   const out = new Set<string>();
   words.forEach((w, start) => {
     for (const c of officialTable.get(w) ?? []) {
-      if (c.words.every((cw, i) => words[start + i] === cw)) for (const x of c.everyday) out.add(x);
+      if (standsAt(c.words, words, start)) for (const x of c.everyday) out.add(x);
     }
   });
   return [...out];
