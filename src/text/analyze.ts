@@ -95,7 +95,21 @@ export function analyze(text: string, options: { chat?: boolean } = {}): Analysi
     const kind = kindByPhrase.get((m[2] ?? "").replace(/\s+/g, " "));
     if (kind) numbers.add(`#${Number(m[1])}${kind}`);
   }
-  return { syllables, docNumbers: [...numbers], accented: fold(source) !== source };
+  return { syllables, docNumbers: [...numbers], accented: typedWithDiacritics(source, options) };
+}
+
+/**
+ * Whether a text was typed with Vietnamese diacritics. In chat, an abbreviation such as "đc" or
+ * "sđt" does not count: "dang ky ket hon đc ko" is a question typed without them.
+ */
+export function typedWithDiacritics(text: string, options: { chat?: boolean } = {}): boolean {
+  for (const m of text.normalize("NFC").matchAll(TOKEN_RE)) {
+    const token = m[0];
+    if (fold(token) === token) continue;
+    if (options.chat === true && isChatOnly(canonical(token))) continue;
+    return true;
+  }
+  return false;
 }
 
 /** The syllables alone (abbreviations expanded), as `analyze` finds them. */

@@ -7,9 +7,9 @@
  */
 
 import { createHash } from "node:crypto";
-import { syllablesOf } from "./analyze.js";
+import { syllablesOf, typedWithDiacritics } from "./analyze.js";
 import synonymData from "./data/synonyms.json" with { type: "json" };
-import { fold, hasDiacritics } from "./vietnamese.js";
+import { fold } from "./vietnamese.js";
 
 interface Entry {
   everyday: string[];
@@ -69,7 +69,7 @@ const foldedTable = byFirstWord<Candidate>(entries.map((e) => ({ words: e.folded
 export function lexiconMatches(question: string): { everyday: string; official: string[] }[] {
   // Chat abbreviations are expanded first: "ko dc" is "không được" to the lexicon too.
   const syllables = syllablesOf(question, { chat: true });
-  const accented = hasDiacritics(question);
+  const accented = typedWithDiacritics(question, { chat: true });
   const byFirst = accented ? accentedTable : foldedTable;
   const text = syllables.map((s) => (accented ? s.word : s.folded));
   const found: { start: number; c: Candidate }[] = [];

@@ -35,6 +35,14 @@ describe("abbreviations", () => {
     expect(words("co dc ko", true)).toEqual(["co", "được", "không"]);
     expect(words("co dc ko", false)).toEqual(["co", "dc", "ko"]);
   });
+  it("does not take a chat abbreviation with đ for a question typed with diacritics", () => {
+    expect(analyze("dang ky ket hon can giay to gi đc ko", { chat: true }).accented).toBe(false);
+    expect(analyze("cho xin sđt cua phuong", { chat: true }).accented).toBe(false);
+    expect(analyze("Đăng ký kết hôn đc ko", { chat: true }).accented).toBe(true);
+    // In a document "đc" is not an abbreviation of anything: the text has diacritics.
+    expect(analyze("đc", {}).accented).toBe(true);
+  });
+
   it("adds the number of an ordinal so 'thứ hai' finds item 2", () => {
     expect(words("nhiệm vụ thứ hai", true)).toContain("2");
     expect(words("mục đích đầu tiên", true)).toContain("1");

@@ -19,6 +19,8 @@ describe("everyday-to-official lexicon", () => {
   it("expands chat abbreviations before matching ('dc ko' is 'được không')", () => {
     expect(officialWording("4 nam roi con kien dc ko")).toContain("thời hiệu khởi kiện");
     expect(officialWording("4 năm rồi còn kiện dc k")).toContain("thời hiệu khởi kiện");
+    // "đc" has a đ, but the question is still one typed without diacritics.
+    expect(officialWording("4 nam roi con kien đc ko")).toContain("thời hiệu khởi kiện");
   });
 
   it("lets the longer expression win over a shorter one inside it", () => {
