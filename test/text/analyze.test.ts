@@ -31,6 +31,12 @@ describe("abbreviations", () => {
     expect(words("33-CTr/TU")).toEqual(["33", "chương", "trình", "tỉnh", "ủy"]);
     expect(words("tu hoc")).toEqual(["tu", "hoc"]);
   });
+
+  it("expands TƯ only in capitals: 'tư vấn' is not 'trung ương vấn'", () => {
+    expect(words("Ban Chấp hành TƯ")).toEqual(["ban", "chấp", "hành", "trung", "ương"]);
+    expect(words("Tư vấn pháp luật")).toEqual(["tư", "vấn", "pháp", "luật"]);
+    expect(words("ban chấp hành tw")).toEqual(["ban", "chấp", "hành", "trung", "ương"]);
+  });
   it("expands chat abbreviations only in questions", () => {
     expect(words("co dc ko", true)).toEqual(["co", "được", "không"]);
     expect(words("co dc ko", false)).toEqual(["co", "dc", "ko"]);
