@@ -33,11 +33,6 @@ export function fold(text: string): string {
     .normalize("NFC");
 }
 
-/** True when the text contains any Vietnamese diacritic (tone or vowel modifier, or đ). */
-export function hasDiacritics(text: string): boolean {
-  return fold(text) !== text.normalize("NFC");
-}
-
 /**
  * Splits a lower-case syllable into its tone-less form and its tone mark (or "").
  * "hoà" → ["hoa", "\u0300"]; "thủy" → ["thuy", "\u0309"].

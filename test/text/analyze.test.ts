@@ -47,6 +47,9 @@ describe("abbreviations", () => {
     expect(analyze("Đăng ký kết hôn đc ko", { chat: true }).accented).toBe(true);
     // In a document "đc" is not an abbreviation of anything: the text has diacritics.
     expect(analyze("đc", {}).accented).toBe(true);
+    expect(analyze("dan van la gi", {}).accented).toBe(false);
+    expect(analyze("dân vận", {}).accented).toBe(true);
+    expect(analyze("đi", {}).accented).toBe(true);
   });
 
   it("adds the number of an ordinal so 'thứ hai' finds item 2", () => {
