@@ -214,15 +214,25 @@ export function vectorsStale(manifest: Manifest, config: EmbedderConfig): string
   return undefined;
 }
 
+/**
+ * Why an index was not made for this code and configuration (chunking, text analysis, embedder or
+ * lexicon differ), or undefined when it was.
+ */
+export function otherCodeReason(manifest: Manifest, config: EmbedderConfig): string | undefined {
+  const vectors = vectorsStale(manifest, config);
+  if (vectors) return vectors;
+  if (manifest.lexiconVersion !== LEXICON_VERSION) return "từ điển cách nói thường ngày đã thay đổi";
+  return undefined;
+}
+
 /** Why the index must be rebuilt, or undefined when it matches the folder, the embedder and this code. */
 export function staleReason(
   manifest: Manifest,
   sources: Manifest["sources"],
   config: EmbedderConfig,
 ): string | undefined {
-  const vectors = vectorsStale(manifest, config);
-  if (vectors) return vectors;
-  if (manifest.lexiconVersion !== LEXICON_VERSION) return "từ điển cách nói thường ngày đã thay đổi";
+  const code = otherCodeReason(manifest, config);
+  if (code) return code;
   const before = new Map(manifest.sources.map((s) => [s.source, s.hash]));
   const now = new Map(sources.map((s) => [s.source, s.hash]));
   for (const [source, hash] of now) {

@@ -143,10 +143,7 @@ export class LexicalIndex {
   /** Inverse document frequency of a term in the text or headings (unknown: the rarest there is). */
   idf(term: string): number {
     const p = this.fields[0].postings.get(term) ?? this.fields[1].postings.get(term);
-    return this.idfOf(p ? p.length / 2 : 0);
-  }
-
-  private idfOf(df: number): number {
+    const df = p ? p.length / 2 : 0;
     return Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
   }
 

@@ -7,9 +7,8 @@ import { unwatchFile, watchFile } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../logger.js";
 import type { EmbedderConfig } from "./embeddings/index.js";
-import { currentVersion, type LoadedIndex, loadIndex, vectorsStale } from "./index-store.js";
+import { currentVersion, type LoadedIndex, loadIndex, otherCodeReason } from "./index-store.js";
 import type { KnowledgeIndex, SearchResult, VectorWeights } from "./knowledge-index.js";
-import { LEXICON_VERSION } from "./terms.js";
 
 /** The weights given, without the ones left undefined (those keep their defaults). */
 function definedOnly(w: Partial<VectorWeights>): Partial<VectorWeights> {
@@ -67,10 +66,10 @@ export function createIndexHolder(
       if (!loaded) return false;
       // An index written by another release of the bot (an ingest run from an older checkout)
       // would rank differently from what this code expects: keep the one in use.
-      const stale = vectorsStale(loaded.manifest, deps.embedder);
-      if (stale || loaded.manifest.lexiconVersion !== LEXICON_VERSION) {
+      const stale = otherCodeReason(loaded.manifest, deps.embedder);
+      if (stale) {
         deps.logger.warn(
-          { version: next, reason: stale ?? "từ điển cách nói thường ngày khác" },
+          { version: next, reason: stale },
           "chỉ mục mới không khớp phiên bản này của bot, tiếp tục dùng chỉ mục cũ",
         );
         version = next;
