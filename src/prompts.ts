@@ -11,6 +11,7 @@ import { z } from "zod";
 const RepliesSchema = z.object({
   not_found: z.string().min(1),
   answer_intro: z.string().min(1),
+  answer_partial_intro: z.string().min(1),
   no_documents: z.string().min(1),
   citation: z.string().min(1),
   ask_usage: z.string().min(1),

@@ -40,11 +40,12 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       const index = retriever.index;
       const result = await retriever.search(question, offset + max * 3);
       const base = { question, coverage: result.coverage, topScore: result.topScore };
-      if (!result.answered) return { ...base, status: "not_found", citations: [] };
+      if (result.grade === "not_found") return { ...base, status: "not_found", citations: [] };
       const citations = extractCitations(index, result);
       const shown = citations.slice(offset, offset + max);
-      const answer: Answer = { ...base, status: "answered", citations: shown };
-      if (deps.llm && offset === 0 && shown.length > 0) {
+      const answer: Answer = { ...base, status: result.grade, citations: shown };
+      // A model writes prose only from passages that answer: the closest ones are quoted as they are.
+      if (deps.llm && result.grade === "answered" && offset === 0 && shown.length > 0) {
         const text = await writeAnswer(deps, question, shown);
         if (text) answer.text = text;
       }

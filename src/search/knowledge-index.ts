@@ -9,7 +9,7 @@ import type { DocumentMeta, KnowledgeDocument, Passage } from "../knowledge/type
 import { everydayFor } from "../text/lexicon.js";
 import { answerType, canAnswer } from "./answer-type.js";
 import { type Bm25Params, DEFAULT_PARAMS, LexicalIndex, type LexicalIndexData } from "./lexical.js";
-import { DEFAULT_POLICY, isAnswerable, type NotFoundPolicy } from "./not-found.js";
+import { DEFAULT_POLICY, type Grade, gradeOf, type NotFoundPolicy } from "./not-found.js";
 import type { HnswVectorStore } from "./vector-store.js";
 
 /** What the index keeps of a document (its text lives in the passages). */
@@ -32,6 +32,9 @@ export interface Hit {
 export interface SearchResult {
   question: string;
   hits: Hit[];
+  /** Answered with confidence, only the closest passages (partial), or not found. */
+  grade: Grade;
+  /** True when the grade is "answered". */
   answered: boolean;
   /** Share of the question's topic (IDF-weighted) found in the best passage, 0..1. */
   coverage: number;
@@ -219,6 +222,14 @@ export class KnowledgeIndex {
     head.sort((a, b) => b.score - a.score || a.unit - b.unit);
     const ranked = [...head, ...scored.slice(RERANK_DEPTH)].slice(0, k);
     const best = ranked[0];
+    const grade: Grade =
+      best === undefined
+        ? "not_found"
+        : gradeOf(
+            this.policy,
+            best.cov,
+            canAnswer(answerType(question), `${best.passage.headings}\n${best.passage.text}`),
+          );
     return {
       question,
       hits: ranked.map((r) => ({
@@ -226,10 +237,8 @@ export class KnowledgeIndex {
         document: this.documents[r.d] as DocumentSummary,
         score: r.score,
       })),
-      answered:
-        best !== undefined &&
-        isAnswerable(this.policy, best.cov) &&
-        canAnswer(answerType(question), `${best.passage.headings}\n${best.passage.text}`),
+      grade,
+      answered: grade === "answered",
       coverage: best?.cov ?? 0,
       topScore: best?.score ?? 0,
     };

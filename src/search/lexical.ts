@@ -184,13 +184,13 @@ export class LexicalIndex {
     const inUnit = (term: string) =>
       this.fields.some((f, fi) => fi < 2 && hasUnit(f.postings.get(term), unit));
     for (const term of q.content) {
-      const w = this.idf(term);
+      const w = this.idf(term) * (q.contentWeight.get(term) ?? 1);
       total += w;
       if (inUnit(term)) matched += w;
     }
     for (const g of q.groups) {
       // An everyday expression weighs what its own words would have weighed.
-      const w = g.weightOf.reduce((sum, t) => sum + this.idf(t), 0);
+      const w = g.factor * g.weightOf.reduce((sum, t) => sum + this.idf(t), 0);
       total += w;
       if (g.alternatives.some((alt) => alt.length > 0 && alt.every(inUnit))) matched += w;
     }

@@ -4,6 +4,7 @@
  */
 import { ANALYSIS_DATA_HASH, type Analysis, analyze, isStopword } from "../text/analyze.js";
 import { LEXICON_HASH, lexiconMatches } from "../text/lexicon.js";
+import { splitNarrative } from "../text/narrative.js";
 
 export type TermType = "w" | "f" | "W" | "F" | "#";
 
@@ -12,6 +13,12 @@ export type TermType = "w" | "f" | "W" | "F" | "#";
  * from scratch, as they are when the abbreviations or question words change.
  */
 export const ANALYZER_VERSION = `2+data:${ANALYSIS_DATA_HASH}`;
+
+/**
+ * Weight of the words of a story told before the question ("Nhà tôi ở tổ 12, hôm qua…, vậy tôi có
+ * được góp ý…"), in ranking and in the not-found rule, when the question itself has topic words.
+ */
+export const CONTEXT_WEIGHT = 0.3;
 
 /**
  * The lexicon's data: passages index its everyday wording, so a change rebuilds the lexical index
@@ -32,11 +39,13 @@ export interface QueryTerms {
   analysis: Analysis;
   /** Topic syllable terms: `w…` when the question has diacritics, else `f…`; and `#…`. */
   content: string[];
+  /** Weight of a content term in the not-found rule (words of a story told first weigh less). */
+  contentWeight: Map<string, number>;
   /**
    * Everyday expressions of the question found in the lexicon: each counts as covered when a
    * passage holds every folded syllable of one of its official phrases.
    */
-  groups: { weightOf: string[]; alternatives: string[][] }[];
+  groups: { weightOf: string[]; alternatives: string[][]; factor: number }[];
 }
 
 /** `stopwordWeight`: weight in ranking of a term made only of question words and particles. */
@@ -60,24 +69,48 @@ export function queryTerms(question: string, stopwordWeight = 0.5, expansionWeig
     content.add(analysis.accented ? `w${s.word}` : `f${s.folded}`);
   }
   for (const n of analysis.docNumbers) content.add(n);
+  const story = storyWords(question, analysis.accented);
+  const contentWeight = new Map<string, number>();
+  for (const t of content) if (story.has(t.slice(1))) contentWeight.set(t, CONTEXT_WEIGHT);
   const weights = new Map<string, number>();
   for (const t of own) {
     const parts = t.slice(1).split(" ");
-    weights.set(t, t[0] !== "#" && parts.every((p) => stop.has(p)) ? stopwordWeight : 1);
+    const w = t[0] !== "#" && parts.every((p) => stop.has(p)) ? stopwordWeight : 1;
+    weights.set(t, t[0] !== "#" && parts.every((p) => story.has(p) || stop.has(p)) ? w * CONTEXT_WEIGHT : w);
   }
   // The official wording joins the search at a lower weight, folded only (the lexicon's spelling
   // of tones need not match the documents').
   const groups: QueryTerms["groups"] = [];
   for (const m of matches) {
     const alternatives: string[][] = [];
+    const factor = m.everyday.split(" ").every((w) => story.has(w)) ? CONTEXT_WEIGHT : 1;
     for (const phrase of m.official) {
       const a = analyze(phrase);
-      for (const t of termsOf(a, false)) if (!weights.has(t)) weights.set(t, expansionWeight);
+      for (const t of termsOf(a, false)) if (!weights.has(t)) weights.set(t, expansionWeight * factor);
       alternatives.push(a.syllables.map((x) => `f${x.folded}`));
     }
-    groups.push({ weightOf: m.everyday.split(" ").map((x) => `f${x}`), alternatives });
+    groups.push({ weightOf: m.everyday.split(" ").map((x) => `f${x}`), alternatives, factor });
   }
-  return { terms: [...weights.keys()], weights, analysis, content: [...content], groups };
+  return { terms: [...weights.keys()], weights, analysis, content: [...content], contentWeight, groups };
+}
+
+/**
+ * The words (canonical and folded) said only in a story told before the question, when the
+ * question itself still has at least two topic words; none otherwise.
+ */
+function storyWords(question: string, accented: boolean): Set<string> {
+  const split = splitNarrative(question);
+  if (!split) return new Set();
+  const ask = analyze(split.ask, { chat: true }).syllables;
+  const asked = new Set(ask.flatMap((s) => [s.word, s.folded]));
+  if (ask.filter((s) => !isStopword(s, accented)).length < 2) return new Set();
+  const story = new Set<string>();
+  for (const s of analyze(split.context, { chat: true }).syllables) {
+    if (asked.has(s.word) || asked.has(s.folded)) continue;
+    story.add(s.word);
+    story.add(s.folded);
+  }
+  return story;
 }
 
 function termsOf(a: Analysis, withAccents: boolean): string[] {

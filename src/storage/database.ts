@@ -92,6 +92,32 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "question log: the partial grade (closest passages shown, not an exact answer)",
+    // SQLite cannot change a CHECK constraint in place: the table is rebuilt with its rows.
+    sql: `
+      CREATE TABLE questions_v4 (
+        id          INTEGER PRIMARY KEY,
+        asked_at    TEXT    NOT NULL,
+        channel     TEXT    NOT NULL,
+        chat_id     TEXT    NOT NULL,
+        user_id     TEXT    NOT NULL,
+        question    TEXT    NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('answered', 'partial', 'not_found', 'error')),
+        top_score   REAL    NOT NULL,
+        coverage    REAL    NOT NULL,
+        latency_ms  INTEGER NOT NULL,
+        citations   TEXT    NOT NULL DEFAULT '[]',
+        feedback    INTEGER CHECK (feedback IN (-1, 1))
+      );
+      INSERT INTO questions_v4 SELECT id, asked_at, channel, chat_id, user_id, question, status, top_score,
+        coverage, latency_ms, citations, feedback FROM questions;
+      DROP TABLE questions;
+      ALTER TABLE questions_v4 RENAME TO questions;
+      CREATE INDEX questions_status_time ON questions (status, asked_at);
+    `,
+  },
 ];
 
 /** Opens (creating if needed) the database file and brings its schema up to date. */

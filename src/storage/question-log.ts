@@ -6,7 +6,8 @@ export interface QuestionRecord {
   chatId: string;
   userId: string;
   question: string;
-  status: "answered" | "not_found" | "error";
+  /** The answer's grade ("partial": only the closest passages were shown), or "error". */
+  status: "answered" | "partial" | "not_found" | "error";
   topScore: number;
   coverage: number;
   latencyMs: number;
@@ -25,7 +26,7 @@ export interface QuestionLog {
   get(id: number): LoggedQuestion | undefined;
   setFeedback(id: number, feedback: -1 | 1): boolean;
   recent(limit: number): LoggedQuestion[];
-  /** The questions most often not answered since `since` (ISO time), most frequent first. */
+  /** The questions most often not answered (not found, or only the closest passages) since `since` (ISO time), most frequent first. */
   topUnanswered(limit: number, since?: string): { question: string; count: number; lastAskedAt: string }[];
 }
 
@@ -39,7 +40,7 @@ export function createSqliteQuestionLog(db: Db, now: () => Date = () => new Date
   const byId = db.prepare("SELECT * FROM questions WHERE id = ?");
   const unanswered = db.prepare(
     `SELECT lower(trim(question)) AS q, min(question) AS question, count(*) AS count, max(asked_at) AS lastAskedAt
-     FROM questions WHERE status = 'not_found' AND asked_at >= ? GROUP BY q ORDER BY count DESC, lastAskedAt DESC LIMIT ?`,
+     FROM questions WHERE status IN ('not_found', 'partial') AND asked_at >= ? GROUP BY q ORDER BY count DESC, lastAskedAt DESC LIMIT ?`,
   );
   return {
     record(q) {

@@ -55,6 +55,29 @@ describe("extractive answers", () => {
     const a = await answerer.answer("Lịch thi đấu bóng chuyền tuần này?");
     expect(a).toMatchObject({ status: "not_found", citations: [] });
   });
+  it("grades a question the documents nearly answer as partial, still quoted and cited", async () => {
+    const loaded = await indexInMemory(documents);
+    // Between the two thresholds: the closest passages are shown, marked as not an exact answer.
+    loaded.index.setPolicy({ minCoverage: 1.01, partialCoverage: 0.3 });
+    const nearly = retrieverOf(loaded);
+    const partial = createAnswerer({ retriever: () => nearly, prompts, logger: memoryLogger().logger });
+    const a = await partial.answer("Hội quần chúng tự đảm bảo kinh phí thế nào?");
+    expect(a.status).toBe("partial");
+    expect(a.citations[0]?.label).toBe("II.3, đoạn 2");
+    expect(await partial.answer("Lịch thi đấu bóng chuyền tuần này?")).toMatchObject({
+      status: "not_found",
+      citations: [],
+    });
+  });
+
+  it("caps at partial a question asking for what the passage does not hold (a count)", async () => {
+    // The plan speaks of Nghị quyết 25 but never counts its chapters.
+    const loaded = await indexInMemory(documents);
+    loaded.index.setPolicy({ minCoverage: 0.2, partialCoverage: 0.2 });
+    const r = await retrieverOf(loaded).search("Nghị quyết 25-NQ/TW có mấy chương?", 3);
+    expect(r.grade).toBe("partial");
+    expect(r.answered).toBe(false);
+  });
 });
 
 describe("quoting helpers", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Citation } from "../../src/answer/citations.js";
+import { renderAnswerText } from "../../src/channels/console/render.js";
 import { addressing } from "../../src/channels/telegram/bot.js";
 import { callbackData, escapeHtml, MAX_MESSAGE, renderTelegram } from "../../src/channels/telegram/render.js";
 import { loadPrompts } from "../../src/prompts.js";
@@ -26,6 +27,30 @@ describe("Telegram rendering", () => {
     expect(escapeHtml("a < b & c > d")).toBe("a &lt; b &amp; c &gt; d");
     const [m] = renderTelegram({ kind: "text", text: "Tôi chưa hiểu lệnh /<script>" }, replies, docs);
     expect(m?.html).toBe("Tôi chưa hiểu lệnh /&lt;script&gt;");
+  });
+
+  it("says plainly when the citations are only the closest passages, on Telegram and in plain text", () => {
+    const reply = {
+      kind: "answer" as const,
+      firstNumber: 1,
+      questionId: 8,
+      answer: {
+        question: "Phụ cấp của trưởng thôn là bao nhiêu tiền?",
+        status: "partial" as const,
+        citations: [citation("Trưởng thôn được hưởng phụ cấp.", 1)],
+        coverage: 0.4,
+        topScore: 1,
+      },
+    };
+    const [m] = renderTelegram(reply, replies, docs);
+    expect(m?.html.startsWith(escapeHtml(replies.answer_partial_intro))).toBe(true);
+    expect(m?.html).toContain("<blockquote>Trưởng thôn được hưởng phụ cấp.");
+    expect(m?.html).not.toContain(escapeHtml(replies.answer_intro));
+    const text = renderAnswerText(reply.answer, replies, docs, { color: false });
+    expect(text.split("\n")[0]).toBe(replies.answer_partial_intro);
+    expect(text).toContain("[1] «Trưởng thôn được hưởng phụ cấp. dân vận & <b>»");
+    // The grade is said in words a person reads, not as a status code.
+    expect(replies.answer_partial_intro).toMatch(/chưa tìm thấy đoạn nào nói đúng/);
   });
 
   it("quotes excerpts in blockquotes, marks words in bold, cites under each", () => {

@@ -33,7 +33,7 @@ export function renderAnswerText(
   const bold = ansi("1", o.color);
   const lines: string[] = [];
   if (answer.text) lines.push(bold(r.written_label), answer.text, "", bold(r.sources_label));
-  else lines.push(r.answer_intro);
+  else lines.push(answer.status === "partial" ? r.answer_partial_intro : r.answer_intro);
   answer.citations.forEach((c, i) => {
     lines.push("", `[${firstNumber + i}] «${o.color ? quote(c.quote, true) : excerptOf(c)}»`);
     lines.push(dim(`    — ${fill(r.citation, { title: c.title, section: c.label })}`));

@@ -103,7 +103,7 @@ export function renderTelegram(
       }
       const blocks: string[] = [];
       if (a.text) blocks.push(`<b>${escapeHtml(r.written_label)}</b>\n${escapeHtml(a.text)}`);
-      else blocks.push(escapeHtml(r.answer_intro));
+      else blocks.push(escapeHtml(a.status === "partial" ? r.answer_partial_intro : r.answer_intro));
       a.citations.forEach((c, i) => {
         const n = reply.firstNumber + i;
         // A quote longer than a message is cut at a space; the full passage is one button away.

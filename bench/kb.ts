@@ -1,0 +1,262 @@
+/**
+ * The multi-document benchmark: the plan plus ../shared/knowledge-related (the laws and decrees a
+ * province adds beside it), questions of bench/questions/kb-dev.jsonl (tuning) and kb-test.jsonl
+ * (held out). Beside the bot, in the same run, a plain paragraph BM25 that never refuses (one unit
+ * per blank-line paragraph of the files as received). Every citation the bot shows is checked
+ * against the files themselves: the article it names must be the article its passage stands in.
+ *
+ * `tsx bench/kb.ts --dev` prints the dev figures and the dev misses (for tuning; never the test set).
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Citation } from "../src/answer/citations.js";
+import { loadKnowledge } from "../src/knowledge/loader.js";
+import { indexInMemory } from "../src/search/index-store.js";
+import type { KnowledgeIndex } from "../src/search/knowledge-index.js";
+import { percentile } from "../src/search/metrics.js";
+import {
+  citedArticle,
+  type EvalQuestion,
+  evaluateQuestions,
+  type GoldPlace,
+  normaliseForMatch,
+  type QuestionReport,
+  readQuestions,
+  summarise,
+} from "../src/search/question-eval.js";
+import { type Retriever, retrieverOf } from "../src/search/retriever.js";
+import { ReferenceBm25 } from "./reference-bm25.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const RELATED = join(ROOT, "..", "shared", "knowledge-related");
+const QUESTIONS = join(ROOT, "bench", "questions");
+
+/** A paragraph of a file as received, with the article it stands in (the document's own number). */
+export interface RawUnit {
+  file: string;
+  article?: string;
+  text: string;
+  /** Normalised text, for locating passages. */
+  norm: string;
+}
+
+const ARTICLE_HEADING = /^Điều\s+([0-9A-Za-zĐđ.]+?)\.(?:\s|$)/u;
+const SOURCE_LINE = /^\(Điều\s+(\d+[a-zđ]?)\s/u;
+
+/**
+ * Blank-line paragraphs of a file, each with its article: a heading `Điều 44.13.LQ.63.` is the
+ * document's Điều 63 (the source line under it says so and wins when present), `Điều 2.` is 2.
+ * Deliberately independent of src/knowledge, so it can check the structure parser.
+ */
+export function rawUnits(file: string, text: string): RawUnit[] {
+  const paras = text
+    .normalize("NFC")
+    .replace(/\r\n?/g, "\n")
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  const out: RawUnit[] = [];
+  let article: string | undefined;
+  paras.forEach((p, i) => {
+    const plain = p.replace(/[*|]/g, "").trim();
+    const heading = ARTICLE_HEADING.exec(plain);
+    if (heading?.[1]) {
+      const parts = heading[1].split(".").filter((x) => /^\d+[a-zđ]?$/u.test(x));
+      article = parts[parts.length - 1] ?? article;
+      const source = SOURCE_LINE.exec((paras[i + 1] ?? "").trim());
+      if (source?.[1]) article = source[1];
+    }
+    out.push({ file, article, text: p, norm: normaliseForMatch(p) });
+  });
+  return out;
+}
+
+/** Where a passage of `file` stands in the file as received: the unit its opening words are in. */
+export function locate(units: readonly RawUnit[], file: string, passageText: string): RawUnit | undefined {
+  const words = normaliseForMatch(passageText).split(" ");
+  const own = units.filter((u) => u.file === file);
+  // The opening words; fewer when the passage opens with a lead-in joined to its first item.
+  for (const n of [10, 6, 4]) {
+    const head = words.slice(0, n).join(" ");
+    if (head.length < 12) continue;
+    const found = own.filter((u) => u.norm.includes(head));
+    if (found.length === 1) return found[0];
+    if (found.length > 1) {
+      // Several paragraphs open alike ("1. Ban Thanh tra nhân dân có nhiệm vụ…"): the longer head decides.
+      const longer = normaliseForMatch(passageText).slice(0, 160);
+      return found.find((u) => u.norm.includes(longer)) ?? found[0];
+    }
+  }
+  return undefined;
+}
+
+/** The knowledge folder of the benchmark: the plan (with its metadata) and the related files. */
+async function kbFolder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "kb-bench-"));
+  for (const f of await readdir(join(ROOT, "knowledge"))) {
+    if (f.toLowerCase() === "readme.md") continue;
+    await symlink(join(ROOT, "knowledge", f), join(dir, f));
+  }
+  for (const f of await readdir(RELATED))
+    if (f.endsWith(".txt")) await symlink(join(RELATED, f), join(dir, f));
+  return dir;
+}
+
+export interface KbBench {
+  retriever: Retriever;
+  index: KnowledgeIndex;
+  units: RawUnit[];
+  peer: ReferenceBm25;
+  buildMs: number;
+}
+
+export async function openKbBench(): Promise<KbBench> {
+  const dir = await kbFolder();
+  const { documents } = await loadKnowledge(dir);
+  const t0 = performance.now();
+  const loaded = await indexInMemory(documents);
+  const buildMs = performance.now() - t0;
+  const units: RawUnit[] = [];
+  for (const d of documents) {
+    const text = await readFile(join(dir, d.source), "utf8");
+    units.push(...rawUnits(basename(d.source), text));
+  }
+  return {
+    retriever: retrieverOf(loaded),
+    index: loaded.index,
+    units,
+    peer: new ReferenceBm25(units.map((u) => u.text)),
+    buildMs,
+  };
+}
+
+/** A raw paragraph is a gold place when it is in the file and article and holds the phrase. */
+function unitMatches(gold: readonly GoldPlace[], u: RawUnit): boolean {
+  return gold.some(
+    (g) =>
+      g.file === u.file &&
+      (g.article === undefined || g.article === u.article) &&
+      (g.phrase === undefined || u.norm.includes(normaliseForMatch(g.phrase))),
+  );
+}
+
+/** The paragraph BM25 peer: never refuses, hit@k on the same gold places. */
+export function peerReport(b: KbBench, questions: readonly EvalQuestion[]) {
+  const answerable = questions.filter((q) => q.expect === "answer");
+  const ranks = answerable.map((q) => {
+    const top = b.peer.search(q.question, 5);
+    return { q, rank: top.findIndex((i) => unitMatches(q.gold, b.units[i] as RawUnit)) + 1 };
+  });
+  const at = (k: number, rs = ranks) =>
+    rs.length === 0 ? 0 : rs.filter((r) => r.rank > 0 && r.rank <= k).length / rs.length;
+  const styles = [...new Set(answerable.map((q) => q.style ?? "other"))];
+  return {
+    hit1: at(1),
+    hit3: at(3),
+    hit5: at(5),
+    byStyle: Object.fromEntries(
+      styles.map((s) => [
+        s,
+        at(
+          3,
+          ranks.filter((r) => (r.q.style ?? "other") === s),
+        ),
+      ]),
+    ),
+  };
+}
+
+export interface CitationCheck {
+  checked: number;
+  wrongArticle: { question: string; cited: string; actual: string | undefined; section: string }[];
+  unlocated: number;
+}
+
+/** The bot's report on a question set, with every shown citation checked against the files. */
+export async function botReport(
+  b: KbBench,
+  questions: readonly EvalQuestion[],
+): Promise<{ report: QuestionReport; check: CitationCheck }> {
+  const check: CitationCheck = { checked: 0, wrongArticle: [], unlocated: 0 };
+  const report = await evaluateQuestions(b.retriever, questions, (q, citations: Citation[]) => {
+    for (const c of citations.slice(0, 3)) {
+      const passage = b.index.passage(c.passageId);
+      const file = b.index.documents.find((d) => d.id === c.documentId)?.source;
+      if (!passage || !file) continue;
+      check.checked += 1;
+      const unit = locate(b.units, basename(file), passage.text);
+      if (!unit) {
+        check.unlocated += 1;
+        continue;
+      }
+      const cited = citedArticle(passage);
+      if (cited !== undefined && cited !== unit.article)
+        check.wrongArticle.push({ question: q.id, cited, actual: unit.article, section: c.section });
+    }
+  });
+  return { report, check };
+}
+
+export const byStyle = (r: QuestionReport) => {
+  const styles = [...new Set(r.outcomes.filter((o) => o.expect === "answer").map((o) => o.style ?? "other"))];
+  return Object.fromEntries(
+    styles.map((s) => [
+      s,
+      summarise(r.outcomes.filter((o) => o.expect === "answer" && (o.style ?? "other") === s)),
+    ]),
+  );
+};
+
+export async function readKbQuestions(set: "dev" | "test"): Promise<EvalQuestion[] | undefined> {
+  const path = join(QUESTIONS, `kb-${set}.jsonl`);
+  return existsSync(path) ? readQuestions(path) : undefined;
+}
+
+const f3 = (x: number) => x.toFixed(3);
+
+/** Prints the dev figures and misses (tuning aid). */
+async function printDev(): Promise<void> {
+  const b = await openKbBench();
+  const dev = await readKbQuestions("dev");
+  if (!dev) throw new Error("bench/questions/kb-dev.jsonl is missing");
+  const { report, check } = await botReport(b, dev);
+  const peer = peerReport(b, dev);
+  const g = report.grades;
+  console.log(
+    `dev: hit@1 ${f3(report.hit1)} hit@3 ${f3(report.hit3)} hit@5 ${f3(report.hit5)} (peer hit@3 ${f3(peer.hit3)})`,
+  );
+  console.log(
+    `answerable: answered ${g.answerable.answered} partial ${g.answerable.partial} not found ${g.answerable.not_found}; unanswerable: answered ${g.unanswerable.answered} partial ${g.unanswerable.partial} not found ${g.unanswerable.not_found}`,
+  );
+  console.log(
+    `median excerpt ${percentile(
+      report.outcomes.flatMap((o) => o.excerptChars),
+      50,
+    )} chars; citations checked ${check.checked}, wrong article ${check.wrongArticle.length}, unlocated ${check.unlocated}; build ${(b.buildMs / 1000).toFixed(1)} s`,
+  );
+  for (const [s, r] of Object.entries(byStyle(report)))
+    console.log(`  ${s}: hit@3 ${f3(r.hit3)} (${r.answerable}), peer ${f3(peer.byStyle[s] ?? 0)}`);
+  for (const w of check.wrongArticle.slice(0, 10)) console.log("  wrong article:", JSON.stringify(w));
+  const verbose = process.argv.includes("--verbose");
+  for (const o of report.outcomes) {
+    const q = dev.find((x) => x.id === o.id) as EvalQuestion;
+    const miss = o.expect === "answer" ? o.hitRank === 0 || o.hitRank > 3 : o.grade === "answered";
+    if (!miss && !verbose) continue;
+    const r = await b.retriever.search(q.question, 3);
+    console.log(
+      `${miss ? "MISS" : "ok  "} ${o.id} [${o.style ?? o.topic}] ${o.grade} cov ${o.coverage.toFixed(2)} rank ${o.hitRank}: ${q.question}`,
+    );
+    if (o.expect === "answer") console.log(`     gold ${JSON.stringify(q.gold)}`);
+    for (const h of r.hits)
+      console.log(
+        `     → ${h.document.source} ${h.passage.sectionPath.join(" › ").slice(0, 80)} | ${h.passage.text.slice(0, 90)}`,
+      );
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv.includes("--dev")) {
+  await printDev();
+}
