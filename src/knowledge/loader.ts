@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { identifyDocument, shortTitleOf } from "./metadata.js";
 import type { DocumentMeta, KnowledgeDocument, SkippedFile } from "./types.js";
 
 /** Extensions the loader reads. */
@@ -84,17 +85,25 @@ export async function loadDocument(file: FoundFile): Promise<KnowledgeDocument> 
     throw new Error(`không đọc được tệp (${(err as NodeJS.ErrnoException).code ?? "lỗi"})`, { cause: err });
   }
   const decoded = decodeUtf8(bytes);
-  let { meta, body } = splitFrontMatter(decoded);
+  const { meta: given, body } = splitFrontMatter(decoded);
   const sidecarPath = sidecarOf(file.path);
   const sidecarBytes = await readOptional(sidecarPath);
-  if (sidecarBytes) meta = { ...parseMeta(decodeUtf8(sidecarBytes), basename(sidecarPath)), ...meta };
+  const admin = sidecarBytes
+    ? { ...parseMeta(decodeUtf8(sidecarBytes), basename(sidecarPath)), ...given }
+    : given;
   if (body.trim().length === 0) throw new Error("tệp rỗng, không có nội dung");
   const fileStem = basename(file.path, extname(file.path));
-  const title = meta.title?.trim() || firstHeading(body) || fileStem;
+  // What the document says about itself; the sidecar and the front matter override every field.
+  const own = identifyDocument(body, fileStem);
+  const stated: DocumentMeta = {};
+  for (const k of ["kind", "number", "date", "issuer", "place"] as const) if (own[k]) stated[k] = own[k];
+  const meta: DocumentMeta = { ...stated, ...admin };
+  const title = admin.title?.trim() || own.title;
   return {
     id: slugId(meta.id ?? fileStem),
     title,
-    shortTitle: meta.shortTitle?.trim() || title,
+    shortTitle:
+      admin.shortTitle?.trim() || shortTitleFor(meta, title, own.shortTitle, Boolean(admin.title?.trim())),
     source: file.source,
     hash: contentHash(bytes, sidecarBytes),
     meta,
@@ -172,12 +181,16 @@ function parseMeta(yamlText: string, where: string): DocumentMeta {
   return meta;
 }
 
-/** The first Markdown heading, or the first non-empty short line. */
-function firstHeading(body: string): string | undefined {
-  const md = /^#{1,3}\s+(.+)$/m.exec(body);
-  if (md?.[1]) return md[1].trim();
-  const line = body.split("\n").find((l) => l.trim().length > 0);
-  return line && line.trim().length <= 200 ? line.trim().replace(/[*_]/g, "") : undefined;
+/**
+ * The short title when the administrator gave none: kind and number when both are known (either
+ * from the administrator or from the document), else the administrator's title, else the one the
+ * document gives.
+ */
+function shortTitleFor(meta: DocumentMeta, title: string, own: string, titleGiven: boolean): string {
+  const kind = typeof meta.kind === "string" ? meta.kind.trim() : "";
+  const number = typeof meta.number === "string" ? meta.number.trim() : "";
+  if (kind && number) return shortTitleOf(kind, number);
+  return titleGiven ? title : own;
 }
 
 /** Ids are file-system and URL safe: letters, digits, dash, underscore. */

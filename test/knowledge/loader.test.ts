@@ -49,11 +49,11 @@ describe("loading a folder with good and bad files", async () => {
     expect(byId.get("bom-crlf")?.text).toBe("Dòng một\nDòng hai\n");
   });
 
-  it("takes the title from front matter, else the first heading, else the file name", () => {
+  it("takes the title from front matter, else the first heading, else the file name made readable", () => {
     expect(byId.get("nq-mau")?.title).toBe("Nghị quyết mẫu");
     expect(byId.get("nq-mau")?.text.startsWith("# Không phải tiêu đề")).toBe(true);
     expect(byId.get("chi-heading")?.title).toBe("Hướng dẫn tuyên truyền");
-    expect(byId.get("khong-tieu-de")?.title).toBe("khong-tieu-de");
+    expect(byId.get("khong-tieu-de")?.title).toBe("khong tieu de");
   });
 
   it("reports each bad file by name with a reason, and still loads the others", () => {
