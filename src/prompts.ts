@@ -26,6 +26,7 @@ const RepliesSchema = z.object({
   ask_empty: z.string().min(1),
   documents_header: z.string().min(1),
   documents_line: z.string().min(1),
+  documents_details: z.string().min(1),
   too_long: z.string().min(1),
   rate_limited: z.string().min(1),
   unknown_command: z.string().min(1),

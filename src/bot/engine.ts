@@ -5,6 +5,7 @@
  */
 import type { Citation } from "../answer/citations.js";
 import type { Answerer } from "../answer/compose.js";
+import { describeDocument } from "../knowledge/metadata.js";
 import type { Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
 import type { DocumentSummary } from "../search/knowledge-index.js";
@@ -207,9 +208,12 @@ export function createEngine(deps: EngineDeps): Engine {
             return [
               {
                 kind: "documents",
-                documents: deps
-                  .documents()
-                  .map((d) => ({ title: d.title, shortTitle: d.shortTitle, passages: d.passages })),
+                documents: deps.documents().map((d) => ({
+                  title: d.title,
+                  shortTitle: d.shortTitle,
+                  passages: d.passages,
+                  details: describeDocument(d.meta),
+                })),
               },
             ];
           case "source": {

@@ -31,6 +31,10 @@ export type Reply =
       questionId?: number;
     }
   | { kind: "source"; number: number; citation: Citation }
-  | { kind: "documents"; documents: { title: string; shortTitle: string; passages: number }[] }
+  | {
+      kind: "documents";
+      /** `details`: kind, number, issuer and date when known ("Luật · số 10/2022/QH15 · Quốc hội · 10/11/2022"). */
+      documents: { title: string; shortTitle: string; passages: number; details: string }[];
+    }
   | { kind: "text"; text: string }
   | { kind: "preview"; broadcastId: number; recipients: number; text: string };

@@ -133,7 +133,10 @@ describe("the engine", () => {
     const reply = only(await say("/tailieu"));
     expect(reply).toMatchObject({
       kind: "documents",
-      documents: [{ shortTitle: "Kế hoạch thực hiện KL 43-KL/TW" }],
+      // Kind and issuer from the plan's metadata, shown under its title.
+      documents: [
+        { shortTitle: "Kế hoạch thực hiện KL 43-KL/TW", details: "Kế hoạch · Ban Thường vụ Tỉnh ủy" },
+      ],
     });
   });
 

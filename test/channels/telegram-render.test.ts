@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Citation } from "../../src/answer/citations.js";
-import { renderAnswerText } from "../../src/channels/console/render.js";
+import { renderAnswerText, renderReply } from "../../src/channels/console/render.js";
 import { addressing } from "../../src/channels/telegram/bot.js";
 import { callbackData, escapeHtml, MAX_MESSAGE, renderTelegram } from "../../src/channels/telegram/render.js";
 import { loadPrompts } from "../../src/prompts.js";
@@ -51,6 +51,34 @@ describe("Telegram rendering", () => {
     expect(text).toContain("[1] «Trưởng thôn được hưởng phụ cấp. dân vận & <b>»");
     // The grade is said in words a person reads, not as a status code.
     expect(replies.answer_partial_intro).toMatch(/chưa tìm thấy đoạn nào nói đúng/);
+  });
+
+  it("lists documents with their kind, number, issuer and date under the title", () => {
+    const reply = {
+      kind: "documents" as const,
+      documents: [
+        {
+          title: "Luật Thực hiện dân chủ ở cơ sở",
+          shortTitle: "Luật 10/2022/QH15",
+          passages: 700,
+          details: "Luật · số 10/2022/QH15 · Quốc hội · 10/11/2022",
+        },
+        { title: "Ghi chú <nội bộ>", shortTitle: "Ghi chú", passages: 3, details: "" },
+      ],
+    };
+    const [m] = renderTelegram(reply, replies, docs);
+    expect(m?.html).toContain(
+      "1. Luật Thực hiện dân chủ ở cơ sở (700 đoạn)\n<i>Luật · số 10/2022/QH15 · Quốc hội · 10/11/2022</i>",
+    );
+    expect(m?.html).toContain("2. Ghi chú &lt;nội bộ&gt; (3 đoạn)");
+    expect(m?.html).not.toContain("<i></i>");
+    const text = renderReply(reply, replies, docs, { color: false });
+    expect(text.split("\n")).toEqual([
+      replies.documents_header,
+      "1. Luật Thực hiện dân chủ ở cơ sở (700 đoạn)",
+      "   Luật · số 10/2022/QH15 · Quốc hội · 10/11/2022",
+      "2. Ghi chú <nội bộ> (3 đoạn)",
+    ]);
   });
 
   it("quotes excerpts in blockquotes, marks words in bold, cites under each", () => {

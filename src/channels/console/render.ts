@@ -62,9 +62,10 @@ export function renderReply(
     case "documents":
       return [
         r.documents_header,
-        ...reply.documents.map((d, i) =>
+        ...reply.documents.flatMap((d, i) => [
           fill(r.documents_line, { n: i + 1, title: d.title, passages: d.passages }),
-        ),
+          ...(d.details ? [fill(r.documents_details, { details: d.details })] : []),
+        ]),
       ].join("\n");
     case "text":
       return reply.text;

@@ -67,8 +67,12 @@ export function renderTelegram(
     case "documents":
       return pack([
         `<b>${escapeHtml(r.documents_header)}</b>`,
-        ...reply.documents.map((d, i) =>
-          escapeHtml(fill(r.documents_line, { n: i + 1, title: d.title, passages: d.passages })),
+        ...reply.documents.map(
+          (d, i) =>
+            escapeHtml(fill(r.documents_line, { n: i + 1, title: d.title, passages: d.passages })) +
+            (d.details
+              ? `\n<i>${escapeHtml(fill(r.documents_details, { details: d.details }).trim())}</i>`
+              : ""),
         ),
       ]);
     case "source": {
