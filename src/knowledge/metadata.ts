@@ -212,6 +212,7 @@ export function readCodification(text: string): Omit<DocumentIdentity, "shortTit
   const found: { kind: string; number: string; rest: string }[] = [];
   const raw = text.split("\n");
   for (let i = 0; i < raw.length; i++) {
+    if (!raw[i]?.includes("(Điều ")) continue;
     let line = cleanLine(raw[i] ?? "");
     if (!line.startsWith("(Điều ")) continue;
     for (let k = 1; k <= 3 && !line.endsWith(")") && i + k < raw.length; k++)

@@ -40,6 +40,12 @@ export interface Passage {
   text: string;
   /** Order in the document. */
   ordinal: number;
+  /**
+   * The lead-in of the list this passage is an item of ("2. Ban Giám sát đầu tư của cộng đồng có
+   * các quyền hạn sau đây:"), when the list was too long to quote in one passage and the item
+   * stands alone: a quote can show it before the item.
+   */
+  leadIn?: string;
 }
 
 /** A file that was not indexed, and why (reported by name, never fatal for the others). */

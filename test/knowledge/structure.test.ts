@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import {
   chunkDocument,
+  citationPath,
   formatSectionPath,
   PASSAGE_MAX,
   paragraphs,
@@ -46,9 +47,30 @@ describe("the plan's structure", () => {
     expect(passages.every((p) => !p.text.includes("*"))).toBe(true);
   });
 
-  it("merges the lone title line with what follows instead of quoting it alone", () => {
-    expect(passages[0]?.text.startsWith("KẾ HOẠCH thực hiện Kết luận số 43-KL/TW")).toBe(true);
+  it("quotes no title line: the header (kind and trích yếu) is the document's title, not a passage", () => {
+    expect(passages.some((p) => p.text.startsWith("KẾ HOẠCH"))).toBe(false);
+    expect(passages[0]?.text.startsWith("Thực hiện Kết luận số 43-KL/TW, ngày 07/01/2019")).toBe(true);
+    expect(passages[0]?.id).toBe("kh:p3");
     expect(passages.every((p) => p.text.length >= 40)).toBe(true);
+  });
+
+  it("never quotes the lead-in '2. Tập trung … trọng tâm là:' alone; its items carry it", () => {
+    expect(passages.some((p) => p.text.startsWith("2. Tập trung làm tốt"))).toBe(false);
+    expect(at("Quy chế dân chủ ở cơ sở")?.leadIn).toBe(
+      "2. Tập trung làm tốt công tác dân vận của các cơ quan Nhà nước, trọng tâm là:",
+    );
+    expect(passages.map((p) => p.id)).toEqual([
+      "kh:p3",
+      "kh:I.1",
+      "kh:I.2",
+      "kh:I.3",
+      "kh:II.1",
+      "kh:II.2.g1",
+      "kh:II.2.g2",
+      "kh:II.2.g3",
+      "kh:II.3",
+      "kh:II.3.p2",
+    ]);
   });
 
   it("gives the same ids on every run, and no id twice", () => {
@@ -70,9 +92,20 @@ describe("legal documents", () => {
     const text = await readFile(new URL("../fixtures/legal/luat-mau.md", import.meta.url), "utf8");
     const blocks = parseStructure(text.replace(/^---[\s\S]*?---\n/, ""));
     const find = (s: string) => blocks.find((b) => b.text.includes(s))?.sectionPath;
-    expect(find("tự đảm bảo kinh phí")).toEqual(["LUẬT MẪU", "Chương I", "Điều 2", "khoản 1"]);
-    expect(find("phản biện xã hội")).toEqual(["LUẬT MẪU", "Chương I", "Điều 2", "khoản 2", "điểm b"]);
-    expect(find("dự thảo điều lệ")).toEqual(["LUẬT MẪU", "Chương II", "Điều 3", "đoạn 1"]);
+    expect(find("tự đảm bảo kinh phí")).toEqual([
+      "LUẬT MẪU",
+      "Chương I. NHỮNG QUY ĐỊNH CHUNG",
+      "Điều 2",
+      "khoản 1",
+    ]);
+    expect(find("phản biện xã hội")).toEqual([
+      "LUẬT MẪU",
+      "Chương I. NHỮNG QUY ĐỊNH CHUNG",
+      "Điều 2",
+      "khoản 2",
+      "điểm b",
+    ]);
+    expect(find("dự thảo điều lệ")).toEqual(["LUẬT MẪU", "Chương II. THÀNH LẬP HỘI", "Điều 3", "đoạn 1"]);
   });
 
   it("recognises Roman parts written I-, II. and III/ and lettered points a) and b.", () => {
@@ -98,5 +131,113 @@ describe("legal documents", () => {
       expect(p.text.endsWith(".")).toBe(true);
     }
     expect(new Set(passages.map((p) => p.id)).size).toBe(passages.length);
+  });
+});
+
+const fixture = (name: string) => readFile(new URL(`../fixtures/documents/${name}`, import.meta.url), "utf8");
+
+describe("a codified law (Bộ pháp điển): Điều 99.1.LQ.7. with its source line", async () => {
+  const passages = chunkDocument("l", "Luật Mẫu", await fixture("luat-phap-dien.txt"));
+  const at = (fragment: string) => passages.find((p) => p.text.includes(fragment));
+
+  it("cites the article by its own number, the one the source line gives, never the code's first part", () => {
+    expect(at("dự thảo điều lệ")?.sectionPath).toEqual([
+      "Chương II. THÀNH LẬP VÀ HOẠT ĐỘNG CỦA HỘI",
+      "Mục 1. HỒ SƠ VÀ QUYỀN CỦA HỘI",
+      "Điều 7",
+      "khoản 1",
+    ]);
+    expect(at("dự thảo điều lệ")?.headings).toContain("Điều 7. Hồ sơ và quyền của hội");
+    expect(at("dự thảo điều lệ")?.id).toBe("l:cII.m1.d7.1");
+    expect(passages.some((p) => p.sectionPath.includes("Điều 99"))).toBe(false);
+  });
+
+  it("gives a chapter and a section the title on the line after them", () => {
+    expect(at("Luật này quy định")?.sectionPath).toEqual([
+      "Chương I. NHỮNG QUY ĐỊNH CHUNG",
+      "Điều 1",
+      "đoạn 1",
+    ]);
+  });
+
+  it("keeps the source line and the cross-reference note out, ordinary parentheses in", () => {
+    const all = passages.map((p) => p.text).join("\n");
+    expect(all).not.toContain("Luật số 12/2030/QH16");
+    expect(all).not.toContain("Điều này có nội dung liên quan");
+    expect(all).toContain("(sau đây gọi là hội)");
+    expect(all).toContain("(bản chính)");
+  });
+
+  it("quotes a lead-in with its short list as one passage, items on their own lines", () => {
+    const rights = at("Hội có các quyền sau đây:");
+    expect(rights?.text).toBe(
+      "2. Hội có các quyền sau đây:\na) Tuyên truyền mục đích của hội;\nb) Đại diện cho hội viên trong mối quan hệ đối nội, đối ngoại.",
+    );
+    expect(rights?.sectionPath.slice(-2)).toEqual(["Điều 7", "khoản 2"]);
+  });
+
+  it("splits a long list into its items, each with the lead-in in its headings and as leadIn", () => {
+    const items = passages.filter((p) => p.sectionPath.includes("Điều 8"));
+    expect(items.map((p) => p.sectionPath.at(-1))).toEqual(["khoản 1", "khoản 2", "khoản 3"]);
+    for (const p of items) {
+      expect(p.leadIn).toBe("Hội có các nhiệm vụ sau đây:");
+      expect(p.headings).toContain("Hội có các nhiệm vụ sau đây:");
+      expect(p.text.length).toBeLessThanOrEqual(PASSAGE_MAX);
+    }
+    expect(passages.some((p) => p.text === "Hội có các nhiệm vụ sau đây:")).toBe(false);
+  });
+
+  it("shortens the path for a citation line to the article and below", () => {
+    expect(citationPath(at("dự thảo điều lệ")?.sectionPath ?? [])).toEqual(["Điều 7", "khoản 1"]);
+    expect(citationPath(["Chương II. X", "đoạn 1"])).toEqual(["Chương II", "đoạn 1"]);
+    expect(citationPath(["II. NHIỆM VỤ, GIẢI PHÁP", "2", "gạch đầu dòng 3"])).toEqual([
+      "II. NHIỆM VỤ, GIẢI PHÁP",
+      "2",
+      "gạch đầu dòng 3",
+    ]);
+  });
+});
+
+describe("a decision converted from an office file", async () => {
+  const text = await fixture("qd-mau.txt");
+  const passages = chunkDocument("q", "Quyết định 45/QĐ-UBND", text);
+
+  it("quotes neither the header block, nor the enacting formula, nor the signature", () => {
+    const all = passages.map((p) => p.text).join("\n");
+    for (const gone of [
+      "ỦY BAN NHÂN DÂN",
+      "CỘNG HÒA",
+      "Độc lập",
+      "Số:",
+      "QUYẾT ĐỊNH",
+      "Nơi nhận",
+      "Như Điều 2",
+      "CHỦ TỊCH",
+      "Nguyễn Văn A",
+    ])
+      expect(all).not.toContain(gone);
+  });
+
+  it("keeps the preamble in phần mở đầu, its line broken in mid-sentence joined", () => {
+    expect(passages[0]?.text).toBe("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;");
+    expect(formatSectionPath(passages[0]?.sectionPath ?? ["?"])).toBe("phần mở đầu");
+  });
+
+  it("reads 'Điều 1.****' with its content on the next line, and a title broken over two lines", () => {
+    expect(passages.find((p) => p.text.startsWith("Ban hành kèm theo"))?.sectionPath).toEqual([
+      "Điều 1",
+      "đoạn 1",
+    ]);
+    expect(passages.find((p) => p.text.startsWith("Ban hành kèm theo"))?.text).toContain(
+      "chính quyền tỉnh Bến Tre.",
+    );
+    const effect = passages.find((p) => p.text.startsWith("Quyết định này có hiệu lực"));
+    expect(effect?.sectionPath).toEqual(["Điều 2", "đoạn 1"]);
+    expect(effect?.headings).toContain("Điều 2. Hiệu lực thi hành");
+  });
+
+  it("writes decomposed characters composed", () => {
+    const nfd = chunkDocument("n", "T", text.normalize("NFD"));
+    expect(nfd.map((p) => p.text)).toEqual(passages.map((p) => p.text));
   });
 });
