@@ -74,23 +74,23 @@ export function rawUnits(file: string, text: string): RawUnit[] {
   return out;
 }
 
-/** Where a passage of `file` stands in the file as received: the unit its opening words are in. */
+/**
+ * Where a passage of `file` stands in the file as received: the paragraph its opening words are
+ * in, the opening taken longer until one paragraph alone has it (many clauses open alike: "1. Cán
+ * bộ, công chức, viên chức, người lao động…"); a passage joining a lead-in to its items spans
+ * several paragraphs, so the opening stops growing when no paragraph has it any more.
+ */
 export function locate(units: readonly RawUnit[], file: string, passageText: string): RawUnit | undefined {
   const words = normaliseForMatch(passageText).split(" ");
-  const own = units.filter((u) => u.file === file);
-  // The opening words; fewer when the passage opens with a lead-in joined to its first item.
-  for (const n of [10, 6, 4]) {
+  let candidates: RawUnit[] | undefined;
+  for (const n of [4, 6, 10, 16, 24, 40]) {
     const head = words.slice(0, n).join(" ");
-    if (head.length < 12) continue;
-    const found = own.filter((u) => u.norm.includes(head));
-    if (found.length === 1) return found[0];
-    if (found.length > 1) {
-      // Several paragraphs open alike ("1. Ban Thanh tra nhân dân có nhiệm vụ…"): the longer head decides.
-      const longer = normaliseForMatch(passageText).slice(0, 160);
-      return found.find((u) => u.norm.includes(longer)) ?? found[0];
-    }
+    const found = (candidates ?? units.filter((u) => u.file === file)).filter((u) => u.norm.includes(head));
+    if (found.length === 0) break;
+    candidates = found;
+    if (found.length === 1 || n >= words.length) break;
   }
-  return undefined;
+  return candidates?.[0];
 }
 
 /** The knowledge folder of the benchmark: the plan (with its metadata) and the related files. */
@@ -220,6 +220,9 @@ const f3 = (x: number) => x.toFixed(3);
 /** Prints the dev figures and misses (tuning aid). */
 async function printDev(): Promise<void> {
   const b = await openKbBench();
+  // Tuning aid: `--article-weight 0.5` tries another article weight on the dev set.
+  const aw = process.argv.indexOf("--article-weight");
+  if (aw >= 0) b.index.articleWeight = Number(process.argv[aw + 1]);
   const dev = await readKbQuestions("dev");
   if (!dev) throw new Error("bench/questions/kb-dev.jsonl is missing");
   const { report, check } = await botReport(b, dev);

@@ -66,7 +66,12 @@ export function extractCitations(index: KnowledgeIndex, result: SearchResult): C
   const seen = new Set<string>();
   for (const hit of result.hits) {
     if (hit.score < SECONDARY_MIN * top) break;
-    const quote = highlight(bestSentences(hit.passage.text, keywords, idf), keywords);
+    const best = bestSentences(hit.passage.text, keywords, idf);
+    const quote = highlight(best, keywords);
+    // A list item quoted alone hides what the list is about: its lead-in comes first.
+    const leadIn = hit.passage.leadIn;
+    if (leadIn && !best.includes(leadIn.trim()))
+      quote.unshift(...highlight(leadIn.trim(), keywords), { text: " … ", mark: false });
     const c = citationOf(hit, quote);
     // No two citations quoting the same text (the same sentence can sit in two passages).
     const key = fold(excerptOf(c).toLowerCase()).replace(/\W+/g, "");

@@ -18,12 +18,12 @@ const prompts = await loadPrompts();
 describe("extractive answers", () => {
   const answerer = createAnswerer({ retriever: () => retriever, prompts, logger: memoryLogger().logger });
 
-  it("quotes the sentence that answers, not the whole passage, with its citation", async () => {
+  it("quotes the sentence that answers after its list's lead-in, not the whole passage, with its citation", async () => {
     const a = await answerer.answer("Cán bộ dân vận cần chống những khuynh hướng nào?");
     expect(a.status).toBe("answered");
     const first = a.citations[0];
     expect(first && excerptOf(first)).toBe(
-      "Chống các khuynh hướng mị dân, kích động dân trước những hiện tượng tiêu cực.",
+      "2. Tập trung làm tốt công tác dân vận của các cơ quan Nhà nước, trọng tâm là: … Chống các khuynh hướng mị dân, kích động dân trước những hiện tượng tiêu cực.",
     );
     expect(first?.passage.length).toBeGreaterThan((first && excerptOf(first).length) ?? 0);
     expect(first?.title).toBe("Kế hoạch thực hiện KL 43-KL/TW");
@@ -77,6 +77,59 @@ describe("extractive answers", () => {
     const r = await retrieverOf(loaded).search("Nghị quyết 25-NQ/TW có mấy chương?", 3);
     expect(r.grade).toBe("partial");
     expect(r.answered).toBe(false);
+  });
+});
+
+describe("quoting a list", () => {
+  const law = `Điều 5. Quyền và nhiệm vụ của Ban Giám sát
+
+1. Ban Giám sát có các quyền hạn sau đây:
+
+a) Yêu cầu chủ đầu tư và các cơ quan quản lý cung cấp đầy đủ thông tin về chương trình, dự án đầu tư công trên địa bàn xã theo quy định của pháp luật về đầu tư công và pháp luật có liên quan đến hoạt động giám sát;
+
+b) Kiến nghị với cơ quan có thẩm quyền tạm dừng thi công công trình khi phát hiện có vi phạm nghiêm trọng chất lượng, gây thất thoát, lãng phí hoặc ảnh hưởng đến an toàn của cộng đồng dân cư ở nơi thực hiện dự án;
+
+c) Tham dự các cuộc họp của Hội đồng nhân dân, Ủy ban nhân dân cấp xã có nội dung liên quan đến chương trình, dự án mà Ban Giám sát chịu trách nhiệm kiểm tra, giám sát và được phát biểu ý kiến;
+
+d) Được bồi dưỡng kiến thức, nghiệp vụ giám sát đầu tư của cộng đồng theo chương trình do Ủy ban Mặt trận Tổ quốc Việt Nam cấp tỉnh tổ chức hằng năm.
+
+2. Ban Giám sát có các nhiệm vụ sau đây:
+
+a) Theo dõi tiến độ thi công công trình.
+
+b) Báo cáo kết quả giám sát với Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã.
+`;
+  const doc = {
+    id: "luat-mau",
+    title: "Luật mẫu",
+    shortTitle: "Luật mẫu",
+    source: "luat-mau.txt",
+    hash: "",
+    meta: {},
+    text: law,
+  };
+
+  it("quotes a list item with the lead-in it belongs to, never the lead-in alone", async () => {
+    const loaded = await indexInMemory([doc], { kind: "none" });
+    loaded.index.setPolicy({ minCoverage: 0, partialCoverage: 0 });
+    const answerer = createAnswerer({
+      retriever: () => retrieverOf(loaded),
+      prompts,
+      logger: memoryLogger().logger,
+    });
+    const a = await answerer.answer("Ban Giám sát có được tham dự cuộc họp của Hội đồng nhân dân xã không?");
+    const first = a.citations[0];
+    expect(first?.label).toBe("Điều 5, khoản 1, điểm c");
+    expect(first && excerptOf(first)).toMatch(
+      /^1\. Ban Giám sát có các quyền hạn sau đây: … c\) Tham dự các cuộc họp/,
+    );
+    // A short list is one passage: its lead-in is quoted once, with the items.
+    const duties = await answerer.answer("Ban Giám sát có những nhiệm vụ gì?");
+    const quote = duties.citations[0] && excerptOf(duties.citations[0]);
+    expect(quote).toContain("2. Ban Giám sát có các nhiệm vụ sau đây:");
+    expect(quote?.match(/nhiệm vụ sau đây/g)).toHaveLength(1);
+    for (const c of [...a.citations, ...duties.citations])
+      expect(excerptOf(c).trimEnd().endsWith(":")).toBe(false);
   });
 });
 
