@@ -92,7 +92,7 @@ const CROSS_NOTE = /^\(Điều này có nội dung liên quan/u;
 /** A line that is only the name of an attached file ("Phu luc_ban hanh kem theo NĐ so 59.doc"). */
 const ATTACHMENT = /^\S.{0,150}\.(?:docx?|pdf|xlsx?|zip|rar)$/iu;
 /** The start of the signature block; nothing after it is the document's text until an annex. */
-const SIGNATURE = /^(Nơi nhận\s*:?|(?:TM|KT|TL|TUQ|Q)\.\s*\p{Lu}.*)$/u;
+const SIGNATURE = /^(?:Nơi nhận\s*:?(?:\s|$)|(?:T\/M|K\/T|T\/L|TM\.|KT\.|TL\.|TUQ\.|Q\.)\s*\p{Lu})/u;
 /** The title line of an annexed document ("QUY ĐỊNH", "QUY CHẾ") after the signature. */
 const ANNEX_KIND = /^(QUY ĐỊNH|QUY CHẾ|HƯỚNG DẪN|ĐIỀU LỆ|CHƯƠNG TRÌNH|KẾ HOẠCH|PHỤ LỤC)$/u;
 /** "(Kèm theo Quyết định số …)", "(Ban hành kèm theo …)". */

@@ -15,15 +15,25 @@ export interface KnowledgeDocument {
   text: string;
 }
 
-/** Metadata an administrator can give a document (YAML front matter or a `.meta.yaml` sidecar). */
+/**
+ * Metadata of a document: what it states about itself (its header block or its codification
+ * source lines, see metadata.ts), overridden field by field by what an administrator gives (YAML
+ * front matter or a `.meta.yaml` sidecar).
+ */
 export interface DocumentMeta {
   id?: string;
   title?: string;
   shortTitle?: string;
+  /** "Luật", "Nghị định", "Quyết định", "Kế hoạch"… */
   kind?: string;
+  /** "Quốc hội", "Ủy ban nhân dân thành phố Cần Thơ"… */
   issuer?: string;
+  /** "10/2022/QH15", "2579/QĐ-UBND", "123-KH/TU". */
   number?: string;
+  /** Date of issue, yyyy-mm-dd when read from the document. */
   date?: string;
+  /** Place of issue from the header ("Cần Thơ"). */
+  place?: string;
   implements?: { number: string; date?: string; title?: string; issuer?: string }[];
   [key: string]: unknown;
 }

@@ -241,3 +241,29 @@ describe("a decision converted from an office file", async () => {
     expect(nfd.map((p) => p.text)).toEqual(passages.map((p) => p.text));
   });
 });
+
+describe("a Party document (Hướng dẫn 36-HD/VPTW), columns side by side", async () => {
+  const passages = chunkDocument("p", "Kế hoạch 123-KH/TU", await fixture("kh-dang-mau.txt"));
+
+  it("quotes neither its header block nor its signature and Nơi nhận", () => {
+    const all = passages.map((p) => p.text).join("\n");
+    for (const gone of [
+      "ĐẢNG BỘ",
+      "Số 123-KH/TU",
+      "KẾ HOẠCH",
+      "Nơi nhận",
+      "Ban Bí thư Trung ương Đảng,",
+      "T/M",
+      "Nguyễn Văn B",
+    ])
+      expect(all).not.toContain(gone);
+    expect(passages[0]?.text.startsWith("Thực hiện Kết luận số 43-KL/TW, ngày 07/01/2019")).toBe(true);
+  });
+
+  it("quotes a lead-in with its two bullets as one passage", () => {
+    expect(passages.at(-1)?.text).toBe(
+      "2. Tập trung làm tốt công tác dân vận của chính quyền, trọng tâm là:\n- Thực hiện tốt Quy chế dân chủ ở cơ sở;\n- Tăng cường đối thoại, tiếp xúc với Nhân dân.",
+    );
+    expect(passages.at(-1)?.sectionPath).toEqual(["I. MỤC ĐÍCH, YÊU CẦU", "2"]);
+  });
+});
