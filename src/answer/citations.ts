@@ -1,5 +1,5 @@
 /** Citations: what a user is shown of a passage, and where it comes from. */
-import { formatSectionPath } from "../knowledge/structure.js";
+import { citationPath, formatSectionPath } from "../knowledge/structure.js";
 import type { Passage } from "../knowledge/types.js";
 import type { Hit, KnowledgeIndex } from "../search/knowledge-index.js";
 import { plain, type Segment } from "./extract.js";
@@ -53,7 +53,8 @@ export function citationOf(hit: Hit, quote: Segment[]): Citation {
     documentId: hit.document.id,
     title: hit.document.shortTitle,
     section: formatSectionPath(hit.passage.sectionPath),
-    label: shortSection(hit.passage.sectionPath),
+    // "Điều 43, khoản 2, điểm b": the article is the address; chapters and sections are in `section`.
+    label: shortSection(citationPath(hit.passage.sectionPath)),
     quote,
     passage: hit.passage.text,
     score: Math.round(hit.score * 1000) / 1000,

@@ -45,6 +45,13 @@ export interface SearchResult {
 /** Weight of the whole document's score added to each of its passages. */
 export const DOCUMENT_WEIGHT = 1;
 /**
+ * Weight of the whole article's score (its title and all its clauses) added to each passage of a
+ * document divided into articles (Điều): a law's clause "2. Tổ chức đoàn giám sát." answers "hình
+ * thức giám sát" through its article's title. Documents without articles (the plan, a corpus of
+ * one article per document) get none: their document score plays that part already.
+ */
+export const ARTICLE_WEIGHT = 1;
+/**
  * The best few passages are re-ranked by score × (0.1 + coverage): a passage that has all of the
  * question's topic beats a shorter one that repeats part of it (set on the dev questions).
  */
@@ -70,27 +77,37 @@ export const VECTOR_WEIGHTS: VectorWeights = { cosine: 0, lead: 2 };
  */
 export const DOCUMENT_PARAMS: Bm25Params = { ...DEFAULT_PARAMS, k1: 0.8 };
 export const PASSAGE_PARAMS: Bm25Params = { ...DEFAULT_PARAMS };
+/** BM25 for whole articles: between a passage and a document in length, as in a document. */
+export const ARTICLE_PARAMS: Bm25Params = { ...DEFAULT_PARAMS, k1: 0.8 };
 
 export interface KnowledgeIndexData {
   documents: DocumentSummary[];
   passages: Passage[];
   passageIndex: LexicalIndexData;
   documentIndex: LexicalIndexData;
+  /** The articles (Điều) of the documents that have them, one unit each; absent in older indexes. */
+  articleIndex?: LexicalIndexData;
 }
 
 export class KnowledgeIndex {
   private readonly docIndexOf = new Map<string, number>();
+  /** Passage unit → article unit (-1 outside articles). */
+  private readonly articleOf: Int32Array;
   private readonly unitOf = new Map<string, number>();
   private vectors: HnswVectorStore | undefined;
   private vectorWeights: VectorWeights = { ...VECTOR_WEIGHTS };
+  /** ARTICLE_WEIGHT, switchable for benchmarks. */
+  articleWeight = ARTICLE_WEIGHT;
 
   private constructor(
     readonly documents: readonly DocumentSummary[],
     readonly passages: readonly Passage[],
     private readonly passageIndex: LexicalIndex,
     private readonly documentIndex: LexicalIndex,
+    private readonly articleIndex: LexicalIndex,
     private policy: NotFoundPolicy,
   ) {
+    this.articleOf = articleUnits(passages).articleOf;
     documents.forEach((d, i) => {
       this.docIndexOf.set(d.id, i);
     });
@@ -126,7 +143,8 @@ export class KnowledgeIndex {
     });
     const passageIndex = LexicalIndex.build(
       passages.map((p) => ({
-        text: p.text,
+        // An item of a long list is found by what its lead-in says ("có các quyền hạn sau đây:").
+        text: p.leadIn ? `${p.leadIn}\n${p.text}` : p.text,
         headings: p.headings,
         // "cấp dưỡng" in the passage: "tiền nuôi con" is indexed beside it (lower weight).
         aliases: everydayFor(`${p.headings}\n${p.text}`),
@@ -144,6 +162,7 @@ export class KnowledgeIndex {
       passages,
       passageIndex,
       documentIndex,
+      buildArticleIndex(passages),
       options.policy ?? DEFAULT_POLICY,
     );
   }
@@ -154,7 +173,17 @@ export class KnowledgeIndex {
     if (passageIndex.count !== data.passages.length || documentIndex.count !== data.documents.length) {
       throw new Error("index parts disagree on the number of passages or documents");
     }
-    return new KnowledgeIndex(data.documents, data.passages, passageIndex, documentIndex, policy);
+    const articleIndex = data.articleIndex
+      ? LexicalIndex.fromJSON(data.articleIndex, ARTICLE_PARAMS)
+      : buildArticleIndex(data.passages);
+    return new KnowledgeIndex(
+      data.documents,
+      data.passages,
+      passageIndex,
+      documentIndex,
+      articleIndex,
+      policy,
+    );
   }
 
   toJSON(): KnowledgeIndexData {
@@ -163,6 +192,7 @@ export class KnowledgeIndex {
       passages: [...this.passages],
       passageIndex: this.passageIndex.toJSON(),
       documentIndex: this.documentIndex.toJSON(),
+      articleIndex: this.articleIndex.toJSON(),
     };
   }
 
@@ -178,13 +208,20 @@ export class KnowledgeIndex {
     const docs = this.documentIndex.search(question, Math.min(this.documents.length, 200)).hits;
     const docScore = new Map<number, number>();
     for (const h of docs) docScore.set(h.unit, h.score);
+    const articleScore = new Map<number, number>();
+    if (this.articleIndex.count > 0 && this.articleWeight > 0) {
+      for (const h of this.articleIndex.search(question, Math.min(this.articleIndex.count, 200)).hits)
+        articleScore.set(h.unit, h.score);
+    }
     const { hits, coverage } = this.passageIndex.search(question, depth);
     const lexical = new Map<number, number>();
     for (const h of hits) {
       const passage = this.passages[h.unit] as Passage;
       lexical.set(
         h.unit,
-        h.score + DOCUMENT_WEIGHT * (docScore.get(this.docIndexOf.get(passage.docId) ?? -1) ?? 0),
+        h.score +
+          DOCUMENT_WEIGHT * (docScore.get(this.docIndexOf.get(passage.docId) ?? -1) ?? 0) +
+          this.articleWeight * (articleScore.get(this.articleOf[h.unit] ?? -1) ?? 0),
       );
     }
     const { cosine, lead } = this.vectorWeights;
@@ -264,6 +301,7 @@ export class KnowledgeIndex {
       aliasWeight: weights.aliases,
     };
     this.documentIndex.params = { ...this.documentIndex.params, expansionWeight: weights.expansion };
+    this.articleIndex.params = { ...this.articleIndex.params, expansionWeight: weights.expansion };
   }
 
   /** Passage ids ranked by the vectors alone (benchmarks measure each ingredient). */
@@ -301,4 +339,46 @@ export class KnowledgeIndex {
   get vectorStore(): HnswVectorStore | undefined {
     return this.vectors;
   }
+}
+
+/** The article (Điều) a passage stands in, as a key within the index, or undefined. */
+function articleKey(p: Passage): string | undefined {
+  const at = p.sectionPath.findIndex((label) => /^Điều\s+\d/u.test(label));
+  return at < 0 ? undefined : `${p.docId}\u0000${p.sectionPath.slice(0, at + 1).join("\u0000")}`;
+}
+
+/** Groups passages by article: each passage's article unit (-1 outside articles) and the units. */
+function articleUnits(passages: readonly Passage[]): { articleOf: Int32Array; units: Passage[][] } {
+  const articleOf = new Int32Array(passages.length).fill(-1);
+  const byKey = new Map<string, number>();
+  const units: Passage[][] = [];
+  passages.forEach((p, i) => {
+    const key = articleKey(p);
+    if (key === undefined) return;
+    let unit = byKey.get(key);
+    if (unit === undefined) {
+      unit = units.length;
+      byKey.set(key, unit);
+      units.push([]);
+    }
+    articleOf[i] = unit;
+    units[unit]?.push(p);
+  });
+  return { articleOf, units };
+}
+
+/**
+ * One lexical unit per article: its heading (the article's own title, "Điều 27. Hình thức giám
+ * sát", counted as text) and the text of all its passages; the enclosing headings as headings.
+ */
+function buildArticleIndex(passages: readonly Passage[]): LexicalIndex {
+  const { units } = articleUnits(passages);
+  return LexicalIndex.build(
+    units.map((ps) => {
+      const headings = (ps[0]?.headings ?? "").split(" \n ");
+      const title = headings.find((h) => /^Điều\s/u.test(h)) ?? "";
+      return { text: title, headings: "" };
+    }),
+    ARTICLE_PARAMS,
+  );
 }
