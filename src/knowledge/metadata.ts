@@ -138,6 +138,10 @@ export function readHeader(text: string): DocumentHeader | undefined {
     const t = lines[i]?.text ?? "";
     if (BODY_START.test(t)) break;
     kind = kindOf(t);
+    // A công văn has no kind line: "V/v …" under its number is its trích yếu.
+    const vv = /^V\/[vV]\s*[:.]?\s+(.+)$/u.exec(t);
+    if (!kind && vv?.[1] && lines.slice(0, i).some((l) => NUMBER_LINE.test(l.text)))
+      kind = { kind: "CÔNG VĂN", rest: `về việc ${vv[1]}` };
     if (kind) {
       kindAt = i;
       break;
@@ -157,6 +161,13 @@ export function readHeader(text: string): DocumentHeader | undefined {
     if (!l) break;
     if (subject.length > 0 && l.blankBefore) break;
     if (BODY_START.test(l.text) || kindOf(l.text) || /:$/.test(l.text)) break;
+    // The column beside it ("Tân Phú, ngày 02 tháng 4 năm 2024") is not part of the trích yếu.
+    if (
+      (PLACE_DATE.test(l.text) && l.text.length <= 80) ||
+      NUMBER_LINE.test(l.text) ||
+      MOTTO_LINE.test(l.text)
+    )
+      continue;
     // The trích yếu keeps its case: a line in capitals after one in lower case is the authority.
     if (subject.length > 0 && upper !== isUpperLine(l.text)) break;
     subject.push(l.text);
@@ -171,9 +182,19 @@ export function readHeader(text: string): DocumentHeader | undefined {
     if (!issuer) issuer = next.text;
     end += 1;
   }
+  // "Kính gửi:" and the addressees under it are part of a công văn's header.
+  if (/^Kính gửi/u.test(lines[end]?.text ?? "")) {
+    end += 1;
+    while (end < lines.length && /^[-+•]\s/u.test(lines[end]?.text ?? "")) end += 1;
+  }
   const numberMatch = before.map((l) => NUMBER_LINE.exec(l.text)).find((m) => m);
-  const dateMatch = DATE.exec(joined);
-  const placeMatch = PLACE_DATE.exec(joined);
+  // Side by side, the date may come after the trích yếu in the converted text.
+  const wide = lines
+    .slice(0, end)
+    .map((l) => l.text)
+    .join(" ");
+  const dateMatch = DATE.exec(joined) ?? DATE.exec(wide);
+  const placeMatch = PLACE_DATE.exec(joined) ?? PLACE_DATE.exec(wide);
   const endLine = end < lines.length ? (lines[end]?.line ?? text.length) : text.split("\n").length;
   return {
     kind: displayKind(kind.kind),

@@ -67,6 +67,22 @@ describe("a Party document (Hướng dẫn 36-HD/VPTW), columns side by side", a
   });
 });
 
+describe("a công văn: no kind line, its trích yếu under the number as 'V/v …'", async () => {
+  const id = identifyDocument(await fixture("cv-mau.txt"), "cv-mau");
+
+  it("is a Công văn titled by its V/v, the date beside it in the other column", () => {
+    expect(id).toEqual({
+      title: "Công văn về việc tổ chức hội nghị định kỳ của cộng đồng dân cư",
+      shortTitle: "Công văn 12/UBND-VP",
+      kind: "Công văn",
+      number: "12/UBND-VP",
+      date: "2024-04-02",
+      issuer: "Ủy ban nhân dân xã Tân Phú",
+      place: "Tân Phú",
+    });
+  });
+});
+
 describe("a codified document (Bộ pháp điển)", async () => {
   const id = identifyDocument(await fixture("luat-phap-dien.txt"), "luat-phap-dien");
 

@@ -267,3 +267,12 @@ describe("a Party document (Hướng dẫn 36-HD/VPTW), columns side by side", a
     expect(passages.at(-1)?.sectionPath).toEqual(["I. MỤC ĐÍCH, YÊU CẦU", "2"]);
   });
 });
+
+describe("a công văn", async () => {
+  it("quotes its body only: not the addressees under 'Kính gửi', not the signature", async () => {
+    const passages = chunkDocument("c", "Công văn 12/UBND-VP", await fixture("cv-mau.txt"));
+    expect(passages.map((p) => p.text)).toEqual([
+      "Thực hiện Luật Thực hiện dân chủ ở cơ sở, Ủy ban nhân dân xã đề nghị các thôn tổ chức hội nghị định kỳ của cộng đồng dân cư trong tháng 4 năm 2024.",
+    ]);
+  });
+});
