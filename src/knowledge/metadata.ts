@@ -285,7 +285,14 @@ export function identifyDocument(text: string, fileStem: string): DocumentIdenti
     const casing = new CaseVotes(text);
     const subject = header.subject ? casing.display(header.subject, NAMED_KINDS.has(header.kind)) : "";
     const title = subject ? `${header.kind} ${subject}` : header.kind;
-    const issuer = header.issuer ? displayIssuer(header.issuer, casing) : IMPLIED_ISSUER[header.kind];
+    let issuer = header.issuer ? displayIssuer(header.issuer, casing) : IMPLIED_ISSUER[header.kind];
+    // A Party committee's standing board signs "T/M BAN THƯỜNG VỤ" under the committee's name.
+    if (
+      issuer &&
+      /^(Tỉnh|Thành|Huyện|Quận|Thị|Đảng) ủy/u.test(issuer) &&
+      /(?:^|\s{2,}|\t)T\/M\s+BAN THƯỜNG VỤ/mu.test(text)
+    )
+      issuer = `Ban Thường vụ ${issuer}`;
     return {
       title,
       shortTitle: header.number ? shortTitleOf(header.kind, header.number) : shorten(title),
@@ -368,15 +375,47 @@ const ADMIN_UNIT = /^(.*?\b(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|P
 
 /** "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ" → "Ủy ban nhân dân thành phố Cần Thơ". */
 function displayIssuer(issuer: string, casing: CaseVotes): string {
+  const text = issuer.replace(/UỶ/gu, "ỦY");
   const party =
-    /^ĐẢNG BỘ\s+(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|XÃ|PHƯỜNG)\s+(.+?)\s+(TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|QUẬN ỦY|ĐẢNG ỦY|BAN THƯỜNG VỤ.*|BAN CHẤP HÀNH.*)$/u.exec(
-      issuer,
+    /^ĐẢNG BỘ\s+(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)\s+(.+?)\s+(TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|QUẬN ỦY|THỊ ỦY|ĐẢNG ỦY)$/u.exec(
+      text,
     );
   if (party?.[2] && party[3]) return `${capitalize(party[3].toLowerCase())} ${titleCase(party[2])}`;
-  if (!isUpperLine(issuer)) return issuer;
-  const unit = ADMIN_UNIT.exec(issuer);
+  if (!isUpperLine(text)) return text;
+  // "TỈNH ỦY BẾN TRE" over "BAN THƯỜNG VỤ": the board of that committee.
+  const board = /^(.+?)\s+(BAN THƯỜNG VỤ|BAN CHẤP HÀNH)$/u.exec(text);
+  if (board?.[1] && board[2]) return `${partyCase(board[2])} ${partyCase(board[1])}`;
+  if (PARTY_WORDS.test(text)) return partyCase(text);
+  const unit = ADMIN_UNIT.exec(text);
   if (unit?.[1] && unit[2]) return `${capitalize(unit[1].toLowerCase())} ${titleCase(unit[2])}`;
-  return capitalize(casing.display(issuer, true));
+  return capitalize(casing.display(text, true));
+}
+
+/** Names of Party bodies as they are written in running text. */
+const PARTY_NAMES: [RegExp, string][] = [
+  [/BAN CHẤP HÀNH TRUNG ƯƠNG/gu, "Ban Chấp hành Trung ương"],
+  [/BAN CHẤP HÀNH/gu, "Ban Chấp hành"],
+  [/BAN THƯỜNG VỤ/gu, "Ban Thường vụ"],
+  [/BỘ CHÍNH TRỊ/gu, "Bộ Chính trị"],
+  [/BAN BÍ THƯ/gu, "Ban Bí thư"],
+  [/(TỈNH|THÀNH|HUYỆN|QUẬN|THỊ|ĐẢNG) ỦY/gu, "$1 ủy"],
+  [/ĐẢNG BỘ/gu, "Đảng bộ"],
+];
+const PARTY_WORDS =
+  /BAN CHẤP HÀNH|BAN THƯỜNG VỤ|BỘ CHÍNH TRỊ|BAN BÍ THƯ|(TỈNH|THÀNH|HUYỆN|QUẬN|THỊ|ĐẢNG) ỦY|ĐẢNG BỘ/u;
+
+/** "BAN THƯỜNG VỤ TỈNH ỦY BẾN TRE" → "Ban Thường vụ Tỉnh ủy Bến Tre". */
+function partyCase(text: string): string {
+  let out = text;
+  for (const [re, to] of PARTY_NAMES) out = out.replace(re, to);
+  // What is left in capitals is a place name ("BẾN TRE"), or the unit before it ("TỈNH").
+  out = out.replace(/(?<![\p{L}])[\p{Lu}][\p{Lu}]+(?:\s+[\p{Lu}][\p{Lu}]+)*/gu, (w) => titleCase(w));
+  out = out.replace(/(\S+) ủy/gu, (_, a: string) => `${capitalize(a.toLowerCase())} ủy`);
+  out = out.replace(
+    /^Đảng bộ (Tỉnh|Thành Phố|Huyện|Quận|Xã|Phường) /u,
+    (_, u: string) => `Đảng bộ ${u.toLowerCase()} `,
+  );
+  return capitalize(out);
 }
 
 function titleCase(s: string): string {

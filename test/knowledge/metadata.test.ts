@@ -51,14 +51,24 @@ describe("a standard header block (Nghị định 30/2020/NĐ-CP), as converted 
 describe("a Party document (Hướng dẫn 36-HD/VPTW), columns side by side", async () => {
   const id = identifyDocument(await fixture("kh-dang-mau.txt"), "kh-dang-mau");
 
-  it("reads 'Số 123-KH/TU' without a colon, the issuing committee and the date", () => {
+  it("reads 'Số 123-KH/TU' without a colon, the date, and the issuer: the committee's standing board that signs", () => {
     expect(id).toMatchObject({
       kind: "Kế hoạch",
       number: "123-KH/TU",
       date: "2019-03-15",
       place: "Bến Tre",
-      issuer: "Tỉnh ủy Bến Tre",
+      issuer: "Ban Thường vụ Tỉnh ủy Bến Tre",
     });
+  });
+
+  it.each([
+    ["TỈNH ỦY BẾN TRE\nBAN THƯỜNG VỤ", "Ban Thường vụ Tỉnh ủy Bến Tre"],
+    ["BAN CHẤP HÀNH TRUNG ƯƠNG\n*", "Ban Chấp hành Trung ương"],
+    ["ĐẢNG BỘ TỈNH BẾN TRE\nTỈNH UỶ", "Tỉnh ủy Bến Tre"],
+    ["HUYỆN ỦY CHÂU THÀNH", "Huyện ủy Châu Thành"],
+  ])("writes the Party body %j as %s", (block, issuer) => {
+    const text = `${block}\nSố 5-KH/HU\nĐẢNG CỘNG SẢN VIỆT NAM\nBến Tre, ngày 1 tháng 2 năm 2020\n\nKẾ HOẠCH\nvề công tác dân vận\n\nNội dung.\n`;
+    expect(identifyDocument(text, "x").issuer).toBe(issuer);
   });
 
   it("keeps a trích yếu in lower case over two lines", () => {
