@@ -72,6 +72,7 @@ export async function devSets(): Promise<{ sets: DevSet[]; missing: string[] }> 
           grade: r.grade,
           answered: r.answered,
           coverage: r.coverage,
+          typeOk: r.typeOk,
           hitRank: 0,
           excerptChars: [],
           ms: 0,

@@ -42,18 +42,33 @@ const PLACE_WORDS = new Set(["tinh", "huyen", "xa", "phuong", "thanh", "quan", "
 
 export type AnswerType =
   | { kind: "date" }
+  | { kind: "money" }
   | { kind: "count"; unit: string }
   | { kind: "place" }
   | { kind: "person" }
   | { kind: "any" };
 
 const tokens = (s: string) => fold(s.toLowerCase()).match(/[\p{L}\p{N}/]+/gu) ?? [];
+/** A question's folded words, with the chat shorthand of "bao nhiêu" ("bn") spelled out. */
+const questionWords = (s: string) => tokens(s).flatMap((w) => (w === "bn" ? ["bao", "nhieu"] : [w]));
+
+/** Units that make a count a sum of money ("bao nhiêu tiền", "mấy triệu"). */
+const MONEY_UNITS = new Set(["tien", "dong", "trieu", "ty", "nghin", "ngan", "phi"]);
+/** An amount of money in a passage: "1.000.000 đồng", "02 triệu", "năm trăm nghìn đồng". */
+const MONEY =
+  /\b(?:\d[\d.,]*|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram)\s*(?:dong|trieu|ty|nghin|ngan)\b/;
+/** "phạt tiền bao nhiêu": the thing counted stands before the question word. */
+const ASKS_COUNT_BEFORE = /\b(\p{L}+)\s+(?:bao nhieu|may)\s*$/u;
 
 /** What the question asks for, read from its folded words. */
 export function answerType(question: string): AnswerType {
-  const q = tokens(question).join(" ");
+  const q = questionWords(question).join(" ");
   if (ASKS_DATE.test(q)) return { kind: "date" };
   const after = ASKS_COUNT_AFTER.exec(q)?.[1];
+  // Before the question word only money is read ("phạt tiền bao nhiêu"): other nouns there ("khóa
+  // mấy", "mức lương là bao nhiêu") are often worded otherwise in the text.
+  const before = ASKS_COUNT_BEFORE.exec(q)?.[1];
+  if ((after && MONEY_UNITS.has(after)) || (before && MONEY_UNITS.has(before))) return { kind: "money" };
   if (after && !NOT_A_UNIT.has(after)) return { kind: "count", unit: after };
   if (ASKS_PLACE.test(q)) return { kind: "place" };
   if (ASKS_PERSON.test(q)) return { kind: "person" };
@@ -66,6 +81,7 @@ export function canAnswer(type: AnswerType, passage: string): boolean {
   if (type.kind === "place" || type.kind === "person") return hasName(passage, type.kind);
   const words = tokens(passage);
   if (type.kind === "date") return DATE.test(words.join(" "));
+  if (type.kind === "money") return MONEY.test(words.join(" "));
   for (let i = 0; i < words.length; i++) {
     if (words[i] !== type.unit) continue;
     // A number just before the unit ("06 tháng", "sáu mươi ngày") or just after it ("khoá XI",

@@ -36,6 +36,8 @@ export interface SearchResult {
   grade: Grade;
   /** True when the grade is "answered". */
   answered: boolean;
+  /** False when the question asks for a date, number, amount or name the best passage lacks. */
+  typeOk: boolean;
   /** Share of the question's topic (IDF-weighted) found in the best passage, 0..1. */
   coverage: number;
   /** Score of the best passage (0 when nothing matched). */
@@ -259,14 +261,9 @@ export class KnowledgeIndex {
     head.sort((a, b) => b.score - a.score || a.unit - b.unit);
     const ranked = [...head, ...scored.slice(RERANK_DEPTH)].slice(0, k);
     const best = ranked[0];
-    const grade: Grade =
-      best === undefined
-        ? "not_found"
-        : gradeOf(
-            this.policy,
-            best.cov,
-            canAnswer(answerType(question), `${best.passage.headings}\n${best.passage.text}`),
-          );
+    const typeOk =
+      best !== undefined && canAnswer(answerType(question), `${best.passage.headings}\n${best.passage.text}`);
+    const grade: Grade = best === undefined ? "not_found" : gradeOf(this.policy, best.cov, typeOk);
     return {
       question,
       hits: ranked.map((r) => ({
@@ -276,6 +273,7 @@ export class KnowledgeIndex {
       })),
       grade,
       answered: grade === "answered",
+      typeOk,
       coverage: best?.cov ?? 0,
       topScore: best?.score ?? 0,
     };

@@ -192,7 +192,9 @@ export class LexicalIndex {
       // An everyday expression weighs what its own words would have weighed.
       const w = g.factor * g.weightOf.reduce((sum, t) => sum + this.idf(t), 0);
       total += w;
-      if (g.alternatives.some((alt) => alt.length > 0 && alt.every(inUnit))) matched += w;
+      // Covered by its official wording, or by its own words when the passage says them too.
+      if (g.alternatives.some((alt) => alt.length > 0 && alt.every(inUnit)) || g.weightOf.every(inUnit))
+        matched += w;
     }
     return { coverage: total === 0 ? 0 : matched / total };
   }

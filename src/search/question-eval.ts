@@ -81,6 +81,8 @@ export interface QuestionOutcome {
   /** True when the grade is "answered". */
   answered: boolean;
   coverage: number;
+  /** False when the best passage lacks the kind of answer asked for (a date, an amount…). */
+  typeOk: boolean;
   /** Rank (1-based) of the first shown citation that holds the answer, among the top 5, or 0. */
   hitRank: number;
   /** Characters of each excerpt shown (the top 3). */
@@ -145,6 +147,7 @@ export async function evaluateQuestions(
       grade: result.grade,
       answered: result.grade === "answered",
       coverage: result.coverage,
+      typeOk: result.typeOk,
       hitRank,
       excerptChars,
       ms,
@@ -239,17 +242,17 @@ export function calibrateGrades(
 ): Calibration {
   const all = [...new Set(sets.flatMap((s) => s.outcomes.map((o) => o.coverage)))].sort((a, b) => a - b);
   const cuts = [0, ...all.slice(1).map((c, i) => ((all[i] as number) + c) / 2), 1.0001];
-  const ok = (t: number, pick: (s: CalibrationSet) => number[], max: number, below: boolean) =>
+  const ok = (t: number, pick: (s: CalibrationSet) => QuestionOutcome[], max: number, below: boolean) =>
     sets.every((s) => {
-      const cov = pick(s);
-      if (cov.length === 0) return true;
-      const wrong = cov.filter((c) => (below ? c < t : c >= t)).length;
-      return wrong / cov.length <= max;
+      const os = pick(s);
+      if (os.length === 0) return true;
+      // Not found below the threshold; answered with confidence from it, when the passage holds
+      // the kind of answer asked for (otherwise the grade stops at partial).
+      const wrong = os.filter((o) => (below ? o.coverage < t : o.coverage >= t && o.typeOk)).length;
+      return wrong / os.length <= max;
     });
-  const answerable = (s: CalibrationSet) =>
-    s.outcomes.filter((o) => o.expect === "answer").map((o) => o.coverage);
-  const unanswerable = (s: CalibrationSet) =>
-    s.outcomes.filter((o) => o.expect === "refuse").map((o) => o.coverage);
+  const answerable = (s: CalibrationSet) => s.outcomes.filter((o) => o.expect === "answer");
+  const unanswerable = (s: CalibrationSet) => s.outcomes.filter((o) => o.expect === "refuse");
   let partial = 0;
   for (const t of cuts) if (ok(t, answerable, maxWrongRefusal, true)) partial = t;
   let min = 1.0001;

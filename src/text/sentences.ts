@@ -4,8 +4,21 @@
  * document numbers ("43-KL/TW.") are not broken.
  */
 
-/** Spans of sentences as [start, end) offsets into `text`, trimmed, in order. */
+/**
+ * Spans of sentences as [start, end) offsets into `text`, trimmed, in order. A line break always
+ * ends a sentence: a list kept in one passage has one item per line ("…sau đây:\na) …;\nb) …").
+ */
 export function sentenceSpans(text: string, options: { semicolons?: boolean } = {}): [number, number][] {
+  const spans: [number, number][] = [];
+  let at = 0;
+  for (const line of text.split("\n")) {
+    for (const [s, e] of lineSpans(line, options)) spans.push([at + s, at + e]);
+    at += line.length + 1;
+  }
+  return spans;
+}
+
+function lineSpans(text: string, options: { semicolons?: boolean }): [number, number][] {
   const ends = options.semicolons ? /[.!?…;]+["”’)\]]*(?=\s+)/gu : /[.!?…]+["”’)\]]*(?=\s+)/gu;
   const spans: [number, number][] = [];
   let start = 0;

@@ -11,6 +11,18 @@ describe("answer types", () => {
     expect(answerType("Hội quần chúng tự đảm bảo kinh phí thế nào?")).toEqual({ kind: "any" });
   });
 
+  it("asks a question about money for an amount of money, the chat 'bn' read as 'bao nhiêu'", () => {
+    expect(answerType("Ai cản trở người dân góp ý thì bị phạt tiền bao nhiêu?")).toEqual({ kind: "money" });
+    expect(answerType("Mỗi thành viên BTTND xã đc hỗ trợ bn tiền 1 tháng?")).toEqual({ kind: "money" });
+    expect(answerType("Kinh phí thực hiện kế hoạch này là bao nhiêu tỷ đồng?")).toEqual({ kind: "money" });
+    expect(answerType("Tổ bầu cử có bn người?")).toEqual({ kind: "count", unit: "nguoi" });
+    expect(canAnswer({ kind: "money" }, "Phạt tiền từ 1.000.000 đồng đến 3.000.000 đồng.")).toBe(true);
+    expect(canAnswer({ kind: "money" }, "mức hỗ trợ 02 triệu đồng mỗi tháng")).toBe(true);
+    expect(canAnswer({ kind: "money" }, "Ngân sách nhà nước bảo đảm kinh phí hoạt động của Ban.")).toBe(
+      false,
+    );
+  });
+
   it("asks a date question for a date in the passage", () => {
     expect(canAnswer({ kind: "date" }, "Kết luận số 43-KL/TW, ngày 07/01/2019 của Ban Bí thư")).toBe(true);
     expect(canAnswer({ kind: "date" }, "Đổi mới công tác dân vận theo hướng thiết thực")).toBe(false);

@@ -34,6 +34,14 @@ describe("questions about the plan", () => {
     },
   );
 
+  it("counts an everyday expression as covered when the passage says its very words", () => {
+    // "cán bộ dân vận" is in the lexicon (official: "cán bộ làm công tác dân vận"…), and the
+    // passage says "cán bộ" and "dân vận" itself: the question is answered, not only nearly.
+    const r = top("Cán bộ dân vận cần chống những khuynh hướng nào?");
+    expect(r.hits[0]?.passage.text).toContain("Chống các khuynh hướng mị dân");
+    expect(r.coverage).toBe(1);
+  });
+
   it("reads abbreviations such as mttq and matches hoà/hòa spellings", () => {
     expect(top("vai trò của mttq trong đổi mới phương thức hoạt động").hits[0]?.passage.text).toContain(
       "Mặt trận Tổ quốc, các tổ chức chính trị - xã hội",

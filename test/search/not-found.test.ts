@@ -32,6 +32,7 @@ describe("calibration over several knowledge bases", () => {
     id: `${expect}${coverage}`,
     expect,
     coverage,
+    typeOk: true,
     grade: "answered",
     answered: true,
     hitRank: 0,

@@ -14,4 +14,14 @@ describe("sentences", () => {
   it("does not split before a lower-case word", () => {
     expect(sentences("Các biểu hiện quan liêu, hách dịch... nhũng nhiễu dân")).toHaveLength(1);
   });
+
+  it("ends a sentence at a line break: a list kept in one passage quotes item by item", () => {
+    const list =
+      "2. Ban có các nhiệm vụ sau đây:\na) theo dõi tiến độ thi công;\nb) báo cáo kết quả giám sát.";
+    expect(sentences(list)).toEqual([
+      "2. Ban có các nhiệm vụ sau đây:",
+      "a) theo dõi tiến độ thi công;",
+      "b) báo cáo kết quả giám sát.",
+    ]);
+  });
 });
