@@ -5,7 +5,7 @@
  */
 import type { Citation } from "../answer/citations.js";
 import type { Answerer } from "../answer/compose.js";
-import type { Logger } from "../logger.js";
+import { errorSummary, type Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
 import type { DocumentSummary } from "../search/knowledge-index.js";
 import type { QuestionLog } from "../storage/question-log.js";
@@ -135,7 +135,7 @@ export function createEngine(deps: EngineDeps): Engine {
       });
     } catch (err) {
       // A full disk must not stop the bot from answering.
-      deps.logger.error({ err }, "không ghi được câu hỏi vào nhật ký");
+      deps.logger.error({ err: errorSummary(err) }, "không ghi được câu hỏi vào nhật ký");
     }
     deps.logger.info(
       {

@@ -1,37 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { excerptOf } from "../../src/answer/citations.js";
-import { createAnswerer } from "../../src/answer/compose.js";
-import { createEngine, type EngineDeps } from "../../src/bot/engine.js";
+import type { EngineDeps } from "../../src/bot/engine.js";
 import type { Incoming, Reply } from "../../src/bot/types.js";
-import { loadKnowledge } from "../../src/knowledge/loader.js";
-import { loadPrompts } from "../../src/prompts.js";
-import { indexInMemory } from "../../src/search/index-store.js";
-import { retrieverOf } from "../../src/search/retriever.js";
-import { openDatabase } from "../../src/storage/database.js";
-import { createSqliteQuestionLog } from "../../src/storage/question-log.js";
-import { memoryLogger } from "../fakes/memory-logger.js";
-import { KNOWLEDGE } from "../helpers.js";
+import { prompts, testEngine } from "./test-engine.js";
 
-const { documents } = await loadKnowledge(KNOWLEDGE);
-const loaded = await indexInMemory(documents);
-const index = loaded.index;
-const retriever = retrieverOf(loaded);
-const prompts = await loadPrompts();
 const r = prompts.replies;
 
 function setup(options: EngineDeps["options"] = {}, now?: () => number) {
-  const db = openDatabase(":memory:");
-  const questionLog = createSqliteQuestionLog(db);
-  const log = memoryLogger();
-  const engine = createEngine({
-    answerer: createAnswerer({ retriever: () => retriever, prompts, logger: log.logger }),
-    documents: () => index.documents,
-    questionLog,
-    replies: r,
-    logger: log.logger,
-    options,
-    now,
-  });
+  const { engine, questionLog, log } = testEngine({ options, now });
   const say = (text: string, extra: Partial<Incoming> = {}) =>
     engine.handle({
       channel: "console",

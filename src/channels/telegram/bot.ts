@@ -5,15 +5,16 @@
  * reply to one of its messages, and stays silent otherwise. Stickers, photos, voice and the like
  * get a short reply in private chats and are ignored in groups; edited messages and channel posts
  * are ignored. Answers in one chat are handled in order (sequentialize), chats concurrently
- * (@grammyjs/runner); 429s are waited out (@grammyjs/auto-retry); one error boundary logs
- * `{ err, update }` and tells the user something went wrong, without details.
+ * (@grammyjs/runner); 429s are waited out (@grammyjs/auto-retry); one error boundary (polling
+ * and webhook alike) logs a summary of the error and the update's id and chat, never the token
+ * or the message, and tells the user something went wrong, without details.
  */
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, GrammyError, HttpError } from "grammy";
 import type { Engine } from "../../bot/engine.js";
 import type { ChatType, Incoming, Reply } from "../../bot/types.js";
-import type { Logger } from "../../logger.js";
+import { errorSummary, type Logger, redact } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
 import type { SubscriptionStore } from "../../storage/subscriptions.js";
@@ -187,16 +188,18 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
 
   bot.catch(async (err) => {
     const e = err.error;
+    // A chosen summary only: the error's context holds the API token and the user's update.
     deps.logger.error(
       {
         err:
           e instanceof GrammyError
-            ? { method: e.method, code: e.error_code, description: e.description }
+            ? { method: e.method, code: e.error_code, description: redact(e.description) }
             : e instanceof HttpError
-              ? { http: String(e.error) }
-              : e,
+              ? { http: errorSummary(e) }
+              : errorSummary(e),
         update: {
           update_id: err.ctx.update.update_id,
+          chat: err.ctx.chat?.id,
           kind: Object.keys(err.ctx.update).filter((k) => k !== "update_id"),
         },
       },

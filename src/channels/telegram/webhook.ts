@@ -7,7 +7,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Bot } from "grammy";
+import { type Bot, BotError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Route } from "../../server/http.js";
 
@@ -20,7 +20,16 @@ export function telegramWebhookRoute(bot: Bot, secret: string): Route {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 401 };
     const update = body as Update;
     if (typeof update?.update_id !== "number") return { status: 400 };
-    return { status: 200, work: () => bot.handleUpdate(update) };
+    // Errors go through the bot's own error boundary, as in polling mode.
+    const work = async () => {
+      try {
+        await bot.handleUpdate(update);
+      } catch (err) {
+        if (!(err instanceof BotError)) throw err;
+        await bot.errorHandler(err);
+      }
+    };
+    return { status: 200, work };
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import type { Engine } from "../../bot/engine.js";
-import type { Logger } from "../../logger.js";
+import { errorSummary, type Logger } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
 import type { Route } from "../../server/http.js";
@@ -65,7 +65,10 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       }
     } catch (err) {
       deps.logger.error(
-        { err, update: { event: update.event, messageId: update.messageId } },
+        {
+          err: errorSummary(err),
+          update: { event: update.event, messageId: update.messageId, chat: m.chatId },
+        },
         "lỗi khi xử lý tin nhắn Zalo",
       );
       await deps.client.sendMessage(m.chatId, deps.replies.error).catch(() => undefined);
@@ -92,7 +95,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
           if (raw !== undefined) void channel.handle(raw);
         } catch (err) {
           if (stopped) break;
-          deps.logger.warn({ err: (err as Error).message }, "getUpdates Zalo lỗi, thử lại");
+          deps.logger.warn({ err: errorSummary(err) }, "getUpdates Zalo lỗi, thử lại");
           await new Promise((r) => setTimeout(r, backoff));
           backoff = Math.min(backoff * 2, 30_000);
         }
