@@ -1,7 +1,11 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { excerptOf } from "../../src/answer/citations.js";
 import type { EngineDeps } from "../../src/bot/engine.js";
 import type { Incoming, Reply } from "../../src/bot/types.js";
+import { openDatabase } from "../../src/storage/database.js";
+import { createSqliteQuestionLog } from "../../src/storage/question-log.js";
+import { tempDir } from "../helpers.js";
 import { prompts, testEngine } from "./test-engine.js";
 
 const r = prompts.replies;
@@ -155,6 +159,41 @@ describe("the engine", () => {
   it("names an unknown command", async () => {
     const { say } = setup();
     expect(textOf(await say("/xyz"))).toContain("/xyz");
+  });
+
+  it("still answers when the question log cannot be written (a full disk)", async () => {
+    const db = openDatabase(join(await tempDir(), "full.sqlite"));
+    const questionLog = createSqliteQuestionLog(db);
+    // The database may not grow any more: fill it until SQLite says SQLITE_FULL.
+    db.pragma(`max_page_count = ${Number(db.pragma("page_count", { simple: true })) + 2}`);
+    const full = () => {
+      for (;;)
+        questionLog.record({
+          channel: "console",
+          chatId: "x",
+          userId: "x",
+          question: "x".repeat(500),
+          status: "answered",
+          topScore: 0,
+          coverage: 0,
+          latencyMs: 0,
+          citations: [],
+        });
+    };
+    expect(full).toThrowError(expect.objectContaining({ code: "SQLITE_FULL" }));
+    const { engine, log } = testEngine({ questionLog });
+    const replies = await engine.handle({
+      channel: "console",
+      chatId: "c1",
+      chatType: "private",
+      userId: "u1",
+      text: "Kết luận 43 ban hành ngày nào?",
+      addressed: true,
+    });
+    const reply = only(replies);
+    expect(reply.kind === "answer" && reply.answer.status).toBe("answered");
+    expect(log.text()).toContain("SQLITE_FULL");
+    db.close();
   });
 
   it("does not log the text of questions at info level", async () => {
