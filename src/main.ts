@@ -19,9 +19,9 @@ import { createZaloChannel } from "./channels/zalo/channel.js";
 import { createZaloClient, type ZaloClient } from "./channels/zalo/client.js";
 import { createZaloSender } from "./channels/zalo/sender.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { createLogger } from "./logger.js";
+import { createLogger, errorSummary } from "./logger.js";
 import { fill, loadPrompts } from "./prompts.js";
-import { currentVersion, ensureIndex } from "./search/index-store.js";
+import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
 import { createHttpServer, type Route } from "./server/http.js";
 import { openDatabase } from "./storage/database.js";
@@ -133,11 +133,25 @@ async function main(): Promise<number> {
   const prompts = await loadPrompts();
   const db = openDatabase(config.databasePath);
   try {
-    const outcome = await ensureIndex(config.knowledgeDir, config.indexDir, {
-      embedder: config.embedder,
-      onCorrupt: (err) =>
-        logger.warn({ path: err.path, reason: err.message }, "chỉ mục bị hỏng, đang xây lại"),
-    });
+    let outcome: EnsureOutcome;
+    try {
+      outcome = await ensureIndex(config.knowledgeDir, config.indexDir, {
+        embedder: config.embedder,
+        maxDocumentBytes: config.maxDocumentBytes,
+        onCorrupt: (err) =>
+          logger.warn({ path: err.path, reason: err.message }, "chỉ mục bị hỏng, đang xây lại"),
+      });
+    } catch (err) {
+      // A failed rebuild (an embeddings server down, a document that breaks the builder) must not
+      // stop a bot that has a valid index: it keeps answering from that one.
+      const previous = await loadIndex(config.indexDir, config.embedder).catch(() => undefined);
+      if (!previous) throw err;
+      logger.warn(
+        { err: errorSummary(err), passages: previous.manifest.passages, builtAt: previous.manifest.builtAt },
+        "không xây lại được chỉ mục, tiếp tục dùng chỉ mục trước",
+      );
+      outcome = { action: "loaded", ...previous };
+    }
     if (outcome.action === "built") {
       logger.info(
         { reason: outcome.reason, passages: outcome.manifest.passages, ms: Math.round(outcome.ms) },

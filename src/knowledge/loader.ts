@@ -5,7 +5,7 @@
  * name and never stops the others.
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { DocumentMeta, KnowledgeDocument, SkippedFile } from "./types.js";
@@ -13,6 +13,8 @@ import type { DocumentMeta, KnowledgeDocument, SkippedFile } from "./types.js";
 /** Extensions the loader reads. */
 export const SUPPORTED_EXTENSIONS = [".md", ".txt"] as const;
 const SIDECAR = ".meta.yaml";
+/** Largest document file read (MAX_DOCUMENT_BYTES): a larger one is skipped by name with its size. */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 50_000_000;
 /** Files that describe the folder rather than being documents. */
 const IGNORED_NAMES = new Set(["readme.md", ".gitkeep", ".ds_store"]);
 
@@ -57,13 +59,24 @@ export async function listKnowledgeFiles(
   return { files, skipped };
 }
 
+export interface LoadOptions {
+  /** Files larger than this many bytes are skipped (default DEFAULT_MAX_DOCUMENT_BYTES). */
+  maxBytes?: number;
+}
+
 /** Loads every supported document under `dir`. */
-export async function loadKnowledge(dir: string): Promise<LoadResult> {
+export async function loadKnowledge(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const { files, skipped } = await listKnowledgeFiles(dir);
   const documents: KnowledgeDocument[] = [];
   const ids = new Set<string>();
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   for (const f of files) {
     try {
+      const size = (await stat(f.path)).size;
+      if (size > maxBytes)
+        throw new Error(
+          `tệp quá lớn (${sizeText(size)}; giới hạn MAX_DOCUMENT_BYTES là ${sizeText(maxBytes)})`,
+        );
       const doc = await loadDocument(f);
       if (ids.has(doc.id)) throw new Error(`trùng mã tài liệu "${doc.id}" với một tệp khác`);
       ids.add(doc.id);
@@ -73,6 +86,12 @@ export async function loadKnowledge(dir: string): Promise<LoadResult> {
     }
   }
   return { documents, skipped };
+}
+
+/** A size as a person reads it: "84,0 KB", "200,0 MB". */
+function sizeText(bytes: number): string {
+  const [value, unit] = bytes >= 1_000_000 ? [bytes / 1_000_000, "MB"] : [bytes / 1000, "KB"];
+  return `${value.toFixed(1).replace(".", ",")} ${unit}`;
 }
 
 /** Reads one file into a document; throws with a reason a person understands. */
