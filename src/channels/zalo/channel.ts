@@ -10,6 +10,7 @@ import { errorSummary, type Logger } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
 import type { Route } from "../../server/http.js";
+import { createRecentIds } from "../recent-ids.js";
 import type { ZaloClient } from "./client.js";
 import { renderZalo } from "./render.js";
 import { parseZaloUpdate } from "./updates.js";
@@ -35,18 +36,8 @@ export interface ZaloChannel {
 
 export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const chains = new Map<string, Promise<void>>();
-  const seen = new Set<string>();
-  const seenOrder: string[] = [];
+  const recent = createRecentIds();
   let stopped = false;
-
-  const firstTime = (id: string | undefined) => {
-    if (!id) return true;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    seenOrder.push(id);
-    if (seenOrder.length > 10_000) seen.delete(seenOrder.shift() as string);
-    return true;
-  };
 
   const answer = async (raw: unknown) => {
     const update = parseZaloUpdate(raw);
@@ -54,7 +45,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       deps.logger.warn({ update: typeof raw }, "bỏ qua cập nhật Zalo không đọc được");
       return;
     }
-    if (!firstTime(update.messageId)) return;
+    if (!recent.firstTime(update.messageId || undefined)) return;
     const m = update.incoming;
     if (!m) return;
     try {
