@@ -33,6 +33,8 @@ const RepliesSchema = z.object({
   sources_label: z.string().min(1),
   goodbye: z.string().min(1),
   feedback_thanks: z.string().min(1),
+  feedback_not_yours: z.string().min(1),
+  feedback_not_found: z.string().min(1),
   text_only: z.string().min(1),
   subscribed: z.string().min(1),
   subscribed_again: z.string().min(1),

@@ -50,8 +50,15 @@ export interface Engine {
   handle(message: Incoming): Promise<Reply[]>;
   /** Source `n` of a logged question (a button under an answer). */
   sourceOf(questionId: number, n: number): Reply[];
-  /** Stores 👍/👎 with a logged question; false when there is no such question. */
-  feedback(questionId: number, value: 1 | -1): boolean;
+  /**
+   * Stores 👍/👎 with a logged question, only from the person who asked it, in the chat where it
+   * was asked; the reply to show names the outcome.
+   */
+  feedback(
+    questionId: number,
+    value: 1 | -1,
+    from: Pick<Incoming, "channel" | "chatId" | "userId">,
+  ): { saved: boolean; text: string };
 }
 
 type Command = "start" | "help" | "ask" | "documents" | "source" | "more";
@@ -179,8 +186,13 @@ export function createEngine(deps: EngineDeps): Engine {
         return [{ kind: "text", text: fill(r.source_missing, { n, count: logged?.citations.length ?? 0 }) }];
       return [{ kind: "source", number: n, citation }];
     },
-    feedback(questionId, value) {
-      return deps.questionLog.setFeedback(questionId, value);
+    feedback(questionId, value, from) {
+      const q = deps.questionLog.get(questionId);
+      if (!q) return { saved: false, text: r.feedback_not_found };
+      if (q.channel !== from.channel || q.chatId !== from.chatId || q.userId !== from.userId)
+        return { saved: false, text: r.feedback_not_yours };
+      deps.questionLog.setFeedback(questionId, value);
+      return { saved: true, text: r.feedback_thanks };
     },
     async handle(m) {
       if (!m.addressed && m.chatType === "group") return [];

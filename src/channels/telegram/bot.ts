@@ -109,8 +109,12 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       return;
     }
     if (data.kind === "feedback") {
-      deps.engine.feedback(data.questionId, data.value);
-      await ctx.answerCallbackQuery({ text: deps.replies.feedback_thanks });
+      const { text } = deps.engine.feedback(data.questionId, data.value, {
+        channel: "telegram",
+        chatId: String(ctx.chat?.id ?? ctx.callbackQuery.from.id),
+        userId: String(ctx.callbackQuery.from.id),
+      });
+      await ctx.answerCallbackQuery({ text });
       return;
     }
     if (data.kind === "notice") {
