@@ -129,14 +129,19 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
         text: "",
         addressed: true,
       };
+      // Someone else pressing in a group is refused (by the engine) and leaves the buttons to
+      // the administrator.
+      if (!deps.adminIds?.includes(from.id)) {
+        const refused = data.send
+          ? deps.engine.confirmBroadcast(data.broadcastId, m)
+          : deps.engine.cancelBroadcast(data.broadcastId, m);
+        await send(ctx, refused);
+        return;
+      }
       // The preview's buttons go away so a notice cannot be confirmed twice from it.
       await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
       if (!data.send) {
         await send(ctx, deps.engine.cancelBroadcast(data.broadcastId, m));
-        return;
-      }
-      if (!deps.adminIds?.includes(from.id)) {
-        await send(ctx, deps.engine.confirmBroadcast(data.broadcastId, m));
         return;
       }
       // The progress message is sent first, then edited by the worker as deliveries go out.
