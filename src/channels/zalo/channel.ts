@@ -2,7 +2,9 @@
  * The Zalo channel: long polling by default (one update per getUpdates, 408 = nothing yet), or a
  * webhook route on the shared HTTP server when ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET are set
  * (secret compared in constant time, answered at once, duplicate deliveries dropped by
- * message_id). Messages in one chat are answered in order; unknown events are ignored.
+ * message_id). Messages in one chat are answered in order; unknown events are ignored. A reply hit
+ * by a 429, a 5xx or a network error is retried with bounded backoff; the apology comes only when
+ * the retries are spent.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { Engine } from "../../bot/engine.js";
@@ -11,14 +13,27 @@ import type { Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
 import type { Route } from "../../server/http.js";
 import { createRecentIds } from "../recent-ids.js";
-import type { ZaloClient } from "./client.js";
+import { ZaloApiError, type ZaloClient } from "./client.js";
 import { renderZalo } from "./render.js";
 import { parseZaloUpdate } from "./updates.js";
 
 export const ZALO_SECRET_HEADER = "x-bot-api-secret-token";
 
+/** How a reply that failed on the way is tried again. */
+export interface ReplyRetry {
+  /** Tries after the first (default 3). */
+  retries: number;
+  /** First wait, doubled each time (default 500 ms). */
+  baseMs: number;
+  /** Longest total wait for one message, retry_after included (default 15 s). */
+  maxTotalMs: number;
+}
+
+const DEFAULT_RETRY: ReplyRetry = { retries: 3, baseMs: 500, maxTotalMs: 15_000 };
+
 export interface ZaloChannelDeps {
   client: ZaloClient;
+  retry?: Partial<ReplyRetry>;
   engine: Engine;
   replies: Replies;
   documents: () => readonly DocumentSummary[];
@@ -38,6 +53,31 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const chains = new Map<string, Promise<void>>();
   const recent = createRecentIds();
   let stopped = false;
+  const retry = { ...DEFAULT_RETRY, ...deps.retry };
+
+  /**
+   * Sends one message; a 429, a 5xx or a network error is tried again with a doubling wait (the
+   * platform's retry_after when it gives one), within a bounded total wait, as Telegram's
+   * auto-retry does for the other channel.
+   */
+  const sendWithRetry = async (chatId: string, text: string) => {
+    let waited = 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await deps.client.sendMessage(chatId, text);
+      } catch (err) {
+        if (!(err instanceof ZaloApiError) || !err.retryable || attempt >= retry.retries) throw err;
+        const wait = err.retryAfterMs ?? retry.baseMs * 2 ** attempt;
+        if (waited + wait > retry.maxTotalMs) throw err;
+        deps.logger.warn(
+          { err: errorSummary(err), attempt: attempt + 1, retryInMs: wait },
+          "gửi tin Zalo lỗi, thử lại",
+        );
+        await new Promise((r) => setTimeout(r, wait));
+        waited += wait;
+      }
+    }
+  };
 
   const answer = async (raw: unknown) => {
     const update = parseZaloUpdate(raw);
@@ -52,7 +92,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       deps.client.sendChatAction(m.chatId, "typing").catch(() => undefined);
       for (const reply of await deps.engine.handle(m)) {
         for (const text of renderZalo(reply, deps.replies, deps.documents()))
-          await deps.client.sendMessage(m.chatId, text);
+          await sendWithRetry(m.chatId, text);
       }
     } catch (err) {
       deps.logger.error(
