@@ -55,6 +55,9 @@ const RepliesSchema = z.object({
   notice_done: z.string().min(1),
   notice_cancelled: z.string().min(1),
   notice_not_found: z.string().min(1),
+  notice_none_pending: z.string().min(1),
+  notice_pick: z.string().min(1),
+  notice_pick_line: z.string().min(1),
   schedule_usage: z.string().min(1),
   schedule_past: z.string().min(1),
   scheduled: z.string().min(1),
@@ -105,7 +108,13 @@ export async function loadPrompts(dir = PROMPTS_DIR): Promise<Prompts> {
   return { replies, answerSystem: answerSystem.trim(), answerUser: answerUser.trim() };
 }
 
-/** Fills `{name}` placeholders; unknown names are left as they are so a typo shows. */
+/**
+ * Fills `{name}` placeholders. A placeholder without a value throws (naming it) instead of
+ * showing a person "#{id}" or "#?": it is a bug in the code that fills that template.
+ */
 export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+  return template.replace(/\{(\w+)\}/g, (_m, k: string) => {
+    if (!(k in values)) throw new Error(`reply template placeholder {${k}} was not filled`);
+    return String(values[k]);
+  });
 }

@@ -69,6 +69,8 @@ export interface BroadcastService {
   counts(id: number): BroadcastCounts;
   recipients(): number;
   scheduled(): Broadcast[];
+  /** Notices made by `createdBy` that are in one of `statuses`, oldest first. */
+  pendingOf(createdBy: string, statuses: readonly BroadcastStatus[]): Broadcast[];
   recent(limit: number): (Broadcast & { counts: BroadcastCounts })[];
 }
 
@@ -164,6 +166,15 @@ export function createBroadcastService(
         db
           .prepare("SELECT * FROM broadcasts WHERE status = 'scheduled' ORDER BY scheduled_for")
           .all() as unknown[]
+      ).map((r) => toBroadcast(r) as Broadcast);
+    },
+    pendingOf(createdBy, statuses) {
+      return (
+        db
+          .prepare(
+            `SELECT * FROM broadcasts WHERE created_by = ? AND status IN (${statuses.map(() => "?").join(",") || "NULL"}) ORDER BY id`,
+          )
+          .all(createdBy, ...statuses) as unknown[]
       ).map((r) => toBroadcast(r) as Broadcast);
     },
     recent(limit) {

@@ -12,8 +12,8 @@ const r = prompts.replies;
 
 function setup(options: EngineDeps["options"] = {}, now?: () => number) {
   const { engine, questionLog, log } = testEngine({ options, now });
-  const say = (text: string, extra: Partial<Incoming> = {}) =>
-    engine.handle({
+  const say = async (text: string, extra: Partial<Incoming> = {}) => {
+    const replies = await engine.handle({
       channel: "console",
       chatId: "c1",
       chatType: "private",
@@ -22,6 +22,10 @@ function setup(options: EngineDeps["options"] = {}, now?: () => number) {
       addressed: true,
       ...extra,
     });
+    // No reply ever shows a person an unfilled placeholder.
+    for (const reply of replies) if (reply.kind === "text") expect(reply.text).not.toMatch(/[{}]|#\?/);
+    return replies;
+  };
   return { engine, questionLog, say, log };
 }
 
