@@ -12,12 +12,11 @@ import { createAdmin } from "./bot/admin.js";
 import { createEngine } from "./bot/engine.js";
 import { createBroadcastService, createWorker } from "./broadcast/service.js";
 import { consoleUser, runConsoleChat } from "./channels/console/chat.js";
+import { createChannelSenders } from "./channels/senders.js";
 import { ADMIN_MENU, createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
-import { createTelegramSender } from "./channels/telegram/sender.js";
 import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
 import { createZaloChannel } from "./channels/zalo/channel.js";
-import { createZaloClient, type ZaloClient } from "./channels/zalo/client.js";
-import { createZaloSender } from "./channels/zalo/sender.js";
+import type { ZaloClient } from "./channels/zalo/client.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger, errorSummary } from "./logger.js";
 import { fill, loadPrompts } from "./prompts.js";
@@ -27,7 +26,6 @@ import { createHttpServer, type Route } from "./server/http.js";
 import { openDatabase } from "./storage/database.js";
 import { createSqliteQuestionLog } from "./storage/question-log.js";
 import { createSqliteSubscriptions } from "./storage/subscriptions.js";
-import { createUsageCounter } from "./storage/usage.js";
 
 /** A running channel: its webhook route (if any), a start once the HTTP server listens, a stop. */
 interface RunningChannel {
@@ -174,29 +172,11 @@ async function main(): Promise<number> {
     const documents = () => holder.current().index.documents;
     const questionLog = createSqliteQuestionLog(db);
     const subscriptions = createSqliteSubscriptions(db);
-    const telegramSender = config.telegram
-      ? createTelegramSender({
-          token: config.telegram.token,
-          apiRoot: config.telegram.apiRoot,
-          replies: prompts.replies,
-        })
-      : undefined;
-    const zaloClient = config.zalo
-      ? createZaloClient({ token: config.zalo.token, baseUrl: config.zalo.apiBaseUrl })
-      : undefined;
-    const senders = [
-      ...(telegramSender ? [telegramSender] : []),
-      ...(zaloClient && config.zalo
-        ? [
-            createZaloSender(
-              zaloClient,
-              config.zalo.perSecond,
-              config.zalo.monthlyQuota,
-              createUsageCounter(db),
-            ),
-          ]
-        : []),
-    ];
+    const {
+      senders,
+      telegram: telegramSender,
+      zaloClient,
+    } = createChannelSenders(config, prompts.replies, db);
     const broadcasts = createBroadcastService(
       db,
       senders.map((x) => x.channel),
