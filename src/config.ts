@@ -129,6 +129,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       "phải được đặt khi EMBEDDINGS=openai, ví dụ http://127.0.0.1:11434/v1",
     );
   }
+  if (c.ZALO_WEBHOOK_URL && !c.ZALO_WEBHOOK_SECRET) {
+    // Without it anyone could post updates to the webhook: not a silent fall-back to polling.
+    throw new ConfigError(
+      "ZALO_WEBHOOK_SECRET",
+      "phải được đặt (8–256 ký tự) khi đặt ZALO_WEBHOOK_URL; bỏ ZALO_WEBHOOK_URL để dùng long polling",
+    );
+  }
   const dataDir = resolve(cwd, c.DATA_DIR);
   return {
     knowledgeDir: resolve(cwd, c.KNOWLEDGE_DIR),

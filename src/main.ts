@@ -23,7 +23,7 @@ import { fill, loadPrompts } from "./prompts.js";
 import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
 import { createHttpServer, type Route } from "./server/http.js";
-import { openDatabase } from "./storage/database.js";
+import { type Db, openDatabase } from "./storage/database.js";
 import { createSqliteQuestionLog } from "./storage/question-log.js";
 import { createSqliteSubscriptions } from "./storage/subscriptions.js";
 
@@ -61,7 +61,8 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
   }
   // Polling and a webhook exclude each other on Telegram's side.
   await bot.api.deleteWebhook().catch(() => undefined);
-  const runner = run(bot, { runner: { fetch: { timeout: 30 } } });
+  // Failed getUpdates are logged by the bot (redacted, rate-limited), not printed by the runner.
+  const runner = run(bot, { runner: { fetch: { timeout: 30 }, silent: true } });
   deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (long polling)");
   return { routes: [], stop: () => runner.stop() };
 }
@@ -129,7 +130,16 @@ async function main(): Promise<number> {
   // The terminal chat shares the screen with the logs: only warnings unless asked for more.
   const logger = createLogger(config.logLevel ?? (config.telegram ? "info" : "warn"));
   const prompts = await loadPrompts();
-  const db = openDatabase(config.databasePath);
+  let db: Db;
+  try {
+    db = openDatabase(config.databasePath);
+  } catch (err) {
+    const cause = err instanceof Error ? err.message : String(err);
+    process.stderr.write(
+      `Không dùng được thư mục dữ liệu ${config.dataDir} (biến môi trường DATA_DIR) cho cơ sở dữ liệu ${config.databasePath}: ${cause}. Hãy đặt DATA_DIR là một thư mục ghi được.\n`,
+    );
+    return 2;
+  }
   try {
     let outcome: EnsureOutcome;
     try {

@@ -72,6 +72,12 @@ const RepliesSchema = z.object({
   stats_recent: z.string().min(1),
   stats_broadcast_line: z.string().min(1),
   stats_questions: z.string().min(1),
+  status_draft: z.string().min(1),
+  status_scheduled: z.string().min(1),
+  status_queued: z.string().min(1),
+  status_running: z.string().min(1),
+  status_done: z.string().min(1),
+  status_cancelled: z.string().min(1),
   stats_top: z.string().min(1),
   stats_top_line: z.string().min(1),
 });

@@ -246,8 +246,8 @@ function stats(deps: AdminDeps): string {
   const recent = deps.broadcasts.recent(5);
   if (recent.length > 0) lines.push(r.stats_recent);
   for (const b of recent)
-    lines.push(fill(r.stats_broadcast_line, { id: b.id, status: b.status, ...b.counts }));
-  lines.push(fill(r.stats_questions, { count: deps.questionLog.recent(1)[0]?.id ?? 0 }));
+    lines.push(fill(r.stats_broadcast_line, { id: b.id, status: r[`status_${b.status}`], ...b.counts }));
+  lines.push(fill(r.stats_questions, { count: deps.questionLog.count() }));
   const top = deps.questionLog.topUnanswered(5);
   if (top.length > 0) lines.push(r.stats_top);
   for (const q of top) lines.push(fill(r.stats_top_line, { question: q.question, count: q.count }));

@@ -198,10 +198,10 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!m.addressed && m.chatType === "group") return [];
       const text = m.text.normalize("NFC").trim();
       if (!/[\p{L}\p{N}]/u.test(text)) return [{ kind: "text", text: r.help }];
-      if (text.length > options.maxQuestionLength) {
-        return [
-          { kind: "text", text: fill(r.too_long, { length: text.length, max: options.maxQuestionLength }) },
-        ];
+      // Characters as a person counts them (an emoji or a letter with its marks is one).
+      const length = text.length > options.maxQuestionLength ? characters(text) : text.length;
+      if (length > options.maxQuestionLength) {
+        return [{ kind: "text", text: fill(r.too_long, { length, max: options.maxQuestionLength }) }];
       }
       const command = /^\/([\p{L}\d_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/u.exec(text);
       if (command) {
@@ -243,6 +243,15 @@ export function createEngine(deps: EngineDeps): Engine {
       return ask(m, text);
     },
   };
+}
+
+const graphemes = new Intl.Segmenter("vi", { granularity: "grapheme" });
+
+/** The number of characters a person sees (grapheme clusters), not UTF-16 units. */
+function characters(text: string): number {
+  let n = 0;
+  for (const _ of graphemes.segment(text)) n += 1;
+  return n;
 }
 
 function conversationKey(m: Incoming): string {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createAdmin } from "../../src/bot/admin.js";
 import type { Incoming, Reply } from "../../src/bot/types.js";
 import { createBroadcastService } from "../../src/broadcast/service.js";
+import { fill } from "../../src/prompts.js";
 import { openDatabase } from "../../src/storage/database.js";
 import { createSqliteQuestionLog } from "../../src/storage/question-log.js";
 import { createSqliteSubscriptions } from "../../src/storage/subscriptions.js";
@@ -80,5 +81,36 @@ describe("/xacnhan and /huy without a number", () => {
   it("names the number when a given one is not waiting", async () => {
     const { say } = setup();
     expect(await say("a1", "confirm", "42")).toBe("Không có thông báo #42 đang chờ gửi.");
+  });
+});
+
+describe("/thongke", () => {
+  it("counts the questions asked (not the highest id) and names statuses in Vietnamese", async () => {
+    const { say, db, questionLog, broadcasts } = setup();
+    for (const question of ["a", "b", "c"])
+      questionLog.record({
+        channel: "telegram",
+        chatId: "c1",
+        userId: "c1",
+        question,
+        status: "not_found",
+        topScore: 0,
+        coverage: 0,
+        latencyMs: 1,
+        citations: [],
+      });
+    // Old questions removed (a clean-up): ids are no longer a count.
+    db.prepare("DELETE FROM questions WHERE id = 1").run();
+    const { id: sent } = broadcasts.draft("Đã gửi", "telegram:a1");
+    broadcasts.confirm(sent);
+    db.prepare("UPDATE broadcasts SET status = 'done' WHERE id = ?").run(sent);
+    const { id: cancelled } = broadcasts.draft("Huỷ", "telegram:a1");
+    broadcasts.confirm(cancelled);
+    broadcasts.cancel(cancelled);
+    const text = await say("a1", "stats");
+    expect(text).toContain(fill(r.stats_questions, { count: 2 }));
+    expect(text).toContain(`#${sent} (${r.status_done})`);
+    expect(text).toContain(`#${cancelled} (${r.status_cancelled})`);
+    expect(text).not.toMatch(/\b(done|cancelled|queued|running|scheduled|draft)\b/);
   });
 });

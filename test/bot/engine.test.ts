@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { excerptOf } from "../../src/answer/citations.js";
 import type { EngineDeps } from "../../src/bot/engine.js";
 import type { Incoming, Reply } from "../../src/bot/types.js";
+import { fill } from "../../src/prompts.js";
 import { openDatabase } from "../../src/storage/database.js";
 import { createSqliteQuestionLog } from "../../src/storage/question-log.js";
 import { tempDir } from "../helpers.js";
@@ -147,6 +148,15 @@ describe("the engine", () => {
     const { say, questionLog } = setup({ maxQuestionLength: 50 });
     expect(textOf(await say("dân vận ".repeat(20)))).toContain("dưới 50 ký tự");
     expect(questionLog.recent(5)).toEqual([]);
+  });
+
+  it("counts a message's length in characters as a person does, not in UTF-16 units", async () => {
+    const { say } = setup({ maxQuestionLength: 50 });
+    // 29 👍 (two UTF-16 units each), one family of four joined into one emoji (11 units), and
+    // 39 letters and spaces: 69 characters a person counts, 108 UTF-16 units.
+    const text = `${"👍".repeat(29)}👨‍👩‍👧‍👦${"dân vận ".repeat(5).trim()}`;
+    expect(text.length).toBe(108);
+    expect(textOf(await say(text))).toBe(fill(r.too_long, { length: 69, max: 50 }));
   });
 
   it("limits questions per user per minute, with a friendly reply", async () => {

@@ -34,6 +34,17 @@ describe("npm start in a terminal without a bot token", () => {
     expect(r.stdout).toContain("II.3, đoạn 2");
   });
 
+  it("stops with a message naming DATA_DIR, its path and the cause when the folder cannot be used", async () => {
+    const file = join(await tempDir(), "not-a-folder");
+    await writeFile(file, "x");
+    const r = await runCli("src/main.ts", [], { ...env, DATA_DIR: join(file, "data") }, "");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("DATA_DIR");
+    expect(r.stderr).toContain(join(file, "data"));
+    expect(r.stderr).toMatch(/ENOTDIR|không phải thư mục/);
+    expect(r.stderr).not.toContain("unable to open database file");
+  });
+
   it("stops with a message naming a bad setting", async () => {
     const r = await runCli("src/main.ts", [], { ...env, LLM_BASE_URL: "not a url" }, "");
     expect(r.code).toBe(2);

@@ -137,3 +137,22 @@ describe("logs on Zalo", async () => {
     await expectToldAndRedacted(told("z72"), log, ZALO_TOKEN);
   });
 });
+
+describe("a Telegram Bot API outage while polling", () => {
+  it("logs failed getUpdates as a warning, once for a run of failures, without the token", async () => {
+    const tg = await startFakeTelegram();
+    const { bot, log } = telegramBot(tg);
+    await bot.init();
+    // The Bot API goes away: every getUpdates now fails to connect.
+    await tg.close();
+    const runner = run(bot as Bot, { runner: { silent: true } });
+    cleanups.push(() => runner.isRunning() && runner.stop());
+    const warnings = () => log.lines().filter((l) => l.level === 40 && String(l.msg).includes("getUpdates"));
+    await expect.poll(() => warnings().length, { timeout: 5000 }).toBe(1);
+    // auto-retry tries again after 3 s: still one warning, the failures counted in it later.
+    await new Promise((res) => setTimeout(res, 3500));
+    expect(warnings()).toHaveLength(1);
+    expect(log.text()).not.toContain(TG_TOKEN);
+    expect(log.text()).not.toContain(TG_TOKEN.split(":")[1]);
+  });
+});

@@ -11,7 +11,7 @@
  */
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type Context, GrammyError, HttpError } from "grammy";
+import { Bot, type Context, GrammyError, HttpError, type Transformer } from "grammy";
 import type { Engine } from "../../bot/engine.js";
 import type { ChatType, Incoming, Reply } from "../../bot/types.js";
 import { errorSummary, type Logger, redact } from "../../logger.js";
@@ -48,6 +48,8 @@ export const USER_COMMANDS = [
 
 export function createTelegramBot(deps: TelegramDeps): Bot {
   const bot = new Bot(deps.token, { client: deps.apiRoot ? { apiRoot: deps.apiRoot } : {} });
+  // Installed first, so it sees every try auto-retry makes: an outage of the Bot API is logged.
+  bot.api.config.use(getUpdatesWatch(deps.logger));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
   // Answers in one chat never overtake each other; different chats run concurrently.
   bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? ctx.from?.id ?? "")));
@@ -219,6 +221,37 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       await err.ctx.api.sendMessage(chatId, deps.replies.error).catch(() => undefined);
   });
   return bot;
+}
+
+/**
+ * An API transformer that logs failed getUpdates calls (long polling) as a warning: the first of
+ * a run of failures at once, then at most one line every `everyMs` with the count since, and
+ * once when the Bot API answers again. Only a redacted summary: never the token.
+ */
+export function getUpdatesWatch(logger: Logger, everyMs = 60_000): Transformer {
+  let failures = 0;
+  let lastWarn = 0;
+  const failed = (summary: Record<string, unknown>) => {
+    failures += 1;
+    if (failures > 1 && Date.now() - lastWarn < everyMs) return;
+    lastWarn = Date.now();
+    logger.warn({ err: summary, failures }, "getUpdates Telegram lỗi, đang thử lại (Bot API không trả lời)");
+  };
+  return async (prev, method, payload, signal) => {
+    if (method !== "getUpdates") return prev(method, payload, signal);
+    try {
+      const res = await prev(method, payload, signal);
+      if (!res.ok) failed({ error_code: res.error_code, description: redact(res.description) });
+      else if (failures > 0) {
+        logger.info({ failures }, "Bot API Telegram đã trả lời lại");
+        failures = 0;
+      }
+      return res;
+    } catch (err) {
+      if (!signal?.aborted) failed(errorSummary(err));
+      throw err;
+    }
+  };
 }
 
 /** Commands shown only to administrators, in their private chats. */
