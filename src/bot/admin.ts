@@ -68,7 +68,12 @@ export function parseVietnamTime(date: string, time: string): Date | undefined {
   const [day, month, year, hour, minute] = [d[1], d[2], d[3], t[1], t[2]].map(Number) as number[];
   const utc = Date.UTC(year as number, (month as number) - 1, day, hour, minute) - VN_OFFSET_MS;
   const check = new Date(utc + VN_OFFSET_MS);
-  if (check.getUTCDate() !== day || check.getUTCMonth() !== (month as number) - 1 || (hour as number) > 23)
+  if (
+    check.getUTCDate() !== day ||
+    check.getUTCMonth() !== (month as number) - 1 ||
+    (hour as number) > 23 ||
+    (minute as number) > 59
+  )
     return undefined;
   return new Date(utc);
 }

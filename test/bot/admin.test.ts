@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createAdmin } from "../../src/bot/admin.js";
+import { createAdmin, formatVietnamTime, parseVietnamTime } from "../../src/bot/admin.js";
 import type { Incoming, Reply } from "../../src/bot/types.js";
 import { createBroadcastService } from "../../src/broadcast/service.js";
 import { fill } from "../../src/prompts.js";
@@ -112,5 +112,111 @@ describe("/thongke", () => {
     expect(text).toContain(`#${sent} (${r.status_done})`);
     expect(text).toContain(`#${cancelled} (${r.status_cancelled})`);
     expect(text).not.toMatch(/\b(done|cancelled|queued|running|scheduled|draft)\b/);
+  });
+});
+
+describe("the Vietnam-time parser", () => {
+  const cases: [string, string, string][] = [
+    ["01/12/2026", "08:00", "2026-12-01T01:00:00.000Z"],
+    ["1/2/2027", "7h30", "2027-02-01T00:30:00.000Z"],
+    ["31/12/2026", "23g59", "2026-12-31T16:59:00.000Z"],
+    // Just after midnight in Vietnam is still the day before in UTC.
+    ["01/01/2027", "00:15", "2026-12-31T17:15:00.000Z"],
+    ["29/02/2028", "06:00", "2028-02-28T23:00:00.000Z"],
+  ];
+
+  it("reads dates and times as Vietnam time (UTC+7), whatever the machine's time zone", () => {
+    const saved = process.env.TZ;
+    try {
+      for (const tz of ["UTC", "America/Los_Angeles", "Asia/Ho_Chi_Minh", "Pacific/Kiritimati"]) {
+        process.env.TZ = tz;
+        for (const [date, time, iso] of cases) {
+          expect(parseVietnamTime(date, time)?.toISOString(), `${date} ${time} in ${tz}`).toBe(iso);
+          expect(formatVietnamTime(new Date(iso))).toBe(
+            `${date.replace(/^(\d)\//, "0$1/").replace(/\/(\d)\//, "/0$1/")} ${time.replace(/^(\d)h/, "0$1:").replace(/[hg]/, ":")}`,
+          );
+        }
+      }
+    } finally {
+      process.env.TZ = saved;
+    }
+  });
+
+  it("refuses what is not a real date and time", () => {
+    for (const [date, time] of [
+      ["31/02/2026", "08:00"],
+      ["29/02/2027", "08:00"],
+      ["01/13/2026", "08:00"],
+      ["00/12/2026", "08:00"],
+      ["01/12/2026", "24:00"],
+      ["01/12/2026", "12:60"],
+      ["01/12/2026", "8"],
+      ["2026-12-01", "08:00"],
+      ["mai", "8h"],
+      ["", ""],
+    ])
+      expect(parseVietnamTime(date as string, time as string), `${date} ${time}`).toBeUndefined();
+  });
+});
+
+describe("/hengio, /lichhen and /huyhen", () => {
+  // 30/11/2026 08:00 in Vietnam.
+  const now = new Date("2026-11-30T01:00:00Z");
+
+  it("schedules a notice in Vietnam time, and refuses a past time or a malformed command", async () => {
+    const { say, broadcasts } = setup(now);
+    const reply = await say("a1", "schedule", "01/12/2026 08:00 Họp giao ban đầu tháng");
+    const [b] = broadcasts.scheduled();
+    expect(reply).toBe(fill(r.scheduled, { id: b?.id as number, when: "01/12/2026 08:00" }));
+    expect(b?.scheduledFor).toBe("2026-12-01T01:00:00.000Z");
+    expect(b?.text).toBe("Họp giao ban đầu tháng");
+    expect(await say("a1", "schedule", "30/11/2026 07:59 Muộn rồi")).toBe(
+      fill(r.schedule_past, { when: "30/11/2026 07:59" }),
+    );
+    for (const bad of [
+      "",
+      "mai 8h Họp",
+      "01/12/2026 08:00",
+      "31/11/2026 08:00 Ngày không có",
+      "01/12/2026 8:75 Họp",
+    ])
+      expect(await say("a1", "schedule", bad), bad).toBe(r.schedule_usage);
+    expect(broadcasts.scheduled()).toHaveLength(1);
+  });
+
+  it("lists scheduled notices by time, long texts shortened", async () => {
+    const { say } = setup(now);
+    expect(await say("a1", "schedules")).toBe(r.schedule_list_empty);
+    await say("a1", "schedule", `05/12/2026 14:00 ${"Tập huấn kỹ năng dân vận cho cán bộ cơ sở ".repeat(4)}`);
+    await say("a2", "schedule", "02/12/2026 07:30 Tiếp xúc cử tri");
+    const lines = (await say("a1", "schedules")).split("\n");
+    expect(lines[0]).toBe(r.schedule_list_header);
+    expect(lines[1]).toMatch(/^#2 lúc 02\/12\/2026 07:30: Tiếp xúc cử tri$/);
+    expect(lines[2]).toMatch(/^#1 lúc 05\/12\/2026 14:00: Tập huấn kỹ năng.{40,}…$/);
+    expect(lines[2]?.length).toBeLessThan(120);
+  });
+
+  it("cancels a scheduled notice by number, or the only one of that administrator without a number", async () => {
+    const { say, broadcasts } = setup(now);
+    await say("a1", "schedule", "02/12/2026 07:30 Một");
+    await say("a1", "schedule", "03/12/2026 07:30 Hai");
+    const [one, two] = broadcasts.scheduled();
+    expect(await say("a1", "unschedule", String(one?.id))).toBe(
+      fill(r.notice_cancelled, { id: one?.id as number }),
+    );
+    expect(broadcasts.get(one?.id as number)?.status).toBe("cancelled");
+    expect(await say("a1", "unschedule", String(one?.id))).toBe(
+      fill(r.notice_not_found, { id: one?.id as number }),
+    );
+    expect(await say("a1", "unschedule")).toBe(fill(r.notice_cancelled, { id: two?.id as number }));
+    expect(await say("a1", "schedules")).toBe(r.schedule_list_empty);
+    expect(await say("a1", "unschedule")).toBe(r.notice_none_pending);
+  });
+
+  it("are for the bot's administrators only", async () => {
+    const { say, broadcasts } = setup(now);
+    for (const command of ["schedule", "schedules", "unschedule"] as const)
+      expect(await say("someone", command, "01/12/2026 08:00 Họp")).toBe(r.admin_only);
+    expect(broadcasts.scheduled()).toEqual([]);
   });
 });
