@@ -44,6 +44,14 @@ afterAll(async () => {
   await tg.close();
 });
 
+/** The feedback stored with a logged question. */
+const storedFeedback = (question: string) => {
+  const db = new Database(join(dataDir, "bot.sqlite"), { readonly: true });
+  const row = db.prepare("SELECT feedback FROM questions WHERE question = ?").get(question);
+  db.close();
+  return row;
+};
+
 /** What a person reads: the HTML without tags. */
 const visible = (c: RecordedCall) => String(c.params.text).replace(/<[^>]+>/g, "");
 /** The next message to a chat after `push`, by count (two replies can share a millisecond). */
@@ -121,11 +129,7 @@ describe("the bot on Telegram", () => {
       (c) => c.method === "answerCallbackQuery" && c.params.callback_query_id === "cb2",
     );
     expect(press.params.text).toBe("Cảm ơn bạn đã góp ý!");
-    const db = new Database(join(dataDir, "bot.sqlite"), { readonly: true });
-    const row = db
-      .prepare("SELECT feedback FROM questions WHERE question = ?")
-      .get("Kết luận 43 ban hành ngày nào?");
-    db.close();
+    const row = storedFeedback("Kết luận 43 ban hành ngày nào?");
     expect(row).toEqual({ feedback: 1 });
   });
 
@@ -154,11 +158,7 @@ describe("the bot on Telegram", () => {
     expect(await press("cb3", stranger, strangerChat, down)).toContain("Chỉ người đã hỏi");
     expect(await press("cb4", user, group, down)).toContain("Chỉ người đã hỏi");
     expect(await press("cb5", user, privateChat, "f:987654:-1")).toContain("Không tìm thấy câu hỏi");
-    const db = new Database(join(dataDir, "bot.sqlite"), { readonly: true });
-    const row = db
-      .prepare("SELECT feedback FROM questions WHERE question = ?")
-      .get("Kết luận 43 ban hành ngày nào?");
-    db.close();
+    const row = storedFeedback("Kết luận 43 ban hành ngày nào?");
     // Still the asker's own 👍.
     expect(row).toEqual({ feedback: 1 });
   });
