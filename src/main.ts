@@ -3,6 +3,7 @@
  * channel. With no bot token configured, the bot runs as a chat in this terminal.
  */
 
+import { accessSync, constants } from "node:fs";
 import { join } from "node:path";
 import { run } from "@grammyjs/runner";
 import { citationOfPassage } from "./answer/citations.js";
@@ -116,6 +117,16 @@ async function runChannels(config: Config, deps: ChannelDeps, zaloClient?: ZaloC
   await Promise.all(running.map((r) => r.stop()));
 }
 
+/** Why `dir` cannot be written to (EACCES, EROFS, ENOTDIR…), or undefined when it can. */
+function writableProblem(dir: string): string | undefined {
+  try {
+    accessSync(dir, constants.W_OK);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 async function main(): Promise<number> {
   let config: Config;
   try {
@@ -134,7 +145,8 @@ async function main(): Promise<number> {
   try {
     db = openDatabase(config.databasePath);
   } catch (err) {
-    const cause = err instanceof Error ? err.message : String(err);
+    // SQLite says only "unable to open database file": ask the file system why.
+    const cause = writableProblem(config.dataDir) ?? (err instanceof Error ? err.message : String(err));
     process.stderr.write(
       `Không dùng được thư mục dữ liệu ${config.dataDir} (biến môi trường DATA_DIR) cho cơ sở dữ liệu ${config.databasePath}: ${cause}. Hãy đặt DATA_DIR là một thư mục ghi được.\n`,
     );

@@ -4,7 +4,8 @@
  * document received as plain text can stay byte-for-byte as received. One bad file is reported by
  * name and never stops the others.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -126,12 +127,21 @@ export async function loadDocument(file: FoundFile): Promise<KnowledgeDocument> 
  * either re-indexes it. Computed without parsing, to tell cheaply whether the index is current.
  */
 export async function hashKnowledgeFile(file: FoundFile): Promise<string> {
-  const bytes = await readOptional(file.path);
-  return contentHash(bytes ?? Buffer.alloc(0), await readOptional(sidecarOf(file.path)));
+  // Streamed: a very large file (skipped at ingest) is never held in memory just to be hashed.
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(file.path)) hash.update(chunk as Buffer);
+  } catch {
+    // Unreadable: hashed as empty, and reported by name when loaded.
+  }
+  return finishHash(hash, await readOptional(sidecarOf(file.path)));
 }
 
 function contentHash(bytes: Buffer, sidecar: Buffer | undefined): string {
-  const hash = createHash("sha256").update(bytes);
+  return finishHash(createHash("sha256").update(bytes), sidecar);
+}
+
+function finishHash(hash: Hash, sidecar: Buffer | undefined): string {
   if (sidecar) hash.update("\0meta\0").update(sidecar);
   return hash.digest("hex");
 }
