@@ -83,6 +83,46 @@ const RepliesSchema = z.object({
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 
+/**
+ * The values the code fills into each template (the others take none). A template edited to use
+ * another `{name}` stops start-up naming it, instead of failing each time it is said.
+ */
+export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
+  not_found: ["documents"],
+  welcome: ["name", "documents"],
+  citation: ["title", "section"],
+  source_hint: ["n"],
+  source_header: ["n", "title", "section"],
+  source_missing: ["n", "count"],
+  documents_line: ["n", "title", "passages"],
+  too_long: ["length", "max"],
+  rate_limited: ["seconds"],
+  unknown_command: ["command"],
+  subscribed: ["where"],
+  subscribed_again: ["where"],
+  already_subscribed: ["where"],
+  unsubscribed: ["where"],
+  not_subscribed: ["where"],
+  status_on: ["where", "since"],
+  status_off: ["where"],
+  notice_preview: ["id", "recipients"],
+  notice_confirm_hint: ["id"],
+  notice_queued: ["id", "recipients"],
+  notice_progress: ["id", "sent", "total", "failed", "blocked", "pending", "cancelled"],
+  notice_done: ["id", "sent", "total", "failed", "blocked", "pending", "cancelled"],
+  notice_cancelled: ["id"],
+  notice_not_found: ["id"],
+  notice_pick: ["count", "command", "example"],
+  notice_pick_line: ["id", "text"],
+  schedule_past: ["when"],
+  scheduled: ["id", "when"],
+  schedule_list_line: ["id", "when", "text"],
+  stats_subscriber_line: ["channel", "kind", "active", "inactive"],
+  stats_broadcast_line: ["id", "status", "sent", "total", "failed", "blocked", "pending", "cancelled"],
+  stats_questions: ["count"],
+  stats_top_line: ["question", "count"],
+};
+
 /** The project's prompts folder (beside `src/`). */
 export const PROMPTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "prompts");
 
@@ -92,6 +132,15 @@ export async function loadReplies(dir = PROMPTS_DIR): Promise<Replies> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`${path}: "${String(issue?.path[0] ?? "?")}" ${issue?.message ?? "không hợp lệ"}`);
+  }
+  for (const [key, template] of Object.entries(parsed.data)) {
+    const allowed = PLACEHOLDERS[key as keyof Replies] ?? [];
+    for (const [, name] of template.matchAll(/\{(\w+)\}/g)) {
+      if (!allowed.includes(name as string))
+        throw new Error(
+          `${path}: "${key}" dùng {${name}}, không có giá trị nào điền vào (được dùng: ${allowed.map((a) => `{${a}}`).join(", ") || "không có"})`,
+        );
+    }
   }
   return parsed.data;
 }
