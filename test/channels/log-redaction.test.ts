@@ -92,6 +92,32 @@ describe("logs on Telegram", async () => {
     expect(JSON.stringify(line)).toContain("403");
   });
 
+  it("webhook: an expired button press goes through the error boundary, redacted", async () => {
+    const { bot, log } = telegramBot(tg);
+    await bot.init();
+    const url = await serve(telegramWebhookRoute(bot, "s3cret-s3cret"), log.logger);
+    tg.failNext("answerCallbackQuery", 400);
+    const chat = { id: 73, type: "private" };
+    const from = { id: 73, is_bot: false, first_name: "An" };
+    const press = {
+      update_id: 2,
+      callback_query: {
+        id: "old",
+        from,
+        chat_instance: "x",
+        data: "s:1:1",
+        message: { message_id: 5, date: 0, chat, from, text: QUESTION },
+      },
+    };
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", [SECRET_HEADER]: "s3cret-s3cret" },
+      body: JSON.stringify(press),
+    });
+    expect(res.status).toBe(200);
+    await expectToldAndRedacted(told(73), log, TG_TOKEN);
+  });
+
   it("polling: a 403 while answering goes through the error boundary, redacted", async () => {
     const { bot, log } = telegramBot(tg);
     await bot.init();
