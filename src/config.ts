@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
+import { DEFAULT_MAX_DOCUMENT_BYTES } from "./knowledge/loader.js";
 import type { EmbedderConfig } from "./search/embeddings/index.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -49,6 +50,7 @@ const schema = z.object({
   ZALO_RATE_PER_SECOND: z.coerce.number().min(0.1).max(100).default(5),
   ZALO_MONTHLY_QUOTA: z.coerce.number().int().min(0).default(0),
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1000).default(DEFAULT_MAX_DOCUMENT_BYTES),
   MAX_QUESTION_LENGTH: z.coerce.number().int().min(20).max(4000).default(1000),
   QUESTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
 });
@@ -68,6 +70,8 @@ export interface Config {
   llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
   maxQuestionLength: number;
   questionsPerMinute: number;
+  /** Document files larger than this many bytes are skipped at ingest, by name (MAX_DOCUMENT_BYTES). */
+  maxDocumentBytes: number;
   /** How passage vectors are made: learned from the corpus (default), a remote model, or none. */
   embedder: EmbedderConfig;
   /** VECTOR_WEIGHT and VECTOR_LEAD_WEIGHT (unset: the defaults in knowledge-index.ts). */
@@ -125,6 +129,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       "phải được đặt khi EMBEDDINGS=openai, ví dụ http://127.0.0.1:11434/v1",
     );
   }
+  if (c.ZALO_WEBHOOK_URL && !c.ZALO_WEBHOOK_SECRET) {
+    // Without it anyone could post updates to the webhook: not a silent fall-back to polling.
+    throw new ConfigError(
+      "ZALO_WEBHOOK_SECRET",
+      "phải được đặt (8–256 ký tự) khi đặt ZALO_WEBHOOK_URL; bỏ ZALO_WEBHOOK_URL để dùng long polling",
+    );
+  }
   const dataDir = resolve(cwd, c.DATA_DIR);
   return {
     knowledgeDir: resolve(cwd, c.KNOWLEDGE_DIR),
@@ -136,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       ? { baseUrl: c.LLM_BASE_URL, model: c.LLM_MODEL, apiKey: c.LLM_API_KEY, timeoutMs: c.LLM_TIMEOUT_MS }
       : undefined,
     maxQuestionLength: c.MAX_QUESTION_LENGTH,
+    maxDocumentBytes: c.MAX_DOCUMENT_BYTES,
     questionsPerMinute: c.QUESTIONS_PER_MINUTE,
     vectorWeights: { cosine: c.VECTOR_WEIGHT, lead: c.VECTOR_LEAD_WEIGHT },
     telegram: c.TELEGRAM_BOT_TOKEN
@@ -198,6 +210,8 @@ function describe(variable: string, message: string): string {
   if (variable === "EMBEDDINGS_BASE_URL")
     return "phải là một địa chỉ http(s)://…, ví dụ http://127.0.0.1:11434/v1";
   if (variable === "LLM_BASE_URL") return "phải là một địa chỉ http(s)://…, ví dụ http://127.0.0.1:11434/v1";
+  if (variable === "MAX_DOCUMENT_BYTES")
+    return "phải là một số byte, ít nhất 1000 (mặc định 50000000, tức 50 MB)";
   if (variable.endsWith("_MS") || variable.startsWith("MAX_") || variable.endsWith("_PER_MINUTE")) {
     return `phải là một số nguyên hợp lệ (${message})`;
   }

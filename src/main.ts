@@ -3,6 +3,7 @@
  * channel. With no bot token configured, the bot runs as a chat in this terminal.
  */
 
+import { accessSync, constants } from "node:fs";
 import { join } from "node:path";
 import { run } from "@grammyjs/runner";
 import { citationOfPassage } from "./answer/citations.js";
@@ -12,22 +13,20 @@ import { createAdmin } from "./bot/admin.js";
 import { createEngine } from "./bot/engine.js";
 import { createBroadcastService, createWorker } from "./broadcast/service.js";
 import { consoleUser, runConsoleChat } from "./channels/console/chat.js";
+import { createChannelSenders } from "./channels/senders.js";
 import { ADMIN_MENU, createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
-import { createTelegramSender } from "./channels/telegram/sender.js";
 import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
 import { createZaloChannel } from "./channels/zalo/channel.js";
-import { createZaloClient, type ZaloClient } from "./channels/zalo/client.js";
-import { createZaloSender } from "./channels/zalo/sender.js";
+import type { ZaloClient } from "./channels/zalo/client.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { createLogger } from "./logger.js";
+import { createLogger, errorSummary } from "./logger.js";
 import { fill, loadPrompts } from "./prompts.js";
-import { currentVersion, ensureIndex } from "./search/index-store.js";
+import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
 import { createHttpServer, type Route } from "./server/http.js";
-import { openDatabase } from "./storage/database.js";
+import { type Db, openDatabase } from "./storage/database.js";
 import { createSqliteQuestionLog } from "./storage/question-log.js";
 import { createSqliteSubscriptions } from "./storage/subscriptions.js";
-import { createUsageCounter } from "./storage/usage.js";
 
 /** A running channel: its webhook route (if any), a start once the HTTP server listens, a stop. */
 interface RunningChannel {
@@ -63,7 +62,8 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
   }
   // Polling and a webhook exclude each other on Telegram's side.
   await bot.api.deleteWebhook().catch(() => undefined);
-  const runner = run(bot, { runner: { fetch: { timeout: 30 } } });
+  // Failed getUpdates are logged by the bot (redacted, rate-limited), not printed by the runner.
+  const runner = run(bot, { runner: { fetch: { timeout: 30 }, silent: true } });
   deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (long polling)");
   return { routes: [], stop: () => runner.stop() };
 }
@@ -117,6 +117,16 @@ async function runChannels(config: Config, deps: ChannelDeps, zaloClient?: ZaloC
   await Promise.all(running.map((r) => r.stop()));
 }
 
+/** Why `dir` cannot be written to (EACCES, EROFS, ENOTDIR…), or undefined when it can. */
+function writableProblem(dir: string): string | undefined {
+  try {
+    accessSync(dir, constants.W_OK);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 async function main(): Promise<number> {
   let config: Config;
   try {
@@ -131,13 +141,37 @@ async function main(): Promise<number> {
   // The terminal chat shares the screen with the logs: only warnings unless asked for more.
   const logger = createLogger(config.logLevel ?? (config.telegram ? "info" : "warn"));
   const prompts = await loadPrompts();
-  const db = openDatabase(config.databasePath);
+  let db: Db;
   try {
-    const outcome = await ensureIndex(config.knowledgeDir, config.indexDir, {
-      embedder: config.embedder,
-      onCorrupt: (err) =>
-        logger.warn({ path: err.path, reason: err.message }, "chỉ mục bị hỏng, đang xây lại"),
-    });
+    db = openDatabase(config.databasePath);
+  } catch (err) {
+    // SQLite says only "unable to open database file": ask the file system why.
+    const cause = writableProblem(config.dataDir) ?? (err instanceof Error ? err.message : String(err));
+    process.stderr.write(
+      `Không dùng được thư mục dữ liệu ${config.dataDir} (biến môi trường DATA_DIR) cho cơ sở dữ liệu ${config.databasePath}: ${cause}. Hãy đặt DATA_DIR là một thư mục ghi được.\n`,
+    );
+    return 2;
+  }
+  try {
+    let outcome: EnsureOutcome;
+    try {
+      outcome = await ensureIndex(config.knowledgeDir, config.indexDir, {
+        embedder: config.embedder,
+        maxDocumentBytes: config.maxDocumentBytes,
+        onCorrupt: (err) =>
+          logger.warn({ path: err.path, reason: err.message }, "chỉ mục bị hỏng, đang xây lại"),
+      });
+    } catch (err) {
+      // A failed rebuild (an embeddings server down, a document that breaks the builder) must not
+      // stop a bot that has a valid index: it keeps answering from that one.
+      const previous = await loadIndex(config.indexDir, config.embedder).catch(() => undefined);
+      if (!previous) throw err;
+      logger.warn(
+        { err: errorSummary(err), passages: previous.manifest.passages, builtAt: previous.manifest.builtAt },
+        "không xây lại được chỉ mục, tiếp tục dùng chỉ mục trước",
+      );
+      outcome = { action: "loaded", ...previous };
+    }
     if (outcome.action === "built") {
       logger.info(
         { reason: outcome.reason, passages: outcome.manifest.passages, ms: Math.round(outcome.ms) },
@@ -160,29 +194,11 @@ async function main(): Promise<number> {
     const documents = () => holder.current().index.documents;
     const questionLog = createSqliteQuestionLog(db);
     const subscriptions = createSqliteSubscriptions(db);
-    const telegramSender = config.telegram
-      ? createTelegramSender({
-          token: config.telegram.token,
-          apiRoot: config.telegram.apiRoot,
-          replies: prompts.replies,
-        })
-      : undefined;
-    const zaloClient = config.zalo
-      ? createZaloClient({ token: config.zalo.token, baseUrl: config.zalo.apiBaseUrl })
-      : undefined;
-    const senders = [
-      ...(telegramSender ? [telegramSender] : []),
-      ...(zaloClient && config.zalo
-        ? [
-            createZaloSender(
-              zaloClient,
-              config.zalo.perSecond,
-              config.zalo.monthlyQuota,
-              createUsageCounter(db),
-            ),
-          ]
-        : []),
-    ];
+    const {
+      senders,
+      telegram: telegramSender,
+      zaloClient,
+    } = createChannelSenders(config, prompts.replies, db);
     const broadcasts = createBroadcastService(
       db,
       senders.map((x) => x.channel),

@@ -35,6 +35,8 @@ const RepliesSchema = z.object({
   sources_label: z.string().min(1),
   goodbye: z.string().min(1),
   feedback_thanks: z.string().min(1),
+  feedback_not_yours: z.string().min(1),
+  feedback_not_found: z.string().min(1),
   text_only: z.string().min(1),
   subscribed: z.string().min(1),
   subscribed_again: z.string().min(1),
@@ -55,6 +57,9 @@ const RepliesSchema = z.object({
   notice_done: z.string().min(1),
   notice_cancelled: z.string().min(1),
   notice_not_found: z.string().min(1),
+  notice_none_pending: z.string().min(1),
+  notice_pick: z.string().min(1),
+  notice_pick_line: z.string().min(1),
   schedule_usage: z.string().min(1),
   schedule_past: z.string().min(1),
   scheduled: z.string().min(1),
@@ -69,10 +74,57 @@ const RepliesSchema = z.object({
   stats_recent: z.string().min(1),
   stats_broadcast_line: z.string().min(1),
   stats_questions: z.string().min(1),
+  status_draft: z.string().min(1),
+  status_scheduled: z.string().min(1),
+  status_queued: z.string().min(1),
+  status_running: z.string().min(1),
+  status_done: z.string().min(1),
+  status_cancelled: z.string().min(1),
   stats_top: z.string().min(1),
   stats_top_line: z.string().min(1),
 });
 export type Replies = z.infer<typeof RepliesSchema>;
+
+/**
+ * The values the code fills into each template (the others take none). A template edited to use
+ * another `{name}` stops start-up naming it, instead of failing each time it is said.
+ */
+export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
+  not_found: ["documents"],
+  documents_details: ["details"],
+  welcome: ["name", "documents"],
+  citation: ["title", "section"],
+  source_hint: ["n"],
+  source_header: ["n", "title", "section"],
+  source_missing: ["n", "count"],
+  documents_line: ["n", "title", "passages"],
+  too_long: ["length", "max"],
+  rate_limited: ["seconds"],
+  unknown_command: ["command"],
+  subscribed: ["where"],
+  subscribed_again: ["where"],
+  already_subscribed: ["where"],
+  unsubscribed: ["where"],
+  not_subscribed: ["where"],
+  status_on: ["where", "since"],
+  status_off: ["where"],
+  notice_preview: ["id", "recipients"],
+  notice_confirm_hint: ["id"],
+  notice_queued: ["id", "recipients"],
+  notice_progress: ["id", "sent", "total", "failed", "blocked", "pending", "cancelled"],
+  notice_done: ["id", "sent", "total", "failed", "blocked", "pending", "cancelled"],
+  notice_cancelled: ["id"],
+  notice_not_found: ["id"],
+  notice_pick: ["count", "command", "example"],
+  notice_pick_line: ["id", "text"],
+  schedule_past: ["when"],
+  scheduled: ["id", "when"],
+  schedule_list_line: ["id", "when", "text"],
+  stats_subscriber_line: ["channel", "kind", "active", "inactive"],
+  stats_broadcast_line: ["id", "status", "sent", "total", "failed", "blocked", "pending", "cancelled"],
+  stats_questions: ["count"],
+  stats_top_line: ["question", "count"],
+};
 
 /** The project's prompts folder (beside `src/`). */
 export const PROMPTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "prompts");
@@ -83,6 +135,15 @@ export async function loadReplies(dir = PROMPTS_DIR): Promise<Replies> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`${path}: "${String(issue?.path[0] ?? "?")}" ${issue?.message ?? "không hợp lệ"}`);
+  }
+  for (const [key, template] of Object.entries(parsed.data)) {
+    const allowed = PLACEHOLDERS[key as keyof Replies] ?? [];
+    for (const [, name] of template.matchAll(/\{(\w+)\}/g)) {
+      if (!allowed.includes(name as string))
+        throw new Error(
+          `${path}: "${key}" dùng {${name}}, không có giá trị nào điền vào (được dùng: ${allowed.map((a) => `{${a}}`).join(", ") || "không có"})`,
+        );
+    }
   }
   return parsed.data;
 }
@@ -105,7 +166,13 @@ export async function loadPrompts(dir = PROMPTS_DIR): Promise<Prompts> {
   return { replies, answerSystem: answerSystem.trim(), answerUser: answerUser.trim() };
 }
 
-/** Fills `{name}` placeholders; unknown names are left as they are so a typo shows. */
+/**
+ * Fills `{name}` placeholders. A placeholder without a value throws (naming it) instead of
+ * showing a person "#{id}" or "#?": it is a bug in the code that fills that template.
+ */
 export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+  return template.replace(/\{(\w+)\}/g, (_m, k: string) => {
+    if (!(k in values)) throw new Error(`reply template placeholder {${k}} was not filled`);
+    return String(values[k]);
+  });
 }

@@ -28,4 +28,15 @@ describe("loadConfig", () => {
       lead: 0,
     });
   });
+
+  it("refuses a Zalo webhook address without its secret, naming both variables", () => {
+    const env = { ZALO_BOT_TOKEN: "zalo-test-token-123456", ZALO_WEBHOOK_URL: "https://bot.example.vn/zalo" };
+    expect(() => loadConfig(env)).toThrowError(ConfigError);
+    expect(() => loadConfig(env)).toThrowError(
+      /ZALO_WEBHOOK_SECRET.*ZALO_WEBHOOK_URL|ZALO_WEBHOOK_URL.*ZALO_WEBHOOK_SECRET/,
+    );
+    expect(loadConfig({ ...env, ZALO_WEBHOOK_SECRET: "zalo-secret-abc123" }).zalo?.webhookSecret).toBe(
+      "zalo-secret-abc123",
+    );
+  });
 });

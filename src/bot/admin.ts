@@ -4,7 +4,7 @@
  * /thongbao (preview, then confirm), /hengio (schedule, Asia/Ho_Chi_Minh), /lichhen, /huyhen,
  * /xacnhan, /huy and /thongke.
  */
-import type { BroadcastService } from "../broadcast/service.js";
+import type { BroadcastService, BroadcastStatus } from "../broadcast/service.js";
 import type { Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
 import type { QuestionLog } from "../storage/question-log.js";
@@ -68,7 +68,12 @@ export function parseVietnamTime(date: string, time: string): Date | undefined {
   const [day, month, year, hour, minute] = [d[1], d[2], d[3], t[1], t[2]].map(Number) as number[];
   const utc = Date.UTC(year as number, (month as number) - 1, day, hour, minute) - VN_OFFSET_MS;
   const check = new Date(utc + VN_OFFSET_MS);
-  if (check.getUTCDate() !== day || check.getUTCMonth() !== (month as number) - 1 || (hour as number) > 23)
+  if (
+    check.getUTCDate() !== day ||
+    check.getUTCMonth() !== (month as number) - 1 ||
+    (hour as number) > 23 ||
+    (minute as number) > 59
+  )
     return undefined;
   return new Date(utc);
 }
@@ -106,6 +111,28 @@ export function createAdmin(deps: AdminDeps): Admin {
   // has no way to ask who administers a group.
   const canManage = async (m: Incoming) =>
     m.chatType === "private" || isAdmin(m) || (await m.isChatAdmin?.().catch(() => false)) === true;
+
+  /**
+   * A command given without a number: the administrator's own notice when exactly one is
+   * waiting, else the list of them (number and first words), else a plain "none".
+   */
+  const pick = (
+    m: Incoming,
+    statuses: readonly BroadcastStatus[],
+    command: string,
+    act: (id: number) => Reply[],
+  ): Reply[] => {
+    const mine = deps.broadcasts.pendingOf(`${m.channel}:${m.userId}`, statuses);
+    const [only] = mine;
+    if (!only) return text(r.notice_none_pending);
+    if (mine.length === 1) return act(only.id);
+    return text(
+      [
+        fill(r.notice_pick, { count: mine.length, command, example: only.id }),
+        ...mine.map((b) => fill(r.notice_pick_line, { id: b.id, text: firstWords(b.text) })),
+      ].join("\n"),
+    );
+  };
 
   const admin: Admin = {
     isAdmin,
@@ -172,30 +199,44 @@ export function createAdmin(deps: AdminDeps): Admin {
           );
         }
         case "unschedule":
-        case "cancel":
-          return admin.cancel(Number.parseInt(arg, 10), m);
-        case "confirm":
-          return admin.confirm(Number.parseInt(arg, 10), m);
+        case "cancel": {
+          const id = Number.parseInt(arg, 10);
+          if (Number.isFinite(id)) return admin.cancel(id, m);
+          const statuses =
+            command === "cancel" ? (["draft", "scheduled"] as const) : (["scheduled"] as const);
+          return pick(m, statuses, command === "cancel" ? "/huy" : "/huyhen", (x) => admin.cancel(x, m));
+        }
+        case "confirm": {
+          const id = Number.parseInt(arg, 10);
+          if (Number.isFinite(id)) return admin.confirm(id, m);
+          return pick(m, ["draft"], "/xacnhan", (x) => admin.confirm(x, m));
+        }
         case "stats":
           return text(stats(deps));
       }
     },
     confirm(id, m, report) {
       if (!isAdmin(m)) return refuse(m, "confirm");
-      const b = Number.isFinite(id) ? deps.broadcasts.get(id) : undefined;
-      if (!b || !deps.broadcasts.confirm(id, report))
-        return text(fill(r.notice_not_found, { id: Number.isFinite(id) ? id : "?" }));
+      if (!Number.isFinite(id)) return pick(m, ["draft"], "/xacnhan", (x) => admin.confirm(x, m, report));
+      const b = deps.broadcasts.get(id);
+      if (!b || !deps.broadcasts.confirm(id, report)) return text(fill(r.notice_not_found, { id }));
       deps.logger.info({ broadcast: id, by: `${m.channel}:${m.userId}` }, "thông báo đã được xác nhận gửi");
       return text(fill(r.notice_queued, { id, recipients: deps.broadcasts.counts(id).total }));
     },
     cancel(id, m) {
       if (!isAdmin(m)) return refuse(m, "cancel");
-      if (!Number.isFinite(id) || !deps.broadcasts.cancel(id))
-        return text(fill(r.notice_not_found, { id: Number.isFinite(id) ? id : "?" }));
+      if (!Number.isFinite(id)) return pick(m, ["draft", "scheduled"], "/huy", (x) => admin.cancel(x, m));
+      if (!deps.broadcasts.cancel(id)) return text(fill(r.notice_not_found, { id }));
       return text(fill(r.notice_cancelled, { id }));
     },
   };
   return admin;
+}
+
+/** The first words of a notice, to tell it from the others in a list. */
+function firstWords(text: string, words = 8): string {
+  const all = text.trim().split(/\s+/);
+  return all.length > words ? `${all.slice(0, words).join(" ")}…` : all.join(" ");
 }
 
 function stats(deps: AdminDeps): string {
@@ -210,8 +251,8 @@ function stats(deps: AdminDeps): string {
   const recent = deps.broadcasts.recent(5);
   if (recent.length > 0) lines.push(r.stats_recent);
   for (const b of recent)
-    lines.push(fill(r.stats_broadcast_line, { id: b.id, status: b.status, ...b.counts }));
-  lines.push(fill(r.stats_questions, { count: deps.questionLog.recent(1)[0]?.id ?? 0 }));
+    lines.push(fill(r.stats_broadcast_line, { id: b.id, status: r[`status_${b.status}`], ...b.counts }));
+  lines.push(fill(r.stats_questions, { count: deps.questionLog.count() }));
   const top = deps.questionLog.topUnanswered(5);
   if (top.length > 0) lines.push(r.stats_top);
   for (const q of top) lines.push(fill(r.stats_top_line, { question: q.question, count: q.count }));

@@ -6,7 +6,7 @@
 import type { Citation } from "../answer/citations.js";
 import type { Answerer } from "../answer/compose.js";
 import { describeDocument } from "../knowledge/metadata.js";
-import type { Logger } from "../logger.js";
+import { errorSummary, type Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
 import type { DocumentSummary } from "../search/knowledge-index.js";
 import type { QuestionLog } from "../storage/question-log.js";
@@ -51,8 +51,15 @@ export interface Engine {
   handle(message: Incoming): Promise<Reply[]>;
   /** Source `n` of a logged question (a button under an answer). */
   sourceOf(questionId: number, n: number): Reply[];
-  /** Stores 👍/👎 with a logged question; false when there is no such question. */
-  feedback(questionId: number, value: 1 | -1): boolean;
+  /**
+   * Stores 👍/👎 with a logged question, only from the person who asked it, in the chat where it
+   * was asked; the reply to show names the outcome.
+   */
+  feedback(
+    questionId: number,
+    value: 1 | -1,
+    from: Pick<Incoming, "channel" | "chatId" | "userId">,
+  ): { saved: boolean; text: string };
 }
 
 type Command = "start" | "help" | "ask" | "documents" | "source" | "more";
@@ -136,7 +143,7 @@ export function createEngine(deps: EngineDeps): Engine {
       });
     } catch (err) {
       // A full disk must not stop the bot from answering.
-      deps.logger.error({ err }, "không ghi được câu hỏi vào nhật ký");
+      deps.logger.error({ err: errorSummary(err) }, "không ghi được câu hỏi vào nhật ký");
     }
     deps.logger.info(
       {
@@ -180,17 +187,22 @@ export function createEngine(deps: EngineDeps): Engine {
         return [{ kind: "text", text: fill(r.source_missing, { n, count: logged?.citations.length ?? 0 }) }];
       return [{ kind: "source", number: n, citation }];
     },
-    feedback(questionId, value) {
-      return deps.questionLog.setFeedback(questionId, value);
+    feedback(questionId, value, from) {
+      const q = deps.questionLog.get(questionId);
+      if (!q) return { saved: false, text: r.feedback_not_found };
+      if (q.channel !== from.channel || q.chatId !== from.chatId || q.userId !== from.userId)
+        return { saved: false, text: r.feedback_not_yours };
+      deps.questionLog.setFeedback(questionId, value);
+      return { saved: true, text: r.feedback_thanks };
     },
     async handle(m) {
       if (!m.addressed && m.chatType === "group") return [];
       const text = m.text.normalize("NFC").trim();
       if (!/[\p{L}\p{N}]/u.test(text)) return [{ kind: "text", text: r.help }];
-      if (text.length > options.maxQuestionLength) {
-        return [
-          { kind: "text", text: fill(r.too_long, { length: text.length, max: options.maxQuestionLength }) },
-        ];
+      // Characters as a person counts them (an emoji or a letter with its marks is one).
+      const length = text.length > options.maxQuestionLength ? characters(text) : text.length;
+      if (length > options.maxQuestionLength) {
+        return [{ kind: "text", text: fill(r.too_long, { length, max: options.maxQuestionLength }) }];
       }
       const command = /^\/([\p{L}\d_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/u.exec(text);
       if (command) {
@@ -235,6 +247,15 @@ export function createEngine(deps: EngineDeps): Engine {
       return ask(m, text);
     },
   };
+}
+
+const graphemes = new Intl.Segmenter("vi", { granularity: "grapheme" });
+
+/** The number of characters a person sees (grapheme clusters), not UTF-16 units. */
+function characters(text: string): number {
+  let n = 0;
+  for (const _ of graphemes.segment(text)) n += 1;
+  return n;
 }
 
 function conversationKey(m: Incoming): string {

@@ -9,7 +9,7 @@
  * database), so the bot and `npm run broadcast` never exceed the platform's rate together.
  */
 import { hostname } from "node:os";
-import type { Logger } from "../logger.js";
+import { errorSummary, type Logger } from "../logger.js";
 import type { Db } from "../storage/database.js";
 import type { SubscriptionStore } from "../storage/subscriptions.js";
 import { createPacer, type Pacer, type PacerLimits } from "./rate-limit.js";
@@ -69,6 +69,8 @@ export interface BroadcastService {
   counts(id: number): BroadcastCounts;
   recipients(): number;
   scheduled(): Broadcast[];
+  /** Notices made by `createdBy` that are in one of `statuses`, oldest first. */
+  pendingOf(createdBy: string, statuses: readonly BroadcastStatus[]): Broadcast[];
   recent(limit: number): (Broadcast & { counts: BroadcastCounts })[];
 }
 
@@ -79,6 +81,8 @@ export interface WorkerOptions {
   onProgress?: (b: Broadcast, c: BroadcastCounts, finished: boolean) => void | Promise<void>;
   progressEveryMs?: number;
   idleMs?: number;
+  /** First wait after a database error (doubled at each further one, at most a minute). */
+  errorBackoffMs?: number;
 }
 
 export interface Worker {
@@ -162,6 +166,15 @@ export function createBroadcastService(
         db
           .prepare("SELECT * FROM broadcasts WHERE status = 'scheduled' ORDER BY scheduled_for")
           .all() as unknown[]
+      ).map((r) => toBroadcast(r) as Broadcast);
+    },
+    pendingOf(createdBy, statuses) {
+      return (
+        db
+          .prepare(
+            `SELECT * FROM broadcasts WHERE created_by = ? AND status IN (${statuses.map(() => "?").join(",") || "NULL"}) ORDER BY id`,
+          )
+          .all(createdBy, ...statuses) as unknown[]
       ).map((r) => toBroadcast(r) as Broadcast);
     },
     recent(limit) {
@@ -318,7 +331,12 @@ export function createWorker(
         const row = claim.get({ t: iso(), now: now(), channel }) as Parameters<typeof deliver>[0] | undefined;
         if (!row) break;
         claimed = true;
-        const p = deliver(row).finally(() => inFlight.delete(p));
+        // A delivery whose outcome cannot be written stays `sending` until the next resume.
+        const p = deliver(row)
+          .catch((err: unknown) =>
+            logger.error({ err: errorSummary(err) }, "không ghi được kết quả gửi thông báo"),
+          )
+          .finally(() => inFlight.delete(p));
         inFlight.add(p);
       }
     }
@@ -338,9 +356,25 @@ export function createWorker(
     db.prepare("SELECT 1 FROM broadcasts WHERE status IN ('queued', 'running')").get() !== undefined;
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const errorBackoffMs = options.errorBackoffMs ?? 1000;
+  let failures = 0;
+  /** A database error (a full disk, a locked file) is logged and waited out, never thrown. */
+  const databaseError = async (err: unknown) => {
+    failures += 1;
+    const waitMs = Math.min(errorBackoffMs * 2 ** (failures - 1), 60_000);
+    logger.error(
+      { err: errorSummary(err), failures, retryInMs: waitMs },
+      "lỗi cơ sở dữ liệu khi gửi thông báo, sẽ thử lại",
+    );
+    await sleep(waitMs);
+    // Sends whose outcome could not be written are still `sending`: once the database works
+    // again, they go back to pending (resume), as after a crash.
+    await Promise.allSettled([...inFlight]);
+    leased = false;
+  };
   const loop = async (untilIdle: boolean) => {
-    try {
-      while (!stopped) {
+    while (!stopped) {
+      try {
         if (!holdLease()) {
           leased = false;
           if (untilIdle && !hasWork()) break;
@@ -352,16 +386,25 @@ export function createWorker(
           resume();
         }
         const claimed = await step();
+        failures = 0;
         if (!claimed) {
           if (inFlight.size > 0) await Promise.race(inFlight);
           else if (untilIdle && !hasWork()) break;
           else await sleep(Math.min(idleMs, 200));
         }
+      } catch (err) {
+        await databaseError(err);
       }
-      await Promise.allSettled([...inFlight]);
-      await report(true);
-    } finally {
+    }
+    await Promise.allSettled([...inFlight]);
+    await report(true).catch((err: unknown) =>
+      logger.error({ err: errorSummary(err) }, "không ghi được tiến độ gửi thông báo"),
+    );
+    try {
       releaseLease.run(holder);
+    } catch (err) {
+      // The lease expires by itself.
+      logger.error({ err: errorSummary(err) }, "không trả được quyền gửi thông báo");
     }
   };
   return {

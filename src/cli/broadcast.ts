@@ -1,12 +1,12 @@
 /**
  * `npm run broadcast -- --text "…"` or `--file notice.md`: queues a notice to every subscribed chat
- * and prints progress and the final report. If the bot is running, its worker delivers and this
+ * on every configured channel (Telegram, Zalo: the bot's own senders) and prints progress and the final report. If the bot is running, its worker delivers and this
  * only watches; otherwise this process delivers (one worker at a time, by a lease in the database).
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createBroadcastService, createWorker } from "../broadcast/service.js";
-import { createTelegramSender } from "../channels/telegram/sender.js";
+import { createChannelSenders } from "../channels/senders.js";
 import { fill, loadPrompts } from "../prompts.js";
 import { openDatabase } from "../storage/database.js";
 import { createSqliteSubscriptions } from "../storage/subscriptions.js";
@@ -25,19 +25,18 @@ run(async () => {
   const config = configOrExit();
   const logger = cliLogger(config);
   const prompts = await loadPrompts();
-  if (!config.telegram) {
-    process.stderr.write("Chưa cấu hình kênh nào để gửi (TELEGRAM_BOT_TOKEN).\n");
-    return 2;
-  }
   const db = openDatabase(config.databasePath);
   try {
-    const sender = createTelegramSender({
-      token: config.telegram.token,
-      apiRoot: config.telegram.apiRoot,
-      replies: prompts.replies,
-    });
+    const { senders } = createChannelSenders(config, prompts.replies, db);
+    if (senders.length === 0) {
+      process.stderr.write("Chưa cấu hình kênh nào để gửi (TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN).\n");
+      return 2;
+    }
     const subscriptions = createSqliteSubscriptions(db);
-    const service = createBroadcastService(db, [sender.channel]);
+    const service = createBroadcastService(
+      db,
+      senders.map((x) => x.channel),
+    );
     const { id, recipients } = service.draft(text.trim(), "cli");
     service.confirm(id);
     process.stdout.write(`${fill(prompts.replies.notice_queued, { id, recipients })}\n`);
@@ -48,7 +47,7 @@ run(async () => {
       );
     };
     const worker = createWorker(
-      { db, senders: [sender], subscriptions, service, logger },
+      { db, senders, subscriptions, service, logger },
       { onProgress: (b, _c, finished) => (b.id === id ? print(finished) : undefined), progressEveryMs: 2000 },
     );
     const timer = setInterval(() => print(false), 5000);

@@ -20,6 +20,7 @@ export function configOrExit(): Config {
 export async function openIndex(config: Config, logger: Logger): Promise<LoadedIndex> {
   const outcome = await ensureIndex(config.knowledgeDir, config.indexDir, {
     embedder: config.embedder,
+    maxDocumentBytes: config.maxDocumentBytes,
     onCorrupt: (err) => logger.warn({ path: err.path, reason: err.message }, "chỉ mục bị hỏng, đang xây lại"),
   });
   if (outcome.action === "built") {

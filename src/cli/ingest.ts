@@ -15,6 +15,7 @@ run(async () => {
   const shown = { documents: 0, vectors: 0 };
   const report = await buildIndex(config.knowledgeDir, config.indexDir, {
     embedder: config.embedder,
+    maxDocumentBytes: config.maxDocumentBytes,
     full,
     onProgress: (stage, done, total) => {
       // Progress only for corpora large enough to wait for.

@@ -4,8 +4,9 @@
  * document received as plain text can stay byte-for-byte as received. One bad file is reported by
  * name and never stops the others.
  */
-import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { identifyDocument, shortTitleOf } from "./metadata.js";
@@ -14,6 +15,8 @@ import type { DocumentMeta, KnowledgeDocument, SkippedFile } from "./types.js";
 /** Extensions the loader reads. */
 export const SUPPORTED_EXTENSIONS = [".md", ".txt"] as const;
 const SIDECAR = ".meta.yaml";
+/** Largest document file read (MAX_DOCUMENT_BYTES): a larger one is skipped by name with its size. */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 50_000_000;
 /** Files that describe the folder rather than being documents. */
 const IGNORED_NAMES = new Set(["readme.md", ".gitkeep", ".ds_store"]);
 
@@ -58,13 +61,24 @@ export async function listKnowledgeFiles(
   return { files, skipped };
 }
 
+export interface LoadOptions {
+  /** Files larger than this many bytes are skipped (default DEFAULT_MAX_DOCUMENT_BYTES). */
+  maxBytes?: number;
+}
+
 /** Loads every supported document under `dir`. */
-export async function loadKnowledge(dir: string): Promise<LoadResult> {
+export async function loadKnowledge(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const { files, skipped } = await listKnowledgeFiles(dir);
   const documents: KnowledgeDocument[] = [];
   const ids = new Set<string>();
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   for (const f of files) {
     try {
+      const size = (await stat(f.path)).size;
+      if (size > maxBytes)
+        throw new Error(
+          `tệp quá lớn (${sizeText(size)}; giới hạn MAX_DOCUMENT_BYTES là ${sizeText(maxBytes)})`,
+        );
       const doc = await loadDocument(f);
       if (ids.has(doc.id)) throw new Error(`trùng mã tài liệu "${doc.id}" với một tệp khác`);
       ids.add(doc.id);
@@ -74,6 +88,12 @@ export async function loadKnowledge(dir: string): Promise<LoadResult> {
     }
   }
   return { documents, skipped };
+}
+
+/** A size as a person reads it: "84,0 KB", "200,0 MB". */
+function sizeText(bytes: number): string {
+  const [value, unit] = bytes >= 1_000_000 ? [bytes / 1_000_000, "MB"] : [bytes / 1000, "KB"];
+  return `${value.toFixed(1).replace(".", ",")} ${unit}`;
 }
 
 /** Reads one file into a document; throws with a reason a person understands. */
@@ -116,12 +136,21 @@ export async function loadDocument(file: FoundFile): Promise<KnowledgeDocument> 
  * either re-indexes it. Computed without parsing, to tell cheaply whether the index is current.
  */
 export async function hashKnowledgeFile(file: FoundFile): Promise<string> {
-  const bytes = await readOptional(file.path);
-  return contentHash(bytes ?? Buffer.alloc(0), await readOptional(sidecarOf(file.path)));
+  // Streamed: a very large file (skipped at ingest) is never held in memory just to be hashed.
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(file.path)) hash.update(chunk as Buffer);
+  } catch {
+    // Unreadable: hashed as empty, and reported by name when loaded.
+  }
+  return finishHash(hash, await readOptional(sidecarOf(file.path)));
 }
 
 function contentHash(bytes: Buffer, sidecar: Buffer | undefined): string {
-  const hash = createHash("sha256").update(bytes);
+  return finishHash(createHash("sha256").update(bytes), sidecar);
+}
+
+function finishHash(hash: Hash, sidecar: Buffer | undefined): string {
   if (sidecar) hash.update("\0meta\0").update(sidecar);
   return hash.digest("hex");
 }

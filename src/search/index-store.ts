@@ -245,6 +245,8 @@ export function staleReason(
 
 export interface BuildOptions {
   embedder?: EmbedderConfig;
+  /** Document files larger than this are skipped by name (MAX_DOCUMENT_BYTES). */
+  maxDocumentBytes?: number;
   /** Rebuild everything, the corpus embedder included, even when an index exists. */
   full?: boolean;
   onProgress?: (stage: "documents" | "vectors", done: number, total: number) => void;
@@ -269,7 +271,7 @@ export async function buildIndex(
   const t0 = performance.now();
   const config = options.embedder ?? { kind: "corpus" };
   const sources = await fingerprint(knowledgeDir);
-  const { documents, skipped } = await loadKnowledge(knowledgeDir);
+  const { documents, skipped } = await loadKnowledge(knowledgeDir, { maxBytes: options.maxDocumentBytes });
   const index = KnowledgeIndex.build(documents, {
     onProgress: (done, total) => options.onProgress?.("documents", done, total),
   });
@@ -359,7 +361,11 @@ export type EnsureOutcome =
 export async function ensureIndex(
   knowledgeDir: string,
   indexDir: string,
-  options: { embedder?: EmbedderConfig; onCorrupt?: (err: IndexCorruptError) => void } = {},
+  options: {
+    embedder?: EmbedderConfig;
+    maxDocumentBytes?: number;
+    onCorrupt?: (err: IndexCorruptError) => void;
+  } = {},
 ): Promise<EnsureOutcome> {
   const config = options.embedder ?? { kind: "corpus" };
   const sources = await fingerprint(knowledgeDir);
@@ -376,7 +382,10 @@ export async function ensureIndex(
     options.onCorrupt?.(err);
     reason = "chỉ mục cũ bị hỏng";
   }
-  const built = await buildIndex(knowledgeDir, indexDir, { embedder: config });
+  const built = await buildIndex(knowledgeDir, indexDir, {
+    embedder: config,
+    maxDocumentBytes: options.maxDocumentBytes,
+  });
   return { action: "built", reason, ...built };
 }
 

@@ -131,7 +131,8 @@ export class KnowledgeIndex {
         d.shortTitle === d.title ? d.title : `${d.shortTitle} \n ${d.title}`,
         d.text,
       );
-      passages.push(...ps);
+      // One by one: spreading a document of 100,000+ passages into push() overflows the stack.
+      for (const p of ps) passages.push(p);
       summaries.push({
         id: d.id,
         title: d.title,

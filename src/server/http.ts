@@ -4,7 +4,7 @@
  * response, so a shutdown can wait for it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Logger } from "../logger.js";
+import { errorSummary, type Logger } from "../logger.js";
 
 export interface WebhookRequest {
   headers: IncomingMessage["headers"];
@@ -46,7 +46,7 @@ export function createHttpServer(routes: Map<string, Route>, logger: Logger): Ht
         reply(res, status, { ok: status < 300 });
         if (work) {
           const p = work()
-            .catch((err: unknown) => logger.error({ err }, "lỗi khi xử lý webhook"))
+            .catch((err: unknown) => logger.error({ err: errorSummary(err) }, "lỗi khi xử lý webhook"))
             .finally(() => inFlight.delete(p));
           inFlight.add(p);
         }

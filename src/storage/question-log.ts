@@ -26,6 +26,8 @@ export interface QuestionLog {
   get(id: number): LoggedQuestion | undefined;
   setFeedback(id: number, feedback: -1 | 1): boolean;
   recent(limit: number): LoggedQuestion[];
+  /** How many questions the log holds. */
+  count(): number;
   /** The questions most often not answered (not found, or only the closest passages) since `since` (ISO time), most frequent first. */
   topUnanswered(limit: number, since?: string): { question: string; count: number; lastAskedAt: string }[];
 }
@@ -38,6 +40,7 @@ export function createSqliteQuestionLog(db: Db, now: () => Date = () => new Date
   const feedback = db.prepare("UPDATE questions SET feedback = ? WHERE id = ?");
   const recent = db.prepare("SELECT * FROM questions ORDER BY id DESC LIMIT ?");
   const byId = db.prepare("SELECT * FROM questions WHERE id = ?");
+  const count = db.prepare("SELECT count(*) AS n FROM questions");
   const unanswered = db.prepare(
     `SELECT lower(trim(question)) AS q, min(question) AS question, count(*) AS count, max(asked_at) AS lastAskedAt
      FROM questions WHERE status IN ('not_found', 'partial') AND asked_at >= ? GROUP BY q ORDER BY count DESC, lastAskedAt DESC LIMIT ?`,
@@ -61,6 +64,9 @@ export function createSqliteQuestionLog(db: Db, now: () => Date = () => new Date
     },
     recent(limit) {
       return (recent.all(limit) as Record<string, unknown>[]).map(toLogged);
+    },
+    count() {
+      return (count.get() as { n: number }).n;
     },
     topUnanswered(limit, since = "1970-01-01") {
       return (unanswered.all(since, limit) as { question: string; count: number; lastAskedAt: string }[]).map(

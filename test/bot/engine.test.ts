@@ -1,39 +1,20 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { excerptOf } from "../../src/answer/citations.js";
-import { createAnswerer } from "../../src/answer/compose.js";
-import { createEngine, type EngineDeps } from "../../src/bot/engine.js";
+import type { EngineDeps } from "../../src/bot/engine.js";
 import type { Incoming, Reply } from "../../src/bot/types.js";
-import { loadKnowledge } from "../../src/knowledge/loader.js";
-import { loadPrompts } from "../../src/prompts.js";
-import { indexInMemory } from "../../src/search/index-store.js";
-import { retrieverOf } from "../../src/search/retriever.js";
+import { fill } from "../../src/prompts.js";
 import { openDatabase } from "../../src/storage/database.js";
 import { createSqliteQuestionLog } from "../../src/storage/question-log.js";
-import { memoryLogger } from "../fakes/memory-logger.js";
-import { KNOWLEDGE } from "../helpers.js";
+import { tempDir } from "../helpers.js";
+import { prompts, testEngine } from "./test-engine.js";
 
-const { documents } = await loadKnowledge(KNOWLEDGE);
-const loaded = await indexInMemory(documents);
-const index = loaded.index;
-const retriever = retrieverOf(loaded);
-const prompts = await loadPrompts();
 const r = prompts.replies;
 
 function setup(options: EngineDeps["options"] = {}, now?: () => number) {
-  const db = openDatabase(":memory:");
-  const questionLog = createSqliteQuestionLog(db);
-  const log = memoryLogger();
-  const engine = createEngine({
-    answerer: createAnswerer({ retriever: () => retriever, prompts, logger: log.logger }),
-    documents: () => index.documents,
-    questionLog,
-    replies: r,
-    logger: log.logger,
-    options,
-    now,
-  });
-  const say = (text: string, extra: Partial<Incoming> = {}) =>
-    engine.handle({
+  const { engine, questionLog, log } = testEngine({ options, now });
+  const say = async (text: string, extra: Partial<Incoming> = {}) => {
+    const replies = await engine.handle({
       channel: "console",
       chatId: "c1",
       chatType: "private",
@@ -42,6 +23,10 @@ function setup(options: EngineDeps["options"] = {}, now?: () => number) {
       addressed: true,
       ...extra,
     });
+    // No reply ever shows a person an unfilled placeholder.
+    for (const reply of replies) if (reply.kind === "text") expect(reply.text).not.toMatch(/[{}]|#\?/);
+    return replies;
+  };
   return { engine, questionLog, say, log };
 }
 
@@ -168,6 +153,15 @@ describe("the engine", () => {
     expect(questionLog.recent(5)).toEqual([]);
   });
 
+  it("counts a message's length in characters as a person does, not in UTF-16 units", async () => {
+    const { say } = setup({ maxQuestionLength: 50 });
+    // 29 👍 (two UTF-16 units each), one family of four joined into one emoji (11 units), and
+    // 39 letters and spaces: 69 characters a person counts, 108 UTF-16 units.
+    const text = `${"👍".repeat(29)}👨‍👩‍👧‍👦${"dân vận ".repeat(5).trim()}`;
+    expect(text.length).toBe(108);
+    expect(textOf(await say(text))).toBe(fill(r.too_long, { length: 69, max: 50 }));
+  });
+
   it("limits questions per user per minute, with a friendly reply", async () => {
     let t = 1_000_000;
     const { say } = setup({ questionsPerMinute: 2 }, () => t);
@@ -182,6 +176,41 @@ describe("the engine", () => {
   it("names an unknown command", async () => {
     const { say } = setup();
     expect(textOf(await say("/xyz"))).toContain("/xyz");
+  });
+
+  it("still answers when the question log cannot be written (a full disk)", async () => {
+    const db = openDatabase(join(await tempDir(), "full.sqlite"));
+    const questionLog = createSqliteQuestionLog(db);
+    // The database may not grow any more: fill it until SQLite says SQLITE_FULL.
+    db.pragma(`max_page_count = ${Number(db.pragma("page_count", { simple: true })) + 2}`);
+    const full = () => {
+      for (;;)
+        questionLog.record({
+          channel: "console",
+          chatId: "x",
+          userId: "x",
+          question: "x".repeat(500),
+          status: "answered",
+          topScore: 0,
+          coverage: 0,
+          latencyMs: 0,
+          citations: [],
+        });
+    };
+    expect(full).toThrowError(expect.objectContaining({ code: "SQLITE_FULL" }));
+    const { engine, log } = testEngine({ questionLog });
+    const replies = await engine.handle({
+      channel: "console",
+      chatId: "c1",
+      chatType: "private",
+      userId: "u1",
+      text: "Kết luận 43 ban hành ngày nào?",
+      addressed: true,
+    });
+    const reply = only(replies);
+    expect(reply.kind === "answer" && reply.answer.status).toBe("answered");
+    expect(log.text()).toContain("SQLITE_FULL");
+    db.close();
   });
 
   it("does not log the text of questions at info level", async () => {

@@ -196,6 +196,43 @@ describe("broadcasts", () => {
   });
 });
 
+describe("a database that refuses writes (a full disk)", () => {
+  it("does not end the worker: the error is logged, retried with backoff, and delivery resumes", async () => {
+    const s = setup(3);
+    const log = memoryLogger();
+    const { id } = s.service.draft("x", "a");
+    s.service.confirm(id);
+    // From here every write fails, as on a full disk: the lease, the claims, the schedule.
+    s.db.pragma("query_only = ON");
+    const { sender, delivered } = fakeSender();
+    const worker = createWorker(
+      { ...s, logger: log.logger, senders: [sender] },
+      { idleMs: 5, errorBackoffMs: 20 },
+    );
+    let ended: unknown = "running";
+    const running = worker.run().then(
+      () => {
+        ended = "resolved";
+      },
+      (err: unknown) => {
+        ended = err;
+      },
+    );
+    await expect
+      .poll(() => log.lines().filter((l) => l.level === 50).length, { timeout: 5000 })
+      .toBeGreaterThanOrEqual(2);
+    expect(ended).toBe("running");
+    expect(delivered).toEqual([]);
+    expect(log.text()).toContain("SQLITE_READONLY");
+    s.db.pragma("query_only = OFF");
+    await expect.poll(() => delivered.length, { timeout: 5000 }).toBe(3);
+    worker.stop();
+    await running;
+    expect(ended).toBe("resolved");
+    expect(s.service.counts(id)).toMatchObject({ sent: 3, pending: 0 });
+  });
+});
+
 describe("the Zalo monthly quota", () => {
   it("holds deliveries back once the month's quota is used, instead of dropping them", async () => {
     const { createZaloSender } = await import("../../src/channels/zalo/sender.js");

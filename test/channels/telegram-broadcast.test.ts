@@ -168,6 +168,40 @@ describe("subscriptions and announcements on Telegram", () => {
     );
   });
 
+  it("keeps a preview's buttons when someone who is not an administrator presses ✅ in a group", async () => {
+    const preview = await nextTo(groupChat.id, () =>
+      tg.push(msg(ADMIN, groupChat, "/thongbao@DanVanTestBot Họp chi hội chiều nay.")),
+    );
+    const buttons = (
+      preview.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard.flat();
+    const member = citizen(2009);
+    const pressBy = (from: object, data: string | undefined, id: string) =>
+      tg.push({
+        callback_query: {
+          id,
+          from,
+          chat_instance: "g",
+          data,
+          message: { message_id: 777, date: 0, chat: groupChat, from: BOT_USER, text: "…" },
+        },
+      });
+    const edits = () => tg.calls.filter((c) => c.method === "editMessageReplyMarkup");
+    const before = edits().length;
+    const refused = await reply(groupChat.id, () =>
+      pressBy(member, buttons.find((b) => b.text === "✅ Gửi")?.callback_data, "m1"),
+    );
+    expect(refused).toContain("chỉ dành cho quản trị viên");
+    expect(edits()).toHaveLength(before);
+    // The administrator still has the buttons, and ❌ removes them.
+    expect(
+      await reply(groupChat.id, () =>
+        pressBy(ADMIN, buttons.find((b) => b.text === "❌ Huỷ")?.callback_data, "m2"),
+      ),
+    ).toContain("Đã huỷ thông báo");
+    expect(edits().length).toBeGreaterThan(before);
+  });
+
   it("shows statistics to administrators", async () => {
     const text = await reply(ADMIN.id, () => tg.push(msg(ADMIN, privateOf(ADMIN), "/thongke")));
     expect(text).toContain("đang nhận");

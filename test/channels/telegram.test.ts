@@ -44,6 +44,14 @@ afterAll(async () => {
   await tg.close();
 });
 
+/** The feedback stored with a logged question. */
+const storedFeedback = (question: string) => {
+  const db = new Database(join(dataDir, "bot.sqlite"), { readonly: true });
+  const row = db.prepare("SELECT feedback FROM questions WHERE question = ?").get(question);
+  db.close();
+  return row;
+};
+
 /** What a person reads: the HTML without tags. */
 const visible = (c: RecordedCall) => String(c.params.text).replace(/<[^>]+>/g, "");
 /** The next message to a chat after `push`, by count (two replies can share a millisecond). */
@@ -121,11 +129,37 @@ describe("the bot on Telegram", () => {
       (c) => c.method === "answerCallbackQuery" && c.params.callback_query_id === "cb2",
     );
     expect(press.params.text).toBe("Cảm ơn bạn đã góp ý!");
-    const db = new Database(join(dataDir, "bot.sqlite"), { readonly: true });
-    const row = db
-      .prepare("SELECT feedback FROM questions WHERE question = ?")
-      .get("Kết luận 43 ban hành ngày nào?");
-    db.close();
+    const row = storedFeedback("Kết luận 43 ban hành ngày nào?");
+    expect(row).toEqual({ feedback: 1 });
+  });
+
+  it("refuses 👍 from someone who did not ask, from another chat, and on a question that does not exist", async () => {
+    const keyboard = (
+      answer.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard;
+    const down = keyboard.flat().find((b) => b.text === "👎")?.callback_data as string;
+    const stranger = { id: 5151, is_bot: false, first_name: "Khác" };
+    const strangerChat = { id: 5151, type: "private", first_name: "Khác" };
+    const press = async (id: string, from: object, chat: object, data: string) => {
+      tg.push({
+        callback_query: {
+          id,
+          from,
+          chat_instance: "x",
+          data,
+          message: { message_id: 1, date: 0, chat, from: BOT_USER, text: "…" },
+        },
+      });
+      return String(
+        (await tg.waitFor((c) => c.method === "answerCallbackQuery" && c.params.callback_query_id === id))
+          .params.text,
+      );
+    };
+    expect(await press("cb3", stranger, strangerChat, down)).toContain("Chỉ người đã hỏi");
+    expect(await press("cb4", user, group, down)).toContain("Chỉ người đã hỏi");
+    expect(await press("cb5", user, privateChat, "f:987654:-1")).toContain("Không tìm thấy câu hỏi");
+    const row = storedFeedback("Kết luận 43 ban hành ngày nào?");
+    // Still the asker's own 👍.
     expect(row).toEqual({ feedback: 1 });
   });
 

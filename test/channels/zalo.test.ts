@@ -1,10 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadPrompts } from "../../src/prompts.js";
 import { startBot } from "../cli/run-cli.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-server.js";
 import { type FakeZalo, startFakeZalo, zaloText } from "../fakes/zalo-server.js";
 import { copyOfKnowledge, tempDir } from "../helpers.js";
+
+const prompts = await loadPrompts();
 
 let zalo: FakeZalo;
 let tg: FakeTelegram;
@@ -129,6 +132,35 @@ describe("the bot on Zalo", () => {
       zalo.push(zaloText("u5", "u5", "hoi quan chung tu dam bao kinh phi the nao")),
     );
     expect(answer).toContain("tự đảm bảo kinh phí");
+  });
+});
+
+describe("Zalo replies that fail on the way", () => {
+  const question = "Kết luận 43 ban hành ngày nào?";
+  it("retries a reply hit by 429 (waiting its retry_after), 5xx or a network error, and delivers the answer", async () => {
+    for (const [chat, code, retryAfter] of [
+      ["r1", 429, 1],
+      ["r2", 502, undefined],
+      ["r3", "network", undefined],
+    ] as const) {
+      zalo.failNext("sendMessage", code, 2, retryAfter);
+      const t0 = Date.now();
+      const [answer] = await next(chat, () => zalo.push(zaloText(chat, chat, question)), 3);
+      expect(answer).toContain("07/01/2019");
+      const texts = zalo.sent(chat).map((c) => String(c.params.text));
+      expect(texts).toHaveLength(3);
+      expect(new Set(texts).size).toBe(1);
+      expect(texts).not.toContain(prompts.replies.error);
+      if (retryAfter) expect(Date.now() - t0).toBeGreaterThanOrEqual(2000);
+    }
+  });
+
+  it("apologises only when the retries are spent", async () => {
+    zalo.failNext("sendMessage", 500, 4);
+    zalo.push(zaloText("r4", "r4", question));
+    await expect.poll(() => zalo.sent("r4").length, { timeout: 20_000 }).toBe(5);
+    expect(String(zalo.sent("r4").at(-1)?.params.text)).toBe(prompts.replies.error);
+    expect(zalo.sent("r4")).toHaveLength(5);
   });
 });
 

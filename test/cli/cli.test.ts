@@ -20,6 +20,22 @@ describe("npm run ingest", () => {
   });
 });
 
+describe("npm run ingest with a file over MAX_DOCUMENT_BYTES", () => {
+  it("skips that file by name with its size, and indexes the others", async () => {
+    const big = await copyOfKnowledge();
+    // 84,015 bytes of text against a limit of 20,000 (the default is 50 MB).
+    await writeFile(join(big, "rat-lon.md"), `# Rất lớn\n\n${"Cán bộ dân vận đi cơ sở. ".repeat(2400)}`);
+    const r = await runCli("src/cli/ingest.ts", [], {
+      KNOWLEDGE_DIR: big,
+      DATA_DIR: await tempDir(),
+      MAX_DOCUMENT_BYTES: "20000",
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1 tài liệu, \d+ đoạn trích/);
+    expect(r.stdout).toContain("rat-lon.md: tệp quá lớn (84,0 KB; giới hạn MAX_DOCUMENT_BYTES là 20,0 KB)");
+  });
+});
+
 describe("npm run ask", () => {
   it("answers with the cited opening passage of the plan", async () => {
     const r = await runCli("src/cli/ask.ts", ["Kết luận 43 ban hành ngày nào?"], env);

@@ -1,7 +1,8 @@
 /**
  * A Zalo Bot API server on 127.0.0.1 for tests: getUpdates returns one update (wrapped in
  * {ok, result}) or ok:false with error 408 when idle, sendMessage refuses texts over 2,000
- * characters, failures come as ok:false on HTTP 200, and every call is recorded.
+ * characters, failures come as ok:false on HTTP 200 (with a retry_after when asked) or as a
+ * dropped connection ("network"), and every call is recorded.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,7 +16,8 @@ export interface FakeZalo {
   baseUrl: string;
   calls: ZaloCall[];
   push(update: Record<string, unknown>): void;
-  failNext(method: string, code: number, times?: number): void;
+  /** The next `times` calls of `method` fail with this error code (or a dropped connection). */
+  failNext(method: string, code: number | "network", times?: number, retryAfter?: number): void;
   sent(chatId?: string): ZaloCall[];
   /** Delivers a webhook call to `url` with the given secret header. */
   deliver(url: string, update: unknown, secret?: string): Promise<number>;
@@ -26,7 +28,7 @@ export async function startFakeZalo(): Promise<FakeZalo> {
   const calls: ZaloCall[] = [];
   const updates: Record<string, unknown>[] = [];
   const waiting: (() => void)[] = [];
-  const failures = new Map<string, { code: number; times: number }>();
+  const failures = new Map<string, { code: number | "network"; times: number; retryAfter?: number }>();
   let nextId = 1;
   const server = createServer(async (req, res) => {
     let body = "";
@@ -41,10 +43,15 @@ export async function startFakeZalo(): Promise<FakeZalo> {
     const failure = failures.get(method);
     if (failure && failure.times > 0) {
       failure.times -= 1;
+      if (failure.code === "network") {
+        req.socket.destroy();
+        return;
+      }
       return reply({
         ok: false,
         error_code: failure.code,
         description: failure.code === 429 ? "Quota exceeded" : "Error",
+        ...(failure.retryAfter !== undefined ? { parameters: { retry_after: failure.retryAfter } } : {}),
       });
     }
     switch (method) {
@@ -87,8 +94,8 @@ export async function startFakeZalo(): Promise<FakeZalo> {
       updates.push(update);
       for (const w of waiting.splice(0)) w();
     },
-    failNext(method, code, times = 1) {
-      failures.set(method, { code, times });
+    failNext(method, code, times = 1, retryAfter) {
+      failures.set(method, { code, times, retryAfter });
     },
     sent: (chatId) =>
       calls.filter(

@@ -66,3 +66,16 @@ describe("loading a folder with good and bad files", async () => {
     expect(documents.map((d) => d.id).sort()).toEqual(["bom-crlf", "chi-heading", "khong-tieu-de", "nq-mau"]);
   });
 });
+
+describe("a file larger than the limit", () => {
+  it("is skipped by name with its size, without being read into memory", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "nho.md"), "# Nhỏ\n\nCông tác dân vận.\n");
+    await writeFile(join(dir, "lon.txt"), "dân vận ".repeat(3000));
+    const { documents, skipped } = await loadKnowledge(dir, { maxBytes: 10_000 });
+    expect(documents.map((d) => d.source)).toEqual(["nho.md"]);
+    expect(skipped).toEqual([
+      { source: "lon.txt", reason: "tệp quá lớn (33,0 KB; giới hạn MAX_DOCUMENT_BYTES là 10,0 KB)" },
+    ]);
+  });
+});

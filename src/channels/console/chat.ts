@@ -7,7 +7,7 @@ import { userInfo } from "node:os";
 import { createInterface } from "node:readline";
 import type { Engine } from "../../bot/engine.js";
 import type { Incoming } from "../../bot/types.js";
-import type { Logger } from "../../logger.js";
+import { errorSummary, type Logger } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
 import { renderReply } from "./render.js";
@@ -56,7 +56,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
           say(renderReply(reply, deps.replies, deps.documents(), { color }));
         }
       } catch (err) {
-        deps.logger.error({ err }, "lỗi khi trả lời trong cửa sổ dòng lệnh");
+        deps.logger.error({ err: errorSummary(err) }, "lỗi khi trả lời trong cửa sổ dòng lệnh");
         say(deps.replies.error);
       }
       if (!interactive) say("");

@@ -5,15 +5,16 @@
  * reply to one of its messages, and stays silent otherwise. Stickers, photos, voice and the like
  * get a short reply in private chats and are ignored in groups; edited messages and channel posts
  * are ignored. Answers in one chat are handled in order (sequentialize), chats concurrently
- * (@grammyjs/runner); 429s are waited out (@grammyjs/auto-retry); one error boundary logs
- * `{ err, update }` and tells the user something went wrong, without details.
+ * (@grammyjs/runner); 429s are waited out (@grammyjs/auto-retry); one error boundary (polling
+ * and webhook alike) logs a summary of the error and the update's id and chat, never the token
+ * or the message, and tells the user something went wrong, without details.
  */
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type Context, GrammyError, HttpError } from "grammy";
+import { Bot, type Context, GrammyError, HttpError, type Transformer } from "grammy";
 import type { Engine } from "../../bot/engine.js";
 import type { ChatType, Incoming, Reply } from "../../bot/types.js";
-import type { Logger } from "../../logger.js";
+import { errorSummary, type Logger, redact } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
 import type { SubscriptionStore } from "../../storage/subscriptions.js";
@@ -47,6 +48,8 @@ export const USER_COMMANDS = [
 
 export function createTelegramBot(deps: TelegramDeps): Bot {
   const bot = new Bot(deps.token, { client: deps.apiRoot ? { apiRoot: deps.apiRoot } : {} });
+  // Installed first, so it sees every try auto-retry makes: an outage of the Bot API is logged.
+  bot.api.config.use(getUpdatesWatch(deps.logger));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
   // Answers in one chat never overtake each other; different chats run concurrently.
   bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? ctx.from?.id ?? "")));
@@ -108,8 +111,12 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       return;
     }
     if (data.kind === "feedback") {
-      deps.engine.feedback(data.questionId, data.value);
-      await ctx.answerCallbackQuery({ text: deps.replies.feedback_thanks });
+      const { text } = deps.engine.feedback(data.questionId, data.value, {
+        channel: "telegram",
+        chatId: String(ctx.chat?.id ?? ctx.callbackQuery.from.id),
+        userId: String(ctx.callbackQuery.from.id),
+      });
+      await ctx.answerCallbackQuery({ text });
       return;
     }
     if (data.kind === "notice") {
@@ -124,14 +131,19 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
         text: "",
         addressed: true,
       };
+      // Someone else pressing in a group is refused (by the engine) and leaves the buttons to
+      // the administrator.
+      if (!deps.adminIds?.includes(from.id)) {
+        const refused = data.send
+          ? deps.engine.confirmBroadcast(data.broadcastId, m)
+          : deps.engine.cancelBroadcast(data.broadcastId, m);
+        await send(ctx, refused);
+        return;
+      }
       // The preview's buttons go away so a notice cannot be confirmed twice from it.
       await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
       if (!data.send) {
         await send(ctx, deps.engine.cancelBroadcast(data.broadcastId, m));
-        return;
-      }
-      if (!deps.adminIds?.includes(from.id)) {
-        await send(ctx, deps.engine.confirmBroadcast(data.broadcastId, m));
         return;
       }
       // The progress message is sent first, then edited by the worker as deliveries go out.
@@ -187,16 +199,18 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
 
   bot.catch(async (err) => {
     const e = err.error;
+    // A chosen summary only: the error's context holds the API token and the user's update.
     deps.logger.error(
       {
         err:
           e instanceof GrammyError
-            ? { method: e.method, code: e.error_code, description: e.description }
+            ? { method: e.method, code: e.error_code, description: redact(e.description) }
             : e instanceof HttpError
-              ? { http: String(e.error) }
-              : e,
+              ? { http: errorSummary(e) }
+              : errorSummary(e),
         update: {
           update_id: err.ctx.update.update_id,
+          chat: err.ctx.chat?.id,
           kind: Object.keys(err.ctx.update).filter((k) => k !== "update_id"),
         },
       },
@@ -207,6 +221,37 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       await err.ctx.api.sendMessage(chatId, deps.replies.error).catch(() => undefined);
   });
   return bot;
+}
+
+/**
+ * An API transformer that logs failed getUpdates calls (long polling) as a warning: the first of
+ * a run of failures at once, then at most one line every `everyMs` with the count since, and
+ * once when the Bot API answers again. Only a redacted summary: never the token.
+ */
+export function getUpdatesWatch(logger: Logger, everyMs = 60_000): Transformer {
+  let failures = 0;
+  let lastWarn = 0;
+  const failed = (summary: Record<string, unknown>) => {
+    failures += 1;
+    if (failures > 1 && Date.now() - lastWarn < everyMs) return;
+    lastWarn = Date.now();
+    logger.warn({ err: summary, failures }, "getUpdates Telegram lỗi, đang thử lại (Bot API không trả lời)");
+  };
+  return async (prev, method, payload, signal) => {
+    if (method !== "getUpdates") return prev(method, payload, signal);
+    try {
+      const res = await prev(method, payload, signal);
+      if (!res.ok) failed({ error_code: res.error_code, description: redact(res.description) });
+      else if (failures > 0) {
+        logger.info({ failures }, "Bot API Telegram đã trả lời lại");
+        failures = 0;
+      }
+      return res;
+    } catch (err) {
+      if (!signal?.aborted) failed(errorSummary(err));
+      throw err;
+    }
+  };
 }
 
 /** Commands shown only to administrators, in their private chats. */

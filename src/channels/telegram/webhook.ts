@@ -2,25 +2,39 @@
  * Telegram webhook mode: the route on our HTTP server that receives updates. The secret token
  * header is compared in constant time (wrong or missing: 401, nothing processed); the update is
  * acknowledged at once and handled afterwards, so an answer that takes longer than Telegram's
- * webhook timeout never makes Telegram send the update again.
+ * webhook timeout never makes Telegram send the update again; one delivered twice anyway is
+ * answered once (by update_id, the last 10,000 remembered).
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Bot } from "grammy";
+import { type Bot, BotError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Route } from "../../server/http.js";
+import { createRecentIds } from "../recent-ids.js";
 
 export const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
 export function telegramWebhookRoute(bot: Bot, secret: string): Route {
   const expected = Buffer.from(secret);
+  const recent = createRecentIds();
   return ({ headers, body }) => {
     const given = Buffer.from(String(headers[SECRET_HEADER] ?? ""));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 401 };
     const update = body as Update;
     if (typeof update?.update_id !== "number") return { status: 400 };
-    return { status: 200, work: () => bot.handleUpdate(update) };
+    // Telegram sends an update again when it thinks the first delivery failed: answer it once.
+    if (!recent.firstTime(update.update_id)) return { status: 200 };
+    // Errors go through the bot's own error boundary, as in polling mode.
+    const work = async () => {
+      try {
+        await bot.handleUpdate(update);
+      } catch (err) {
+        if (!(err instanceof BotError)) throw err;
+        await bot.errorHandler(err);
+      }
+    };
+    return { status: 200, work };
   };
 }
 

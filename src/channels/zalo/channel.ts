@@ -2,22 +2,38 @@
  * The Zalo channel: long polling by default (one update per getUpdates, 408 = nothing yet), or a
  * webhook route on the shared HTTP server when ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET are set
  * (secret compared in constant time, answered at once, duplicate deliveries dropped by
- * message_id). Messages in one chat are answered in order; unknown events are ignored.
+ * message_id). Messages in one chat are answered in order; unknown events are ignored. A reply hit
+ * by a 429, a 5xx or a network error is retried with bounded backoff; the apology comes only when
+ * the retries are spent.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { Engine } from "../../bot/engine.js";
-import type { Logger } from "../../logger.js";
+import { errorSummary, type Logger } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
 import type { Route } from "../../server/http.js";
-import type { ZaloClient } from "./client.js";
+import { createRecentIds } from "../recent-ids.js";
+import { ZaloApiError, type ZaloClient } from "./client.js";
 import { renderZalo } from "./render.js";
 import { parseZaloUpdate } from "./updates.js";
 
 export const ZALO_SECRET_HEADER = "x-bot-api-secret-token";
 
+/** How a reply that failed on the way is tried again. */
+export interface ReplyRetry {
+  /** Tries after the first (default 3). */
+  retries: number;
+  /** First wait, doubled each time (default 500 ms). */
+  baseMs: number;
+  /** Longest total wait for one message, retry_after included (default 15 s). */
+  maxTotalMs: number;
+}
+
+const DEFAULT_RETRY: ReplyRetry = { retries: 3, baseMs: 500, maxTotalMs: 15_000 };
+
 export interface ZaloChannelDeps {
   client: ZaloClient;
+  retry?: Partial<ReplyRetry>;
   engine: Engine;
   replies: Replies;
   documents: () => readonly DocumentSummary[];
@@ -35,17 +51,32 @@ export interface ZaloChannel {
 
 export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const chains = new Map<string, Promise<void>>();
-  const seen = new Set<string>();
-  const seenOrder: string[] = [];
+  const recent = createRecentIds();
   let stopped = false;
+  const retry = { ...DEFAULT_RETRY, ...deps.retry };
 
-  const firstTime = (id: string | undefined) => {
-    if (!id) return true;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    seenOrder.push(id);
-    if (seenOrder.length > 10_000) seen.delete(seenOrder.shift() as string);
-    return true;
+  /**
+   * Sends one message; a 429, a 5xx or a network error is tried again with a doubling wait (the
+   * platform's retry_after when it gives one), within a bounded total wait, as Telegram's
+   * auto-retry does for the other channel.
+   */
+  const sendWithRetry = async (chatId: string, text: string) => {
+    let waited = 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await deps.client.sendMessage(chatId, text);
+      } catch (err) {
+        if (!(err instanceof ZaloApiError) || !err.retryable || attempt >= retry.retries) throw err;
+        const wait = err.retryAfterMs ?? retry.baseMs * 2 ** attempt;
+        if (waited + wait > retry.maxTotalMs) throw err;
+        deps.logger.warn(
+          { err: errorSummary(err), attempt: attempt + 1, retryInMs: wait },
+          "gửi tin Zalo lỗi, thử lại",
+        );
+        await new Promise((r) => setTimeout(r, wait));
+        waited += wait;
+      }
+    }
   };
 
   const answer = async (raw: unknown) => {
@@ -54,18 +85,21 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       deps.logger.warn({ update: typeof raw }, "bỏ qua cập nhật Zalo không đọc được");
       return;
     }
-    if (!firstTime(update.messageId)) return;
+    if (!recent.firstTime(update.messageId || undefined)) return;
     const m = update.incoming;
     if (!m) return;
     try {
       deps.client.sendChatAction(m.chatId, "typing").catch(() => undefined);
       for (const reply of await deps.engine.handle(m)) {
         for (const text of renderZalo(reply, deps.replies, deps.documents()))
-          await deps.client.sendMessage(m.chatId, text);
+          await sendWithRetry(m.chatId, text);
       }
     } catch (err) {
       deps.logger.error(
-        { err, update: { event: update.event, messageId: update.messageId } },
+        {
+          err: errorSummary(err),
+          update: { event: update.event, messageId: update.messageId, chat: m.chatId },
+        },
         "lỗi khi xử lý tin nhắn Zalo",
       );
       await deps.client.sendMessage(m.chatId, deps.replies.error).catch(() => undefined);
@@ -92,7 +126,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
           if (raw !== undefined) void channel.handle(raw);
         } catch (err) {
           if (stopped) break;
-          deps.logger.warn({ err: (err as Error).message }, "getUpdates Zalo lỗi, thử lại");
+          deps.logger.warn({ err: errorSummary(err) }, "getUpdates Zalo lỗi, thử lại");
           await new Promise((r) => setTimeout(r, backoff));
           backoff = Math.min(backoff * 2, 30_000);
         }

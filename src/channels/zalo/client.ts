@@ -7,11 +7,19 @@
 export class ZaloApiError extends Error {
   constructor(
     readonly method: string,
+    /** Zalo's error_code, the HTTP status, or 0 for a network error. */
     readonly code: number,
     readonly description: string,
+    /** How long the platform asked to wait (retry_after or a Retry-After header), if it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(`Zalo ${method}: ${code} ${description}`);
     this.name = "ZaloApiError";
+  }
+
+  /** Whether trying again later may work: too many requests, a server error, a network error. */
+  get retryable(): boolean {
+    return this.code === 0 || this.code === 429 || this.code >= 500;
   }
 }
 
@@ -55,13 +63,21 @@ export function createZaloClient(o: ZaloClientOptions): ZaloClient {
       throw new ZaloApiError(method, 0, `network error: ${reason}`);
     }
     const data = (await res.json().catch(() => undefined)) as
-      | { ok?: boolean; result?: unknown; description?: string; error_code?: number }
+      | {
+          ok?: boolean;
+          result?: unknown;
+          description?: string;
+          error_code?: number;
+          parameters?: { retry_after?: number };
+        }
       | undefined;
     if (data?.ok !== true) {
+      const seconds = data?.parameters?.retry_after ?? Number(res.headers.get("retry-after") ?? Number.NaN);
       throw new ZaloApiError(
         method,
         data?.error_code ?? res.status,
         data?.description ?? `HTTP ${res.status}`,
+        Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined,
       );
     }
     return data.result as T;

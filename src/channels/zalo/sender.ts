@@ -39,8 +39,9 @@ export function createZaloSender(
         if (!(err instanceof ZaloApiError))
           return { ok: false, kind: "transient", reason: (err as Error).message };
         const reason = `${err.code} ${err.description}`;
-        // No retry_after is documented for 429: back off a minute and resume rather than drop.
-        if (err.code === 429) return { ok: false, kind: "retry", afterMs: 60_000, reason };
+        // 429: wait what the platform asked (retry_after), else a minute, and resume rather than drop.
+        if (err.code === 429)
+          return { ok: false, kind: "retry", afterMs: err.retryAfterMs ?? 60_000, reason };
         if (err.code === 403) return { ok: false, kind: "blocked", reason };
         if (err.code === 0 || err.code >= 500 || err.code === 408)
           return { ok: false, kind: "transient", reason };

@@ -47,7 +47,9 @@ export class OpenAiEmbeddings extends Embeddings {
   async embedDocuments(texts: string[]): Promise<number[][]> {
     const size = this.o.batchSize ?? 64;
     const out: number[][] = [];
-    for (let i = 0; i < texts.length; i += size) out.push(...(await this.call(texts.slice(i, i + size))));
+    for (let i = 0; i < texts.length; i += size) {
+      for (const v of await this.call(texts.slice(i, i + size))) out.push(v);
+    }
     return out;
   }
 

@@ -1,0 +1,36 @@
+/**
+ * The broadcast senders of every configured channel (Telegram, Zalo), built in one place for the
+ * bot (`src/main.ts`) and `npm run broadcast`, so both reach every subscribed chat.
+ */
+import type { Api } from "grammy";
+import type { ChannelSender } from "../broadcast/service.js";
+import type { Config } from "../config.js";
+import type { Replies } from "../prompts.js";
+import type { Db } from "../storage/database.js";
+import { createUsageCounter } from "../storage/usage.js";
+import { createTelegramSender } from "./telegram/sender.js";
+import { createZaloClient, type ZaloClient } from "./zalo/client.js";
+import { createZaloSender } from "./zalo/sender.js";
+
+export interface ChannelSenders {
+  /** One per configured channel; empty when no channel is configured. */
+  senders: ChannelSender[];
+  /** Telegram's sender and its Api (to edit progress reports), when configured. */
+  telegram?: ChannelSender & { api: Api };
+  /** The Zalo client (the bot also receives with it), when configured. */
+  zaloClient?: ZaloClient;
+}
+
+export function createChannelSenders(config: Config, replies: Replies, db: Db): ChannelSenders {
+  const telegram = config.telegram
+    ? createTelegramSender({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, replies })
+    : undefined;
+  const zaloClient = config.zalo
+    ? createZaloClient({ token: config.zalo.token, baseUrl: config.zalo.apiBaseUrl })
+    : undefined;
+  const zalo =
+    zaloClient && config.zalo
+      ? createZaloSender(zaloClient, config.zalo.perSecond, config.zalo.monthlyQuota, createUsageCounter(db))
+      : undefined;
+  return { senders: [telegram, zalo].filter((s) => s !== undefined), telegram, zaloClient };
+}
