@@ -175,10 +175,14 @@ export function decodeUtf8(bytes: Buffer): string {
   } catch (err) {
     throw new Error("tệp không phải văn bản UTF-8", { cause: err });
   }
-  return text
-    .replace(/^\uFEFF/, "")
-    .replace(/\r\n?/g, "\n")
-    .normalize("NFC");
+  return (
+    text
+      .replace(/^\uFEFF/, "")
+      .replace(/\r\n?/g, "\n")
+      // Soft hyphens and zero-width marks, invisible in the source ("ph\u00ADương"), split words.
+      .replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, "")
+      .normalize("NFC")
+  );
 }
 
 function splitFrontMatter(text: string): { meta: DocumentMeta; body: string } {

@@ -38,6 +38,8 @@ describe("loading a folder with good and bad files", async () => {
     `   \n\n${"một đoạn văn rất dài, không có tiêu đề, ".repeat(10)}\n`,
   );
   await writeFile(join(dir, "rong.txt"), "  \n\n ");
+  // A soft hyphen inside "phương" and a zero-width space, as in texts copied from web pages.
+  await writeFile(join(dir, "an-ky-tu.txt"), "Chính quyền địa ph\u00ADương và\u200B Nhân dân.\n");
   await writeFile(join(dir, "sai-ma.txt"), Buffer.from([0x43, 0xe1, 0xba, 0x28, 0xff, 0xfe]));
   await writeFile(join(dir, "hong-meta.md"), "---\ntitle: [chưa đóng\n---\nNội dung.\n");
   await writeFile(join(dir, "van-ban.pdf"), "%PDF-1.4");
@@ -47,6 +49,10 @@ describe("loading a folder with good and bad files", async () => {
 
   it("reads UTF-8 with a BOM and CRLF line ends as clean text", () => {
     expect(byId.get("bom-crlf")?.text).toBe("Dòng một\nDòng hai\n");
+  });
+
+  it("drops soft hyphens and zero-width marks, which would split a word in two", () => {
+    expect(byId.get("an-ky-tu")?.text).toBe("Chính quyền địa phương và Nhân dân.\n");
   });
 
   it("takes the title from front matter, else the first heading, else the file name made readable", () => {
@@ -63,7 +69,13 @@ describe("loading a folder with good and bad files", async () => {
     expect(reasons["sai-ma.txt"]).toMatch(/UTF-8/);
     expect(reasons["van-ban.pdf"]).toMatch(/\.pdf/);
     expect(reasons["hong-meta.md"]).toMatch(/YAML/);
-    expect(documents.map((d) => d.id).sort()).toEqual(["bom-crlf", "chi-heading", "khong-tieu-de", "nq-mau"]);
+    expect(documents.map((d) => d.id).sort()).toEqual([
+      "an-ky-tu",
+      "bom-crlf",
+      "chi-heading",
+      "khong-tieu-de",
+      "nq-mau",
+    ]);
   });
 });
 
