@@ -223,6 +223,8 @@ async function printDev(): Promise<void> {
   // Tuning aid: `--article-weight 0.5` tries another article weight on the dev set.
   const aw = process.argv.indexOf("--article-weight");
   if (aw >= 0) b.index.articleWeight = Number(process.argv[aw + 1]);
+  const dw = process.argv.indexOf("--definition-weight");
+  if (dw >= 0) b.index.definitionWeight = Number(process.argv[dw + 1]);
   // `--open`: nothing refused, to judge the ranking alone.
   if (process.argv.includes("--open")) b.index.setPolicy({ minCoverage: 0, partialCoverage: 0 });
   const dev = await readKbQuestions("dev");

@@ -8,6 +8,7 @@ import { chunkDocument } from "../knowledge/structure.js";
 import type { DocumentMeta, KnowledgeDocument, Passage } from "../knowledge/types.js";
 import { everydayFor } from "../text/lexicon.js";
 import { answerType, canAnswer } from "./answer-type.js";
+import { definedTerm, definesTerm } from "./definition.js";
 import { type Bm25Params, DEFAULT_PARAMS, LexicalIndex, type LexicalIndexData } from "./lexical.js";
 import { DEFAULT_POLICY, type Grade, gradeOf, type NotFoundPolicy } from "./not-found.js";
 import type { HnswVectorStore } from "./vector-store.js";
@@ -79,6 +80,11 @@ export const VECTOR_WEIGHTS: VectorWeights = { cosine: 0, lead: 2 };
  */
 export const DOCUMENT_PARAMS: Bm25Params = { ...DEFAULT_PARAMS, k1: 0.8 };
 export const PASSAGE_PARAMS: Bm25Params = { ...DEFAULT_PARAMS };
+/**
+ * A question asking what something is ("… được hiểu là gì?") raises, by this share of the best
+ * lexical score, a passage that opens by defining that term ("1. Cơ sở là xã, phường…").
+ */
+export const DEFINITION_WEIGHT = 0.5;
 /** BM25 for whole articles: between a passage and a document in length, as in a document. */
 export const ARTICLE_PARAMS: Bm25Params = { ...DEFAULT_PARAMS, k1: 0.8 };
 
@@ -100,6 +106,8 @@ export class KnowledgeIndex {
   private vectorWeights: VectorWeights = { ...VECTOR_WEIGHTS };
   /** ARTICLE_WEIGHT, switchable for benchmarks. */
   articleWeight = ARTICLE_WEIGHT;
+  /** DEFINITION_WEIGHT, switchable for benchmarks. */
+  definitionWeight = DEFINITION_WEIGHT;
 
   private constructor(
     readonly documents: readonly DocumentSummary[],
@@ -246,18 +254,23 @@ export class KnowledgeIndex {
     const lexMax = Math.max(0, ...lexical.values()) || 1;
     const units = new Set([...lexical.keys(), ...similarity.keys()]);
     if (favourite) units.add(favourite.unit);
+    const term = definedTerm(question);
     const scored = [...units]
       .map((unit) => {
         const passage = this.passages[unit] as Passage;
         let score = (lexical.get(unit) ?? 0) / lexMax + cosine * Math.max(0, similarity.get(unit) ?? 0);
         if (favourite?.unit === unit) score += lead * favourite.lead;
-        return { unit, passage, d: this.docIndexOf.get(passage.docId) ?? -1, cov: 0, score };
+        const defines = term !== undefined && definesTerm(passage.text, term);
+        if (defines) score += this.definitionWeight;
+        return { unit, passage, d: this.docIndexOf.get(passage.docId) ?? -1, cov: 0, score, defines };
       })
       .sort((a, b) => b.score - a.score || a.unit - b.unit);
     const head = scored.slice(0, RERANK_DEPTH);
     for (const r of head) {
       r.cov = coverage(r.unit).coverage;
       r.score *= 0.1 + r.cov;
+      // A definition seldom repeats the question's other words ("được hiểu"): it keeps its lead.
+      if (r.defines) r.score += this.definitionWeight;
     }
     head.sort((a, b) => b.score - a.score || a.unit - b.unit);
     const ranked = [...head, ...scored.slice(RERANK_DEPTH)].slice(0, k);
