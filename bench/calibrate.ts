@@ -73,6 +73,7 @@ export async function devSets(): Promise<{ sets: DevSet[]; missing: string[] }> 
           answered: r.answered,
           coverage: r.coverage,
           typeOk: r.typeOk,
+          phrase: r.phrase,
           hitRank: 0,
           excerptChars: [],
           ms: 0,

@@ -39,6 +39,8 @@ export interface SearchResult {
   answered: boolean;
   /** False when the question asks for a date, number, amount or name the best passage lacks. */
   typeOk: boolean;
+  /** True when the best passage shares a phrase with the question (not only scattered words). */
+  phrase: boolean;
   /** Share of the question's topic (IDF-weighted) found in the best passage, 0..1. */
   coverage: number;
   /** Score of the best passage (0 when nothing matched). */
@@ -262,12 +264,13 @@ export class KnowledgeIndex {
         if (favourite?.unit === unit) score += lead * favourite.lead;
         const defines = term !== undefined && definesTerm(passage.text, term);
         if (defines) score += this.definitionWeight;
-        return { unit, passage, d: this.docIndexOf.get(passage.docId) ?? -1, cov: 0, score, defines };
+        const d = this.docIndexOf.get(passage.docId) ?? -1;
+        return { unit, passage, d, cov: 0, phrase: false, score, defines };
       })
       .sort((a, b) => b.score - a.score || a.unit - b.unit);
     const head = scored.slice(0, RERANK_DEPTH);
     for (const r of head) {
-      r.cov = coverage(r.unit).coverage;
+      ({ coverage: r.cov, phrase: r.phrase } = coverage(r.unit));
       r.score *= 0.1 + r.cov;
       // A definition seldom repeats the question's other words ("được hiểu"): it keeps its lead.
       if (r.defines) r.score += this.definitionWeight;
@@ -277,7 +280,8 @@ export class KnowledgeIndex {
     const best = ranked[0];
     const typeOk =
       best !== undefined && canAnswer(answerType(question), `${best.passage.headings}\n${best.passage.text}`);
-    const grade: Grade = best === undefined ? "not_found" : gradeOf(this.policy, best.cov, typeOk);
+    const phrase = best?.phrase ?? false;
+    const grade: Grade = best === undefined ? "not_found" : gradeOf(this.policy, best.cov, typeOk, phrase);
     return {
       question,
       hits: ranked.map((r) => ({
@@ -288,6 +292,7 @@ export class KnowledgeIndex {
       grade,
       answered: grade === "answered",
       typeOk,
+      phrase,
       coverage: best?.cov ?? 0,
       topScore: best?.score ?? 0,
     };

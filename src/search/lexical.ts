@@ -59,6 +59,8 @@ export interface LexicalHit {
 /** How much of a question's topic a unit covers, by IDF weight (0..1). */
 export interface Coverage {
   coverage: number;
+  /** True when the unit shares a phrase with the question (see `coverage()`). */
+  phrase: boolean;
 }
 
 /** Serialised form, stable JSON. */
@@ -196,7 +198,13 @@ export class LexicalIndex {
       if (g.alternatives.some((alt) => alt.length > 0 && alt.every(inUnit)) || g.weightOf.every(inUnit))
         matched += w;
     }
-    return { coverage: total === 0 ? 0 : matched / total };
+    // A phrase in common: two topic words side by side, an everyday expression's official wording,
+    // or a document number. Scattered common words alone say the question is about something else.
+    const phrase =
+      q.phrases.some(inUnit) ||
+      q.content.some((t) => t.startsWith("#") && inUnit(t)) ||
+      q.groups.some((g) => g.alternatives.some((alt) => alt.length > 1 && alt.every(inUnit)));
+    return { coverage: total === 0 ? 0 : matched / total, phrase };
   }
 }
 

@@ -26,10 +26,14 @@ export const DEFAULT_POLICY: NotFoundPolicy = {
 /**
  * The grade of a question from its best passage's `coverage`; `typeOk` is false when the question
  * asks for a kind of answer (a date, a count, a name) the passage does not hold, which caps the
- * grade at partial: the passage is about the topic but does not say what was asked.
+ * grade at partial: the passage is about the topic but does not say what was asked; `phrase` is
+ * false when the passage shares no phrase with the question (two topic words side by side, an
+ * everyday expression's official wording, a document number), which rules out a partial answer.
  */
-export function gradeOf(policy: NotFoundPolicy, coverage: number, typeOk = true): Grade {
+export function gradeOf(policy: NotFoundPolicy, coverage: number, typeOk = true, phrase = true): Grade {
   if (coverage >= policy.minCoverage && typeOk) return "answered";
-  if (coverage >= Math.min(policy.partialCoverage, policy.minCoverage)) return "partial";
+  // The closest passages are worth showing only when they share a phrase with the question:
+  // "Thời tiết Hà Nội cuối tuần này" shares a few scattered words with a law, nothing more.
+  if (coverage >= Math.min(policy.partialCoverage, policy.minCoverage) && phrase) return "partial";
   return "not_found";
 }

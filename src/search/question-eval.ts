@@ -83,6 +83,8 @@ export interface QuestionOutcome {
   coverage: number;
   /** False when the best passage lacks the kind of answer asked for (a date, an amount…). */
   typeOk: boolean;
+  /** True when the best passage shares a phrase with the question. */
+  phrase: boolean;
   /** Rank (1-based) of the first shown citation that holds the answer, among the top 5, or 0. */
   hitRank: number;
   /** Characters of each excerpt shown (the top 3). */
@@ -148,6 +150,7 @@ export async function evaluateQuestions(
       answered: result.grade === "answered",
       coverage: result.coverage,
       typeOk: result.typeOk,
+      phrase: result.phrase,
       hitRank,
       excerptChars,
       ms,
@@ -248,7 +251,11 @@ export function calibrateGrades(
       if (os.length === 0) return true;
       // Not found below the threshold; answered with confidence from it, when the passage holds
       // the kind of answer asked for (otherwise the grade stops at partial).
-      const wrong = os.filter((o) => (below ? o.coverage < t : o.coverage >= t && o.typeOk)).length;
+      // (Not found also when the passage shares no phrase with the question: counted against the
+      // refusal threshold, which can only refuse more.)
+      const wrong = os.filter((o) =>
+        below ? o.coverage < t || !o.phrase : o.coverage >= t && o.typeOk,
+      ).length;
       return wrong / os.length <= max;
     });
   const answerable = (s: CalibrationSet) => s.outcomes.filter((o) => o.expect === "answer");

@@ -41,6 +41,8 @@ export interface QueryTerms {
   content: string[];
   /** Weight of a content term in the not-found rule (words of a story told first weigh less). */
   contentWeight: Map<string, number>;
+  /** Pairs of adjacent topic syllables (`W…`, or `F…` without diacritics). */
+  phrases: string[];
   /**
    * Everyday expressions of the question found in the lexicon: each counts as covered when a
    * passage holds every folded syllable of one of its official phrases.
@@ -69,6 +71,16 @@ export function queryTerms(question: string, stopwordWeight = 0.5, expansionWeig
     content.add(analysis.accented ? `w${s.word}` : `f${s.folded}`);
   }
   for (const n of analysis.docNumbers) content.add(n);
+  // Two topic words side by side ("giám sát", "hương ước"): a passage saying one of these shares a
+  // phrase with the question, not only scattered words.
+  const phrases = new Set<string>();
+  const syl = analysis.syllables;
+  for (let i = 0; i + 1 < syl.length; i++) {
+    const a = syl[i] as (typeof syl)[number];
+    const b = syl[i + 1] as (typeof syl)[number];
+    if (isStopword(a, analysis.accented) || isStopword(b, analysis.accented)) continue;
+    phrases.add(analysis.accented ? `W${a.word} ${b.word}` : `F${a.folded} ${b.folded}`);
+  }
   const story = storyWords(question, analysis.accented);
   const contentWeight = new Map<string, number>();
   for (const t of content) if (story.has(t.slice(1))) contentWeight.set(t, CONTEXT_WEIGHT);
@@ -91,7 +103,15 @@ export function queryTerms(question: string, stopwordWeight = 0.5, expansionWeig
     }
     groups.push({ weightOf: m.everyday.split(" ").map((x) => `f${x}`), alternatives, factor });
   }
-  return { terms: [...weights.keys()], weights, analysis, content: [...content], contentWeight, groups };
+  return {
+    terms: [...weights.keys()],
+    weights,
+    analysis,
+    content: [...content],
+    contentWeight,
+    phrases: [...phrases],
+    groups,
+  };
 }
 
 /**
