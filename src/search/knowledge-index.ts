@@ -7,8 +7,10 @@
 import { chunkDocument } from "../knowledge/structure.js";
 import type { DocumentMeta, KnowledgeDocument, Passage } from "../knowledge/types.js";
 import { everydayFor } from "../text/lexicon.js";
+import { fold } from "../text/vietnamese.js";
 import { answerType, canAnswer } from "./answer-type.js";
 import { definedTerm, definesTerm } from "./definition.js";
+import { focusOf } from "./focus.js";
 import { type Bm25Params, DEFAULT_PARAMS, LexicalIndex, type LexicalIndexData } from "./lexical.js";
 import { DEFAULT_POLICY, type Grade, gradeOf, type NotFoundPolicy } from "./not-found.js";
 import type { HnswVectorStore } from "./vector-store.js";
@@ -56,6 +58,8 @@ export const DOCUMENT_WEIGHT = 1;
  * one article per document) get none: their document score plays that part already.
  */
 export const ARTICLE_WEIGHT = 1;
+/** An article whose title names what the question asks for ("hình thức nào") counts this much more. */
+export const FOCUS_BOOST = 2;
 /**
  * The best few passages are re-ranked by score × (0.1 + coverage): a passage that has all of the
  * question's topic beats a shorter one that repeats part of it (set on the dev questions).
@@ -103,6 +107,8 @@ export class KnowledgeIndex {
   private readonly docIndexOf = new Map<string, number>();
   /** Passage unit → article unit (-1 outside articles). */
   private readonly articleOf: Int32Array;
+  /** The folded words of each article's title. */
+  private readonly articleTitles: Set<string>[];
   private readonly unitOf = new Map<string, number>();
   private vectors: HnswVectorStore | undefined;
   private vectorWeights: VectorWeights = { ...VECTOR_WEIGHTS };
@@ -119,7 +125,9 @@ export class KnowledgeIndex {
     private readonly articleIndex: LexicalIndex,
     private policy: NotFoundPolicy,
   ) {
-    this.articleOf = articleUnits(passages).articleOf;
+    const articles = articleUnits(passages);
+    this.articleOf = articles.articleOf;
+    this.articleTitles = articles.units.map((ps) => new Set(foldedWords(articleTitle(ps))));
     documents.forEach((d, i) => {
       this.docIndexOf.set(d.id, i);
     });
@@ -223,8 +231,11 @@ export class KnowledgeIndex {
     for (const h of docs) docScore.set(h.unit, h.score);
     const articleScore = new Map<number, number>();
     if (this.articleIndex.count > 0 && this.articleWeight > 0) {
-      for (const h of this.articleIndex.search(question, Math.min(this.articleIndex.count, 200)).hits)
-        articleScore.set(h.unit, h.score);
+      const focus = focusOf(question);
+      for (const h of this.articleIndex.search(question, Math.min(this.articleIndex.count, 200)).hits) {
+        const titled = focus?.every((w) => this.articleTitles[h.unit]?.has(w)) ?? false;
+        articleScore.set(h.unit, h.score * (titled ? FOCUS_BOOST : 1));
+      }
     }
     const { hits, coverage } = this.passageIndex.search(question, depth);
     const lexical = new Map<number, number>();
@@ -391,11 +402,14 @@ function articleUnits(passages: readonly Passage[]): { articleOf: Int32Array; un
 function buildArticleIndex(passages: readonly Passage[]): LexicalIndex {
   const { units } = articleUnits(passages);
   return LexicalIndex.build(
-    units.map((ps) => {
-      const headings = (ps[0]?.headings ?? "").split(" \n ");
-      const title = headings.find((h) => /^Điều\s/u.test(h)) ?? "";
-      return { text: title, headings: "" };
-    }),
+    units.map((ps) => ({ text: articleTitle(ps), headings: "" })),
     ARTICLE_PARAMS,
   );
 }
+
+/** An article's heading ("Điều 27. Hình thức giám sát"), from its first passage's headings. */
+function articleTitle(ps: readonly Passage[]): string {
+  return (ps[0]?.headings ?? "").split(" \n ").find((h) => /^Điều\s/u.test(h)) ?? "";
+}
+
+const foldedWords = (s: string) => fold(s.toLowerCase()).match(/[\p{L}\p{N}]+/gu) ?? [];
