@@ -28,6 +28,7 @@ import {
   summarise,
 } from "../src/search/question-eval.js";
 import { type Retriever, retrieverOf } from "../src/search/retriever.js";
+import { fold } from "../src/text/vietnamese.js";
 import { ReferenceBm25 } from "./reference-bm25.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -89,6 +90,16 @@ export function locate(units: readonly RawUnit[], file: string, passageText: str
     if (found.length === 0) break;
     candidates = found;
     if (found.length === 1 || n >= words.length) break;
+  }
+  if (candidates && candidates.length > 1) {
+    // A subheading that several articles share ("3. Chế độ báo cáo"): the line after it decides.
+    const rest = passageText.split("\n").slice(1).join("\n");
+    const next = rest ? locate(units, file, rest) : undefined;
+    if (next) {
+      const at = units.indexOf(next);
+      const before = candidates.filter((u) => units.indexOf(u) <= at);
+      if (before.length > 0) return before[before.length - 1];
+    }
   }
   return candidates?.[0];
 }
@@ -210,7 +221,7 @@ export const byStyle = (r: QuestionReport) => {
   );
 };
 
-export async function readKbQuestions(set: "dev" | "test"): Promise<EvalQuestion[] | undefined> {
+export async function readKbQuestions(set: "dev" | "dev2" | "test"): Promise<EvalQuestion[] | undefined> {
   const path = join(QUESTIONS, `kb-${set}.jsonl`);
   return existsSync(path) ? readQuestions(path) : undefined;
 }
@@ -225,10 +236,18 @@ async function printDev(): Promise<void> {
   if (aw >= 0) b.index.articleWeight = Number(process.argv[aw + 1]);
   const dw = process.argv.indexOf("--definition-weight");
   if (dw >= 0) b.index.definitionWeight = Number(process.argv[dw + 1]);
+  if (process.argv.includes("--no-vectors")) b.index.setVectorWeights({ cosine: 0, lead: 0 });
+  if (process.argv.includes("--no-aliases")) b.index.setLexiconWeights({ expansion: 0.5, aliases: 0 });
+  if (process.argv.includes("--no-lexicon")) b.index.setLexiconWeights({ expansion: 0, aliases: 0 });
   // `--open`: nothing refused, to judge the ranking alone.
   if (process.argv.includes("--open")) b.index.setPolicy({ minCoverage: 0, partialCoverage: 0 });
-  const dev = await readKbQuestions("dev");
-  if (!dev) throw new Error("bench/questions/kb-dev.jsonl is missing");
+  const set = process.argv.includes("--dev2") ? "dev2" : "dev";
+  const read = await readKbQuestions(set);
+  if (!read) throw new Error(`bench/questions/kb-${set}.jsonl is missing`);
+  // `--fold`: the same questions typed without diacritics.
+  const dev = process.argv.includes("--fold")
+    ? read.map((q) => ({ ...q, question: fold(q.question) }))
+    : read;
   const { report, check } = await botReport(b, dev);
   const peer = peerReport(b, dev);
   const g = report.grades;

@@ -44,9 +44,14 @@ const QuestionLine = z.object({
 export type EvalQuestion = z.infer<typeof QuestionLine>;
 export const readQuestions = (path: string) => readJsonl(path, QuestionLine);
 
-/** Lower-case, canonical tones, single spaces, no Markdown emphasis: how phrases are compared. */
+/**
+ * Lower-case, canonical tones, single spaces, no Markdown emphasis, conversion residue or invisible
+ * marks (soft hyphens): how phrases are compared.
+ */
 export function normaliseForMatch(text: string): string {
-  return canonical(text.normalize("NFC").replace(/[*_|]/g, "")).replace(/\s+/g, " ").trim();
+  return canonical(text.normalize("NFC").replace(/[*_|\u00AD\u200B-\u200D\u2060\uFEFF]/g, ""))
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** The article a passage is cited under ("Điều 63" → "63"), or undefined outside articles. */
@@ -60,7 +65,8 @@ export function citedArticle(p: Pick<Passage, "sectionPath">): string | undefine
 
 /** True when a citation of `passage` from `file` is one of the gold places. */
 export function matchesGold(gold: readonly GoldPlace[], file: string, passage: Passage): boolean {
-  const text = normaliseForMatch(passage.text);
+  // An item of a long list is quoted after its lead-in: the user reads both.
+  const text = normaliseForMatch(passage.leadIn ? `${passage.leadIn}\n${passage.text}` : passage.text);
   const article = citedArticle(passage);
   return gold.some(
     (g) =>
