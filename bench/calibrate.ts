@@ -13,11 +13,7 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadKnowledge } from "../src/knowledge/loader.js";
-import { buildCorpusIndex, readCorpus, readQueries } from "../src/search/corpus-eval.js";
-import { indexInMemory } from "../src/search/index-store.js";
-import type { KnowledgeIndex } from "../src/search/knowledge-index.js";
-import { DEFAULT_POLICY, type NotFoundPolicy } from "../src/search/not-found.js";
+import { buildCorpusIndex, readCorpus, readQueries } from "../src/eval/corpus-eval.js";
 import {
   type CalibrationSet,
   calibrateGrades,
@@ -25,7 +21,11 @@ import {
   type QuestionOutcome,
   readQuestions,
   summarise,
-} from "../src/search/question-eval.js";
+} from "../src/eval/question-eval.js";
+import { loadKnowledge } from "../src/knowledge/loader.js";
+import { indexInMemory } from "../src/search/index-store.js";
+import type { KnowledgeIndex } from "../src/search/knowledge-index.js";
+import { DEFAULT_POLICY, type NotFoundPolicy } from "../src/search/not-found.js";
 import { retrieverOf } from "../src/search/retriever.js";
 import { openKbBench, RELATED, readKbQuestions } from "./kb.js";
 
@@ -75,6 +75,7 @@ export async function devSets(): Promise<{ sets: DevSet[]; missing: string[] }> 
           typeOk: r.typeOk,
           phrase: r.phrase,
           hitRank: 0,
+          articleRank: 0,
           excerptChars: [],
           ms: 0,
         };

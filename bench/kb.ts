@@ -13,10 +13,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Citation } from "../src/answer/citations.js";
-import { loadKnowledge } from "../src/knowledge/loader.js";
-import { indexInMemory } from "../src/search/index-store.js";
-import type { KnowledgeIndex } from "../src/search/knowledge-index.js";
-import { percentile } from "../src/search/metrics.js";
+import { percentile } from "../src/eval/metrics.js";
 import {
   citedArticle,
   type EvalQuestion,
@@ -26,7 +23,10 @@ import {
   type QuestionReport,
   readQuestions,
   summarise,
-} from "../src/search/question-eval.js";
+} from "../src/eval/question-eval.js";
+import { loadKnowledge } from "../src/knowledge/loader.js";
+import { indexInMemory } from "../src/search/index-store.js";
+import type { KnowledgeIndex } from "../src/search/knowledge-index.js";
 import { type Retriever, retrieverOf } from "../src/search/retriever.js";
 import { fold } from "../src/text/vietnamese.js";
 import { ReferenceBm25 } from "./reference-bm25.js";
@@ -144,13 +144,18 @@ export async function openKbBench(): Promise<KbBench> {
   };
 }
 
-/** A raw paragraph is a gold place when it is in the file and article and holds the phrase. */
-function unitMatches(gold: readonly GoldPlace[], u: RawUnit): boolean {
+/**
+ * A raw paragraph is a gold place when it is in the file and article and holds the phrase (at the
+ * article level, the article alone decides when the gold names one).
+ */
+function unitMatches(gold: readonly GoldPlace[], u: RawUnit, articleLevel = false): boolean {
   return gold.some(
     (g) =>
       g.file === u.file &&
       (g.article === undefined || g.article === u.article) &&
-      (g.phrase === undefined || u.norm.includes(normaliseForMatch(g.phrase))),
+      ((articleLevel && g.article !== undefined) ||
+        g.phrase === undefined ||
+        u.norm.includes(normaliseForMatch(g.phrase))),
   );
 }
 
@@ -159,7 +164,11 @@ export function peerReport(b: KbBench, questions: readonly EvalQuestion[]) {
   const answerable = questions.filter((q) => q.expect === "answer");
   const ranks = answerable.map((q) => {
     const top = b.peer.search(q.question, 5);
-    return { q, rank: top.findIndex((i) => unitMatches(q.gold, b.units[i] as RawUnit)) + 1 };
+    return {
+      q,
+      rank: top.findIndex((i) => unitMatches(q.gold, b.units[i] as RawUnit)) + 1,
+      articleRank: top.findIndex((i) => unitMatches(q.gold, b.units[i] as RawUnit, true)) + 1,
+    };
   });
   const at = (k: number, rs = ranks) =>
     rs.length === 0 ? 0 : rs.filter((r) => r.rank > 0 && r.rank <= k).length / rs.length;
@@ -168,6 +177,10 @@ export function peerReport(b: KbBench, questions: readonly EvalQuestion[]) {
     hit1: at(1),
     hit3: at(3),
     hit5: at(5),
+    articleHit3:
+      ranks.length === 0
+        ? 0
+        : ranks.filter((r) => r.articleRank > 0 && r.articleRank <= 3).length / ranks.length,
     byStyle: Object.fromEntries(
       styles.map((s) => [
         s,
@@ -252,7 +265,7 @@ async function printDev(): Promise<void> {
   const peer = peerReport(b, dev);
   const g = report.grades;
   console.log(
-    `dev: hit@1 ${f3(report.hit1)} hit@3 ${f3(report.hit3)} hit@5 ${f3(report.hit5)} (peer hit@3 ${f3(peer.hit3)})`,
+    `dev: hit@1 ${f3(report.hit1)} hit@3 ${f3(report.hit3)} hit@5 ${f3(report.hit5)} (peer hit@3 ${f3(peer.hit3)}); article level hit@3 ${f3(report.articleHit3)} (peer ${f3(peer.articleHit3)})`,
   );
   console.log(
     `answerable: answered ${g.answerable.answered} partial ${g.answerable.partial} not found ${g.answerable.not_found}; unanswerable: answered ${g.unanswerable.answered} partial ${g.unanswerable.partial} not found ${g.unanswerable.not_found}`,

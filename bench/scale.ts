@@ -6,10 +6,10 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { entryTitle, readCorpus, readQueries } from "../src/eval/corpus-eval.js";
+import { percentile } from "../src/eval/metrics.js";
 import type { KnowledgeDocument } from "../src/knowledge/types.js";
-import { entryTitle, readCorpus, readQueries } from "../src/search/corpus-eval.js";
 import { indexInMemory } from "../src/search/index-store.js";
-import { percentile } from "../src/search/metrics.js";
 import { retrieverOf } from "../src/search/retriever.js";
 
 const ALQAC = join(fileURLToPath(new URL("..", import.meta.url)), "..", "shared", "eval", "alqac");

@@ -6,10 +6,10 @@
  *   refusal confusion matrix.
  */
 import { parseArgs } from "node:util";
+import { buildCorpusIndex, evaluateCorpus, readCorpus, readQueries } from "../eval/corpus-eval.js";
+import { evaluateQuestions, readQuestions } from "../eval/question-eval.js";
 import { loadKnowledge } from "../knowledge/loader.js";
-import { buildCorpusIndex, evaluateCorpus, readCorpus, readQueries } from "../search/corpus-eval.js";
 import { indexInMemory } from "../search/index-store.js";
-import { evaluateQuestions, readQuestions } from "../search/question-eval.js";
 import { retrieverOf } from "../search/retriever.js";
 import { fold } from "../text/vietnamese.js";
 import { configOrExit, run } from "./common.js";

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { type CalibrationSet, calibrateGrades, type QuestionOutcome } from "../../src/eval/question-eval.js";
 import { loadKnowledge } from "../../src/knowledge/loader.js";
 import { KnowledgeIndex } from "../../src/search/knowledge-index.js";
 import { gradeOf } from "../../src/search/not-found.js";
-import {
-  type CalibrationSet,
-  calibrateGrades,
-  type QuestionOutcome,
-} from "../../src/search/question-eval.js";
 import { KNOWLEDGE } from "../helpers.js";
 
 describe("the graded not-found rule", () => {
@@ -62,6 +58,7 @@ describe("calibration over several knowledge bases", () => {
     grade: "answered",
     answered: true,
     hitRank: 0,
+    articleRank: 0,
     excerptChars: [],
     ms: 0,
   });

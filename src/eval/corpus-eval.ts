@@ -5,9 +5,9 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { KnowledgeDocument } from "../knowledge/types.js";
-import { CorpusEmbeddings } from "./embeddings/corpus.js";
-import { indexInMemory } from "./index-store.js";
-import type { KnowledgeIndex } from "./knowledge-index.js";
+import { CorpusEmbeddings } from "../search/embeddings/corpus.js";
+import { indexInMemory } from "../search/index-store.js";
+import type { KnowledgeIndex } from "../search/knowledge-index.js";
 import { percentile, type RetrievalMetrics, retrievalMetrics } from "./metrics.js";
 
 const CorpusLine = z.object({ id: z.string().min(1), text: z.string(), title: z.string().optional() });

@@ -14,12 +14,12 @@ import { z } from "zod";
 import { type Citation, excerptOf } from "../answer/citations.js";
 import { extractCitations } from "../answer/compose.js";
 import type { Passage } from "../knowledge/types.js";
+import type { KnowledgeIndex } from "../search/knowledge-index.js";
+import type { Grade } from "../search/not-found.js";
+import type { Retriever } from "../search/retriever.js";
 import { canonical } from "../text/vietnamese.js";
 import { readJsonl } from "./corpus-eval.js";
-import type { KnowledgeIndex } from "./knowledge-index.js";
 import { percentile } from "./metrics.js";
-import type { Grade } from "./not-found.js";
-import type { Retriever } from "./retriever.js";
 
 const GoldPlace = z
   .object({
@@ -64,7 +64,12 @@ export function citedArticle(p: Pick<Passage, "sectionPath">): string | undefine
 }
 
 /** True when a citation of `passage` from `file` is one of the gold places. */
-export function matchesGold(gold: readonly GoldPlace[], file: string, passage: Passage): boolean {
+export function matchesGold(
+  gold: readonly GoldPlace[],
+  file: string,
+  passage: Passage,
+  articleLevel = false,
+): boolean {
   // An item of a long list is quoted after its lead-in: the user reads both.
   const text = normaliseForMatch(passage.leadIn ? `${passage.leadIn}\n${passage.text}` : passage.text);
   const article = citedArticle(passage);
@@ -72,7 +77,9 @@ export function matchesGold(gold: readonly GoldPlace[], file: string, passage: P
     (g) =>
       sameFile(g.file, file) &&
       (g.article === undefined || g.article === article) &&
-      (g.phrase === undefined || text.includes(normaliseForMatch(g.phrase))),
+      ((articleLevel && g.article !== undefined) ||
+        g.phrase === undefined ||
+        text.includes(normaliseForMatch(g.phrase))),
   );
 }
 
@@ -93,6 +100,8 @@ export interface QuestionOutcome {
   phrase: boolean;
   /** Rank (1-based) of the first shown citation that holds the answer, among the top 5, or 0. */
   hitRank: number;
+  /** The same, a citation of the right article counting even when the phrase is in another passage of it. */
+  articleRank: number;
   /** Characters of each excerpt shown (the top 3). */
   excerptChars: number[];
   ms: number;
@@ -107,6 +116,8 @@ export interface QuestionReport {
   hit1: number;
   hit3: number;
   hit5: number;
+  /** hit@3 where a citation of the right article counts although the expected phrase is elsewhere in it. */
+  articleHit3: number;
   /** Confusion matrix of the refusal decision ("refused" = not found; partial counts as answered). */
   confusion: { answerAnswered: number; answerRefused: number; refuseAnswered: number; refuseRefused: number };
   /** Grades of the answerable questions and of the unanswerable ones. */
@@ -140,11 +151,13 @@ export async function evaluateQuestions(
     const result = await retriever.search(q.question, 5);
     const ms = performance.now() - t0;
     let hitRank = 0;
+    let articleRank = 0;
     let excerptChars: number[] = [];
     if (result.grade !== "not_found") {
       const citations = extractCitations(index, result);
       onCitations?.(q, citations);
       hitRank = citations.slice(0, 5).findIndex((c) => holdsAnswer(index, q, c)) + 1;
+      articleRank = citations.slice(0, 5).findIndex((c) => holdsAnswer(index, q, c, true)) + 1;
       excerptChars = citations.slice(0, 3).map((c) => [...excerptOf(c)].length);
     }
     outcomes.push({
@@ -158,6 +171,7 @@ export async function evaluateQuestions(
       typeOk: result.typeOk,
       phrase: result.phrase,
       hitRank,
+      articleRank,
       excerptChars,
       ms,
     });
@@ -165,11 +179,11 @@ export async function evaluateQuestions(
   return summarise(outcomes);
 }
 
-function holdsAnswer(index: KnowledgeIndex, q: EvalQuestion, c: Citation): boolean {
+function holdsAnswer(index: KnowledgeIndex, q: EvalQuestion, c: Citation, articleLevel = false): boolean {
   if (q.gold.length > 0) {
     const passage = index.passage(c.passageId);
     const file = index.documents.find((d) => d.id === c.documentId)?.source;
-    if (passage && file && matchesGold(q.gold, file, passage)) return true;
+    if (passage && file && matchesGold(q.gold, file, passage, articleLevel)) return true;
   }
   const phrases = q.gold_phrases.map(normaliseForMatch);
   const excerpt = normaliseForMatch(excerptOf(c));
@@ -183,6 +197,10 @@ export function summarise(outcomes: QuestionOutcome[]): QuestionReport {
   const share = (n: number, d: number) => (d === 0 ? 0 : n / d);
   const hitAt = (k: number) =>
     share(answerable.filter((o) => o.hitRank > 0 && o.hitRank <= k).length, answerable.length);
+  const articleHit3 = share(
+    answerable.filter((o) => o.articleRank > 0 && o.articleRank <= 3).length,
+    answerable.length,
+  );
   const count = (os: QuestionOutcome[]): GradeCounts => ({
     answered: os.filter((o) => o.grade === "answered").length,
     partial: os.filter((o) => o.grade === "partial").length,
@@ -202,6 +220,7 @@ export function summarise(outcomes: QuestionOutcome[]): QuestionReport {
     hit1: hitAt(1),
     hit3: hitAt(3),
     hit5: hitAt(5),
+    articleHit3,
     confusion,
     grades,
     wrongRefusalRate: share(confusion.answerRefused, answerable.length),
