@@ -2,7 +2,8 @@
  * `npm run calibrate`: sets the two thresholds of the graded not-found rule from the dev questions
  * of several knowledge bases at once, so that neither is fitted to one of them:
  * - the plan alone: bench/questions/plan-dev.jsonl over knowledge/;
- * - the plan with ../shared/knowledge-related: bench/questions/kb-dev.jsonl;
+ * - the plan with ../shared/knowledge-related: bench/questions/kb-dev.jsonl and kb-dev2.jsonl
+ *   (two writers);
  * - ALQAC (../shared/eval/alqac): the odd lines of its questions and alqac-everyday-dev.jsonl,
  *   all answerable (they bound how many answerable questions may be refused).
  * Sets whose data are absent are left out, and the output says so. Writes
@@ -50,13 +51,17 @@ export async function devSets(): Promise<{ sets: DevSet[]; missing: string[] }> 
   plan.index.setPolicy(OPEN);
   sets.push({ name: "plan-dev", index: plan.index, outcomes: await planRun(), rerun: planRun });
 
-  const kbQs = existsSync(RELATED) ? await readKbQuestions("dev") : undefined;
-  if (kbQs) {
+  for (const name of ["dev", "dev2"] as const) {
+    const kbQs = existsSync(RELATED) ? await readKbQuestions(name) : undefined;
+    if (!kbQs) {
+      missing.push(`kb-${name} (../shared/knowledge-related or bench/questions/kb-${name}.jsonl absent)`);
+      continue;
+    }
     const kb = await openKbBench();
     const run = async () => (await evaluateQuestions(kb.retriever, kbQs)).outcomes;
     kb.index.setPolicy(OPEN);
-    sets.push({ name: "kb-dev", index: kb.index, outcomes: await run(), rerun: run });
-  } else missing.push("kb-dev (../shared/knowledge-related or bench/questions/kb-dev.jsonl absent)");
+    sets.push({ name: `kb-${name}`, index: kb.index, outcomes: await run(), rerun: run });
+  }
 
   if (existsSync(join(ALQAC, "corpus.jsonl"))) {
     const ci = await buildCorpusIndex(await readCorpus(join(ALQAC, "corpus.jsonl")));

@@ -294,8 +294,11 @@ async function kbSection(lines: string[]): Promise<void> {
   const p50s = runs.map((r) => r.report.ms.p50);
   const t = runs[p50s.indexOf(median(p50s))] ?? (runs[0] as (typeof runs)[0]);
   const d = await botReport(b, dev);
+  const dev2 = await readKbQuestions("dev2");
+  const d2 = dev2 ? await botReport(b, dev2) : undefined;
   const peerTest = peerReport(b, test);
   const peerDev = peerReport(b, dev);
+  const peerDev2 = dev2 ? peerReport(b, dev2) : undefined;
   const styles = byStyle(t.report);
   console.log(
     `kb test: hit@3 ${f3(t.report.hit3)} (peer ${f3(peerTest.hit3)}), not found ${f1(100 * t.report.wrongRefusalRate)}%, wrong articles ${t.check.wrongArticle.length}`,
@@ -324,6 +327,12 @@ async function kbSection(lines: string[]): Promise<void> {
     `| kb-test (held out) | paragraph BM25 | ${t.report.answerable} | ${f3(peerTest.hit1)} | ${f3(peerTest.hit3)} | ${f3(peerTest.hit5)} | ${f3(peerTest.articleHit3)} |`,
     `| kb-dev (tuning) | this bot | ${d.report.answerable} | ${f3(d.report.hit1)} | ${f3(d.report.hit3)} | ${f3(d.report.hit5)} | ${f3(d.report.articleHit3)} |`,
     `| kb-dev (tuning) | paragraph BM25 | ${d.report.answerable} | ${f3(peerDev.hit1)} | ${f3(peerDev.hit3)} | ${f3(peerDev.hit5)} | ${f3(peerDev.articleHit3)} |`,
+    ...(d2 && peerDev2
+      ? [
+          `| kb-dev2 (second writer; tuning from its arrival on) | this bot | ${d2.report.answerable} | ${f3(d2.report.hit1)} | ${f3(d2.report.hit3)} | ${f3(d2.report.hit5)} | ${f3(d2.report.articleHit3)} |`,
+          `| kb-dev2 (second writer; tuning from its arrival on) | paragraph BM25 | ${d2.report.answerable} | ${f3(peerDev2.hit1)} | ${f3(peerDev2.hit3)} | ${f3(peerDev2.hit5)} | ${f3(peerDev2.articleHit3)} |`,
+        ]
+      : []),
     "",
     "(Article level: a citation of the right article counts even when the expected phrase stands in another",
     "passage of it; the strict figures need the passage quoted to hold the phrase. The paragraph BM25 cites whole",
@@ -351,7 +360,7 @@ async function kbSection(lines: string[]): Promise<void> {
     `| unanswerable, off the topic | ${nearOff("off")} |`,
     "",
     `Answerable questions not found: ${f1(100 * t.report.wrongRefusalRate)}%. Unanswerable questions not answered as if the documents said it (partial or not found): ${f1(t.report.unanswerable ? (100 * (u.partial + u.not_found)) / t.report.unanswerable : 0)}%.`,
-    `Median excerpt: ${t.report.medianExcerpt} characters. Citations checked against the files as received: ${t.check.checked + d.check.checked} (test and dev, top 3 of each question), naming the wrong article: ${t.check.wrongArticle.length + d.check.wrongArticle.length}, not located in the files: ${t.check.unlocated + d.check.unlocated}.`,
+    `Median excerpt: ${t.report.medianExcerpt} characters. Citations checked against the files as received: ${t.check.checked + d.check.checked + (d2?.check.checked ?? 0)} (every set, top 3 of each question), naming the wrong article: ${t.check.wrongArticle.length + d.check.wrongArticle.length + (d2?.check.wrongArticle.length ?? 0)}, not located in the files: ${t.check.unlocated + d.check.unlocated + (d2?.check.unlocated ?? 0)}.`,
     `Latency (retrieval and grading, in-process, median run of ${RUNS}): p50 ${f1(t.report.ms.p50)} ms, p95 ${f1(t.report.ms.p95)} ms.`,
     "",
   );

@@ -6,6 +6,7 @@
 
 import { chunkDocument } from "../knowledge/structure.js";
 import type { DocumentMeta, KnowledgeDocument, Passage } from "../knowledge/types.js";
+import { analyze } from "../text/analyze.js";
 import { everydayFor } from "../text/lexicon.js";
 import { fold } from "../text/vietnamese.js";
 import { answerType, canAnswer } from "./answer-type.js";
@@ -91,6 +92,11 @@ export const PASSAGE_PARAMS: Bm25Params = { ...DEFAULT_PARAMS };
  * lexical score, a passage that opens by defining that term ("1. Cơ sở là xã, phường…").
  */
 export const DEFINITION_WEIGHT = 0.5;
+/**
+ * A question naming a document the index holds by its number ("theo NĐ 59", "QĐ 2579", "luật 10")
+ * raises that document's passages by this share of the best lexical score.
+ */
+export const NAMED_DOCUMENT_WEIGHT = 0.5;
 /** BM25 for whole articles: between a passage and a document in length, as in a document. */
 export const ARTICLE_PARAMS: Bm25Params = { ...DEFAULT_PARAMS, k1: 0.8 };
 
@@ -109,6 +115,8 @@ export class KnowledgeIndex {
   private readonly articleOf: Int32Array;
   /** The folded words of each article's title. */
   private readonly articleTitles: Set<string>[];
+  /** The document numbers each document goes by. */
+  private readonly documentNumbers: Set<string>[];
   private readonly unitOf = new Map<string, number>();
   private vectors: HnswVectorStore | undefined;
   private vectorWeights: VectorWeights = { ...VECTOR_WEIGHTS };
@@ -116,6 +124,8 @@ export class KnowledgeIndex {
   articleWeight = ARTICLE_WEIGHT;
   /** DEFINITION_WEIGHT, switchable for benchmarks. */
   definitionWeight = DEFINITION_WEIGHT;
+  /** NAMED_DOCUMENT_WEIGHT, switchable for benchmarks. */
+  namedWeight = NAMED_DOCUMENT_WEIGHT;
 
   private constructor(
     readonly documents: readonly DocumentSummary[],
@@ -125,6 +135,14 @@ export class KnowledgeIndex {
     private readonly articleIndex: LexicalIndex,
     private policy: NotFoundPolicy,
   ) {
+    // The numbers each document goes by ("Luật 10/2022/QH15" → #10luat), to know one a question names.
+    this.documentNumbers = documents.map(
+      (d) =>
+        new Set(
+          analyze(`${d.shortTitle}\n${d.title}\n${typeof d.meta.number === "string" ? d.meta.number : ""}`)
+            .docNumbers,
+        ),
+    );
     const articles = articleUnits(passages);
     this.articleOf = articles.articleOf;
     this.articleTitles = articles.units.map((ps) => new Set(foldedWords(articleTitle(ps))));
@@ -268,6 +286,13 @@ export class KnowledgeIndex {
     const units = new Set([...lexical.keys(), ...similarity.keys()]);
     if (favourite) units.add(favourite.unit);
     const term = definedTerm(question);
+    // "theo NĐ 59…", "quyet dinh 2579 thay the…": a question naming documents the index holds is
+    // about those documents (but not when it names every one of them, or none it holds).
+    const named = analyze(question, { chat: true }).docNumbers;
+    const namedDocs = new Set(
+      this.documentNumbers.flatMap((nums, d) => (named.some((n) => nums.has(n)) ? [d] : [])),
+    );
+    const namedBoost = namedDocs.size > 0 && namedDocs.size < this.documents.length ? this.namedWeight : 0;
     const scored = [...units]
       .map((unit) => {
         const passage = this.passages[unit] as Passage;
@@ -276,6 +301,7 @@ export class KnowledgeIndex {
         const defines = term !== undefined && definesTerm(passage.text, term);
         if (defines) score += this.definitionWeight;
         const d = this.docIndexOf.get(passage.docId) ?? -1;
+        if (namedDocs.has(d)) score += namedBoost;
         return { unit, passage, d, cov: 0, phrase: false, score, defines };
       })
       .sort((a, b) => b.score - a.score || a.unit - b.unit);

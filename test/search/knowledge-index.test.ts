@@ -133,3 +133,39 @@ d) Được bồi dưỡng kiến thức, nghiệp vụ giám sát đầu tư c�
     expect(r.hits[0]?.passage.leadIn).toBe("1. Ban Giám sát đầu tư của cộng đồng có các quyền hạn sau đây:");
   });
 });
+
+describe("a question naming a document by its number", () => {
+  const doc = (id: string, shortTitle: string, text: string) => ({
+    id,
+    title: shortTitle,
+    shortTitle,
+    source: `${id}.txt`,
+    hash: "",
+    meta: {},
+    text,
+  });
+  const index = KnowledgeIndex.build([
+    doc(
+      "luat",
+      "Luật 10/2022/QH15",
+      "Điều 36. Ban Thanh tra nhân dân\n\n1. Ban Thanh tra nhân dân ở xã, phường, thị trấn có từ 05 đến 11 thành viên, được bầu tại hội nghị cộng đồng dân cư ở thôn, tổ dân phố; Ban Thanh tra nhân dân có nhiệm kỳ 05 năm.",
+    ),
+    doc(
+      "nd",
+      "Nghị định 59/2023/NĐ-CP",
+      "Điều 13. Tổ chức bầu Ban Thanh tra nhân dân\n\n1. Việc bầu thành viên Ban Thanh tra nhân dân ở xã được tiến hành tại hội nghị của cộng đồng dân cư.",
+    ),
+  ]);
+  const best = (q: string) => index.search(q, 2).hits[0]?.document.id;
+
+  it("is answered from that document, with or without diacritics", () => {
+    expect(best("Ban Thanh tra nhân dân ở xã có bao nhiêu thành viên, được bầu tại hội nghị nào?")).toBe(
+      "luat",
+    );
+    expect(best("Theo Nghị định 59, Ban Thanh tra nhân dân ở xã được bầu tại hội nghị nào?")).toBe("nd");
+    expect(best("theo nd 59 ban thanh tra nhan dan o xa duoc bau tai hoi nghi nao")).toBe("nd");
+    expect(
+      best("Theo NĐ 59, Ban Thanh tra nhân dân ở xã có bao nhiêu thành viên, được bầu tại hội nghị nào?"),
+    ).toBe("nd");
+  });
+});
