@@ -23,7 +23,7 @@ import { createLogger, errorSummary } from "./logger.js";
 import { fill, loadPrompts } from "./prompts.js";
 import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
-import { createHttpServer, type Route } from "./server/http.js";
+import { createHttpApp, type Route } from "./server/app.js";
 import { type Db, openDatabase } from "./storage/database.js";
 import { createSqliteQuestionLog } from "./storage/question-log.js";
 import { createSqliteSubscriptions } from "./storage/subscriptions.js";
@@ -105,7 +105,7 @@ async function runChannels(config: Config, deps: ChannelDeps, zaloClient?: ZaloC
   if (config.telegram) running.push(await startTelegram(config, deps));
   if (config.zalo && zaloClient) running.push(await startZalo(config, zaloClient, deps));
   const routes = running.flatMap((r) => r.routes);
-  const http = routes.length > 0 ? createHttpServer(new Map(routes), deps.logger) : undefined;
+  const http = routes.length > 0 ? createHttpApp(new Map(routes), deps.logger) : undefined;
   if (http) {
     const port = await http.listen(config.port);
     deps.logger.info({ port, paths: routes.map(([p]) => p) }, "máy chủ webhook đang nghe");

@@ -9,7 +9,7 @@ import { createTelegramBot } from "../../src/channels/telegram/bot.js";
 import { SECRET_HEADER, telegramWebhookRoute } from "../../src/channels/telegram/webhook.js";
 import { createZaloChannel } from "../../src/channels/zalo/channel.js";
 import { createZaloClient } from "../../src/channels/zalo/client.js";
-import { createHttpServer, type Route } from "../../src/server/http.js";
+import { createHttpApp, type Route } from "../../src/server/app.js";
 import { prompts, testEngine } from "../bot/test-engine.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-server.js";
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 /** A route on a local HTTP server; the address to post to. */
 async function serve(route: Route, logger: ReturnType<typeof memoryLogger>["logger"]) {
-  const http = createHttpServer(new Map([["/hook", route]]), logger);
+  const http = createHttpApp(new Map([["/hook", route]]), logger);
   const port = await http.listen(0, "127.0.0.1");
   cleanups.push(() => http.close());
   return `http://127.0.0.1:${port}/hook`;

@@ -11,7 +11,7 @@ import type { Engine } from "../../bot/engine.js";
 import { errorSummary, type Logger } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
-import type { Route } from "../../server/http.js";
+import type { Route } from "../../server/app.js";
 import { createRecentIds } from "../recent-ids.js";
 import { ZaloApiError, type ZaloClient } from "./client.js";
 import { renderZalo } from "./render.js";
