@@ -32,8 +32,8 @@ import { PASSAGE_PARAMS, VECTOR_WEIGHTS } from "../src/search/knowledge-index.js
 import { percentile, type RetrievalMetrics, retrievalMetrics } from "../src/search/metrics.js";
 import { evaluateQuestions, type QuestionReport, readQuestions } from "../src/search/question-eval.js";
 import { retrieverOf } from "../src/search/retriever.js";
-import { openDatabase } from "../src/storage/database.js";
-import { createSqliteQuestionLog } from "../src/storage/question-log.js";
+import { openDatabase } from "../src/storage/sqlite/database.js";
+import { createSqliteQuestionLog } from "../src/storage/sqlite/question-log.js";
 import { fold } from "../src/text/vietnamese.js";
 import { botReport, byStyle, openKbBench, peerReport, RELATED, readKbQuestions } from "./kb.js";
 import { ReferenceBm25 } from "./reference-bm25.js";

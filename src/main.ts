@@ -24,9 +24,7 @@ import { fill, loadPrompts } from "./prompts.js";
 import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
 import { createHttpApp, type Route } from "./server/app.js";
-import { type Db, openDatabase } from "./storage/database.js";
-import { createSqliteQuestionLog } from "./storage/question-log.js";
-import { createSqliteSubscriptions } from "./storage/subscriptions.js";
+import { openSqliteStorage } from "./storage/sqlite/index.js";
 
 /** A running channel: its webhook route (if any), a start once the HTTP server listens, a stop. */
 interface RunningChannel {
@@ -141,9 +139,9 @@ async function main(): Promise<number> {
   // The terminal chat shares the screen with the logs: only warnings unless asked for more.
   const logger = createLogger(config.logLevel ?? (config.telegram ? "info" : "warn"));
   const prompts = await loadPrompts();
-  let db: Db;
+  let storage: ReturnType<typeof openSqliteStorage>;
   try {
-    db = openDatabase(config.databasePath);
+    storage = openSqliteStorage(config.databasePath);
   } catch (err) {
     // SQLite says only "unable to open database file": ask the file system why.
     const cause = writableProblem(config.dataDir) ?? (err instanceof Error ? err.message : String(err));
@@ -192,15 +190,14 @@ async function main(): Promise<number> {
     const llm = config.llm ? createOpenAiChat(config.llm) : undefined;
     const answerer = createAnswerer({ retriever: holder.current, prompts, logger, llm });
     const documents = () => holder.current().index.documents;
-    const questionLog = createSqliteQuestionLog(db);
-    const subscriptions = createSqliteSubscriptions(db);
+    const { questions: questionLog, subscriptions } = storage;
     const {
       senders,
       telegram: telegramSender,
       zaloClient,
-    } = createChannelSenders(config, prompts.replies, db);
+    } = createChannelSenders(config, prompts.replies, storage.usage);
     const broadcasts = createBroadcastService(
-      db,
+      storage,
       senders.map((x) => x.channel),
     );
     const admin = createAdmin({
@@ -221,7 +218,7 @@ async function main(): Promise<number> {
       senders.length === 0
         ? undefined
         : createWorker(
-            { db, senders, subscriptions, service: broadcasts, logger },
+            { ...storage, senders, service: broadcasts, logger },
             {
               onProgress: async (b, c, finished) => {
                 if (!telegramSender || !b.reportChat?.startsWith("telegram:") || !b.reportMessage) return;
@@ -241,6 +238,7 @@ async function main(): Promise<number> {
       documents,
       citation: (passageId) => citationOfPassage(holder.current().index, passageId),
       questionLog,
+      feedback: storage.feedback,
       replies: prompts.replies,
       logger,
       options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },
@@ -262,7 +260,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    db.close();
+    await storage.close();
   }
 }
 

@@ -9,7 +9,7 @@ import { describeDocument } from "../knowledge/metadata.js";
 import { errorSummary, type Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
 import type { DocumentSummary } from "../search/knowledge-index.js";
-import type { QuestionLog } from "../storage/question-log.js";
+import type { FeedbackStore, QuestionLog } from "../storage/ports.js";
 import { fold } from "../text/vietnamese.js";
 import { ADMIN_COMMANDS, type Admin } from "./admin.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
@@ -36,6 +36,8 @@ export interface EngineDeps {
   /** A passage as a citation, by id, from the index in use (for source buttons). */
   citation?: (passageId: string) => Citation | undefined;
   questionLog: QuestionLog;
+  /** Where 👍/👎 are kept; without it (the benchmark, which has no buttons) they are not. */
+  feedback?: FeedbackStore;
   replies: Replies;
   logger: Logger;
   /** Subscriptions and administrators' commands; without it those commands are unknown. */
@@ -46,11 +48,11 @@ export interface EngineDeps {
 
 export interface Engine {
   /** Confirms a previewed notice (✅ button or /xacnhan); `report` is the message showing progress. */
-  confirmBroadcast(id: number, m: Incoming, report?: { chat: string; message: string }): Reply[];
-  cancelBroadcast(id: number, m: Incoming): Reply[];
+  confirmBroadcast(id: number, m: Incoming, report?: { chat: string; message: string }): Promise<Reply[]>;
+  cancelBroadcast(id: number, m: Incoming): Promise<Reply[]>;
   handle(message: Incoming): Promise<Reply[]>;
   /** Source `n` of a logged question (a button under an answer). */
-  sourceOf(questionId: number, n: number): Reply[];
+  sourceOf(questionId: number, n: number): Promise<Reply[]>;
   /**
    * Stores 👍/👎 with a logged question, only from the person who asked it, in the chat where it
    * was asked; the reply to show names the outcome.
@@ -59,7 +61,7 @@ export interface Engine {
     questionId: number,
     value: 1 | -1,
     from: Pick<Incoming, "channel" | "chatId" | "userId">,
-  ): { saved: boolean; text: string };
+  ): Promise<{ saved: boolean; text: string }>;
 }
 
 type Command = "start" | "help" | "ask" | "documents" | "source" | "more";
@@ -130,7 +132,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const latencyMs = performance.now() - t0;
     let questionId: number | undefined;
     try {
-      questionId = deps.questionLog.record({
+      questionId = await deps.questionLog.record({
         channel: m.channel,
         chatId: m.chatId,
         userId: m.userId,
@@ -177,22 +179,22 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   return {
-    confirmBroadcast: (id, m, report) => deps.admin?.confirm(id, m, report) ?? [],
-    cancelBroadcast: (id, m) => deps.admin?.cancel(id, m) ?? [],
-    sourceOf(questionId, n) {
-      const logged = deps.questionLog.get(questionId);
+    confirmBroadcast: async (id, m, report) => (await deps.admin?.confirm(id, m, report)) ?? [],
+    cancelBroadcast: async (id, m) => (await deps.admin?.cancel(id, m)) ?? [],
+    async sourceOf(questionId, n) {
+      const logged = await deps.questionLog.get(questionId);
       const passageId = logged?.citations[n - 1];
       const citation = passageId ? deps.citation?.(passageId) : undefined;
       if (!citation)
         return [{ kind: "text", text: fill(r.source_missing, { n, count: logged?.citations.length ?? 0 }) }];
       return [{ kind: "source", number: n, citation }];
     },
-    feedback(questionId, value, from) {
-      const q = deps.questionLog.get(questionId);
-      if (!q) return { saved: false, text: r.feedback_not_found };
+    async feedback(questionId, value, from) {
+      const q = deps.feedback && (await deps.questionLog.get(questionId));
+      if (!q || !deps.feedback) return { saved: false, text: r.feedback_not_found };
       if (q.channel !== from.channel || q.chatId !== from.chatId || q.userId !== from.userId)
         return { saved: false, text: r.feedback_not_yours };
-      deps.questionLog.setFeedback(questionId, value);
+      await deps.feedback.set(questionId, value);
       return { saved: true, text: r.feedback_thanks };
     },
     async handle(m) {

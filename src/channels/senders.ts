@@ -6,8 +6,7 @@ import type { Api } from "grammy";
 import type { ChannelSender } from "../broadcast/service.js";
 import type { Config } from "../config.js";
 import type { Replies } from "../prompts.js";
-import type { Db } from "../storage/database.js";
-import { createUsageCounter } from "../storage/usage.js";
+import type { UsageCounter } from "../storage/ports.js";
 import { createTelegramSender } from "./telegram/sender.js";
 import { createZaloClient, type ZaloClient } from "./zalo/client.js";
 import { createZaloSender } from "./zalo/sender.js";
@@ -21,7 +20,7 @@ export interface ChannelSenders {
   zaloClient?: ZaloClient;
 }
 
-export function createChannelSenders(config: Config, replies: Replies, db: Db): ChannelSenders {
+export function createChannelSenders(config: Config, replies: Replies, usage: UsageCounter): ChannelSenders {
   const telegram = config.telegram
     ? createTelegramSender({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, replies })
     : undefined;
@@ -30,7 +29,7 @@ export function createChannelSenders(config: Config, replies: Replies, db: Db): 
     : undefined;
   const zalo =
     zaloClient && config.zalo
-      ? createZaloSender(zaloClient, config.zalo.perSecond, config.zalo.monthlyQuota, createUsageCounter(db))
+      ? createZaloSender(zaloClient, config.zalo.perSecond, config.zalo.monthlyQuota, usage)
       : undefined;
   return { senders: [telegram, zalo].filter((s) => s !== undefined), telegram, zaloClient };
 }

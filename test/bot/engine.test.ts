@@ -4,8 +4,7 @@ import { excerptOf } from "../../src/answer/citations.js";
 import type { EngineDeps } from "../../src/bot/engine.js";
 import type { Incoming, Reply } from "../../src/bot/types.js";
 import { fill } from "../../src/prompts.js";
-import { openDatabase } from "../../src/storage/database.js";
-import { createSqliteQuestionLog } from "../../src/storage/question-log.js";
+import { openSqliteStorage } from "../../src/storage/sqlite/index.js";
 import { tempDir } from "../helpers.js";
 import { prompts, testEngine } from "./test-engine.js";
 
@@ -56,7 +55,7 @@ describe("the engine", () => {
     if (reply.kind !== "answer") return;
     expect(reply.answer.status).toBe("answered");
     expect(reply.answer.citations[0] && excerptOf(reply.answer.citations[0])).toContain("ngày 07/01/2019");
-    const [logged] = questionLog.recent(1);
+    const [logged] = await questionLog.recent(1);
     expect(logged).toMatchObject({
       id: reply.questionId,
       status: "answered",
@@ -105,7 +104,7 @@ describe("the engine", () => {
     const n = more.firstNumber;
     const src = only(await say(`xem nguồn ${n}`));
     expect(src.kind === "source" && src.citation.passageId).toBe(more.answer.citations[0]?.passageId);
-    expect(questionLog.recent(10)).toHaveLength(1);
+    expect(await questionLog.recent(10)).toHaveLength(1);
   });
 
   it("asks for a question when a follow-up comes first", async () => {
@@ -129,7 +128,7 @@ describe("the engine", () => {
     const { say, questionLog } = setup();
     const reply = only(await say("Giá xăng hôm nay?"));
     expect(reply.kind === "answer" && reply.answer.status).toBe("not_found");
-    expect(questionLog.topUnanswered(5)).toEqual([
+    expect(await questionLog.topUnanswered(5)).toEqual([
       expect.objectContaining({ question: "Giá xăng hôm nay?", count: 1 }),
     ]);
   });
@@ -150,7 +149,7 @@ describe("the engine", () => {
   it("refuses a message over the length limit without processing it", async () => {
     const { say, questionLog } = setup({ maxQuestionLength: 50 });
     expect(textOf(await say("dân vận ".repeat(20)))).toContain("dưới 50 ký tự");
-    expect(questionLog.recent(5)).toEqual([]);
+    expect(await questionLog.recent(5)).toEqual([]);
   });
 
   it("counts a message's length in characters as a person does, not in UTF-16 units", async () => {
@@ -179,13 +178,12 @@ describe("the engine", () => {
   });
 
   it("still answers when the question log cannot be written (a full disk)", async () => {
-    const db = openDatabase(join(await tempDir(), "full.sqlite"));
-    const questionLog = createSqliteQuestionLog(db);
+    const { db, questions: questionLog } = openSqliteStorage(join(await tempDir(), "full.sqlite"));
     // The database may not grow any more: fill it until SQLite says SQLITE_FULL.
     db.pragma(`max_page_count = ${Number(db.pragma("page_count", { simple: true })) + 2}`);
-    const full = () => {
+    const full = async () => {
       for (;;)
-        questionLog.record({
+        await questionLog.record({
           channel: "console",
           chatId: "x",
           userId: "x",
@@ -197,7 +195,7 @@ describe("the engine", () => {
           citations: [],
         });
     };
-    expect(full).toThrowError(expect.objectContaining({ code: "SQLITE_FULL" }));
+    await expect(full()).rejects.toThrowError(expect.objectContaining({ code: "SQLITE_FULL" }));
     const { engine, log } = testEngine({ questionLog });
     const replies = await engine.handle({
       channel: "console",

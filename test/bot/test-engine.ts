@@ -10,8 +10,8 @@ import type { Logger } from "../../src/logger.js";
 import { loadPrompts } from "../../src/prompts.js";
 import { indexInMemory } from "../../src/search/index-store.js";
 import { retrieverOf } from "../../src/search/retriever.js";
-import { openDatabase } from "../../src/storage/database.js";
-import { createSqliteQuestionLog, type QuestionLog } from "../../src/storage/question-log.js";
+import type { QuestionLog } from "../../src/storage/ports.js";
+import { openSqliteStorage } from "../../src/storage/sqlite/index.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { KNOWLEDGE } from "../helpers.js";
 
@@ -34,14 +34,15 @@ export function testEngine(
     questionLog?: QuestionLog;
   } = {},
 ): { engine: Engine; questionLog: QuestionLog; log: ReturnType<typeof memoryLogger> } {
-  const db = openDatabase(":memory:");
-  const questionLog = o.questionLog ?? createSqliteQuestionLog(db);
+  const storage = openSqliteStorage(":memory:");
+  const questionLog = o.questionLog ?? storage.questions;
   const log = memoryLogger();
   const logger = o.logger ?? log.logger;
   const engine = createEngine({
     answerer: createAnswerer({ retriever: () => retriever, prompts, logger }),
     documents: () => index.documents,
     questionLog,
+    feedback: storage.feedback,
     replies: prompts.replies,
     logger,
     admin: o.admin,

@@ -17,7 +17,7 @@ import type { ChatType, Incoming, Reply } from "../../bot/types.js";
 import { errorSummary, type Logger, redact } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
-import type { SubscriptionStore } from "../../storage/subscriptions.js";
+import type { SubscriptionStore } from "../../storage/ports.js";
 import { callbackData, renderTelegram, type TelegramMessage } from "./render.js";
 
 export interface TelegramDeps {
@@ -111,7 +111,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       return;
     }
     if (data.kind === "feedback") {
-      const { text } = deps.engine.feedback(data.questionId, data.value, {
+      const { text } = await deps.engine.feedback(data.questionId, data.value, {
         channel: "telegram",
         chatId: String(ctx.chat?.id ?? ctx.callbackQuery.from.id),
         userId: String(ctx.callbackQuery.from.id),
@@ -135,20 +135,20 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       // the administrator.
       if (!deps.adminIds?.includes(from.id)) {
         const refused = data.send
-          ? deps.engine.confirmBroadcast(data.broadcastId, m)
-          : deps.engine.cancelBroadcast(data.broadcastId, m);
+          ? await deps.engine.confirmBroadcast(data.broadcastId, m)
+          : await deps.engine.cancelBroadcast(data.broadcastId, m);
         await send(ctx, refused);
         return;
       }
       // The preview's buttons go away so a notice cannot be confirmed twice from it.
       await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
       if (!data.send) {
-        await send(ctx, deps.engine.cancelBroadcast(data.broadcastId, m));
+        await send(ctx, await deps.engine.cancelBroadcast(data.broadcastId, m));
         return;
       }
       // The progress message is sent first, then edited by the worker as deliveries go out.
       const progress = await ctx.api.sendMessage(m.chatId, "⏳", {});
-      const replies = deps.engine.confirmBroadcast(data.broadcastId, m, {
+      const replies = await deps.engine.confirmBroadcast(data.broadcastId, m, {
         chat: `telegram:${m.chatId}`,
         message: String(progress.message_id),
       });
@@ -158,7 +158,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       return;
     }
     await ctx.answerCallbackQuery();
-    await send(ctx, deps.engine.sourceOf(data.questionId, data.n));
+    await send(ctx, await deps.engine.sourceOf(data.questionId, data.n));
   });
 
   // The subscription list follows the bot's membership: blocked or removed → inactive (kept);
@@ -169,17 +169,21 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     const chatId = String(update.chat.id);
     const status = update.new_chat_member.status;
     if (status === "kicked" || status === "left") {
-      deps.subscriptions?.deactivate(
+      await deps.subscriptions?.deactivate(
         "telegram",
         chatId,
         update.chat.type === "private" ? "blocked" : "removed",
       );
     } else if ((status === "member" || status === "administrator") && update.chat.type === "private") {
-      deps.subscriptions?.reactivate("telegram", chatId, "blocked");
+      await deps.subscriptions?.reactivate("telegram", chatId, "blocked");
     }
   });
   bot.on("message:migrate_to_chat_id", async (ctx) => {
-    deps.subscriptions?.migrate("telegram", String(ctx.chat.id), String(ctx.message.migrate_to_chat_id));
+    await deps.subscriptions?.migrate(
+      "telegram",
+      String(ctx.chat.id),
+      String(ctx.message.migrate_to_chat_id),
+    );
   });
 
   // Not text: a short useful reply in private chats, silence in groups.
