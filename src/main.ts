@@ -239,6 +239,7 @@ async function main(): Promise<number> {
       citation: (passageId) => citationOfPassage(holder.current().index, passageId),
       questionLog,
       feedback: storage.feedback,
+      sessions: storage.sessions,
       replies: prompts.replies,
       logger,
       options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },

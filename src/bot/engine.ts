@@ -1,7 +1,9 @@
 /**
  * The conversation engine every channel shares: an Incoming message in, Reply objects out.
  * Commands (Vietnamese, with short aliases), questions, follow-ups on the previous question,
- * sources shown in full on request, a per-user rate limit, and the question log.
+ * sources shown in full on request, a per-user rate limit, and the question log. The
+ * conversation of each chat (the last question and the citations shown) is kept in the session
+ * port, so follow-ups and sources survive a restart and can be shared by several instances.
  */
 import type { Citation } from "../answer/citations.js";
 import type { Answerer } from "../answer/compose.js";
@@ -9,7 +11,7 @@ import { describeDocument } from "../knowledge/metadata.js";
 import { errorSummary, type Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
 import type { DocumentSummary } from "../search/knowledge-index.js";
-import type { FeedbackStore, QuestionLog } from "../storage/ports.js";
+import type { FeedbackStore, QuestionLog, SessionStore } from "../storage/ports.js";
 import { fold } from "../text/vietnamese.js";
 import { ADMIN_COMMANDS, type Admin } from "./admin.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
@@ -20,7 +22,10 @@ export interface EngineOptions {
   maxQuestionLength: number;
   /** Questions a user may ask per minute. */
   questionsPerMinute: number;
-  /** Conversations remembered for follow-ups and sources (least recently used dropped first). */
+  /**
+   * Conversations remembered for follow-ups and sources when no session store is given (in
+   * memory, least recently used dropped first).
+   */
   maxConversations: number;
 }
 
@@ -38,6 +43,8 @@ export interface EngineDeps {
   questionLog: QuestionLog;
   /** Where 👍/👎 are kept; without it (the benchmark, which has no buttons) they are not. */
   feedback?: FeedbackStore;
+  /** Where each chat's conversation is kept; without it, in this process's memory only. */
+  sessions?: SessionStore;
   replies: Replies;
   logger: Logger;
   /** Subscriptions and administrators' commands; without it those commands are unknown. */
@@ -100,14 +107,24 @@ export function createEngine(deps: EngineDeps): Engine {
   const now = deps.now ?? Date.now;
   const r = deps.replies;
   const limiter: RateLimiter = createRateLimiter(options.questionsPerMinute, 60_000, now);
-  const conversations = new Map<string, Conversation>();
+  const sessions = deps.sessions ?? memorySessions(options.maxConversations);
 
-  const remember = (key: string, c: Conversation) => {
-    conversations.delete(key);
-    conversations.set(key, c);
-    if (conversations.size > options.maxConversations) {
-      const oldest = conversations.keys().next().value;
-      if (oldest !== undefined) conversations.delete(oldest);
+  /** The chat's conversation; none when the store cannot be read (answering goes on). */
+  const recall = async (m: Incoming): Promise<Conversation | undefined> => {
+    try {
+      const c = (await sessions.get(conversationKey(m))) as Partial<Conversation> | undefined;
+      return typeof c?.question === "string" && Array.isArray(c.citations) ? (c as Conversation) : undefined;
+    } catch (err) {
+      deps.logger.error({ err: errorSummary(err) }, "không đọc được cuộc trò chuyện");
+      return undefined;
+    }
+  };
+  /** Keeps the chat's conversation; a store that cannot be written must not stop the answer. */
+  const remember = async (m: Incoming, c: Conversation) => {
+    try {
+      await sessions.set(conversationKey(m), c);
+    } catch (err) {
+      deps.logger.error({ err: errorSummary(err) }, "không ghi được cuộc trò chuyện");
     }
   };
 
@@ -156,22 +173,22 @@ export function createEngine(deps: EngineDeps): Engine {
       },
       "đã trả lời",
     );
-    remember(conversationKey(m), { question, citations: [...answer.citations] });
+    await remember(m, { question, citations: [...answer.citations] });
     return [{ kind: "answer", answer, firstNumber: 1, questionId }];
   }
 
   async function more(m: Incoming): Promise<Reply[]> {
-    const c = conversations.get(conversationKey(m));
+    const c = await recall(m);
     if (!c) return [{ kind: "text", text: r.no_previous }];
     const answer = await deps.answerer.answer(c.question, { offset: c.citations.length });
     if (answer.citations.length === 0) return [{ kind: "text", text: r.no_more }];
     const firstNumber = c.citations.length + 1;
-    c.citations.push(...answer.citations);
+    await remember(m, { question: c.question, citations: [...c.citations, ...answer.citations] });
     return [{ kind: "answer", answer, firstNumber }];
   }
 
-  function source(m: Incoming, n: number): Reply[] {
-    const c = conversations.get(conversationKey(m));
+  async function source(m: Incoming, n: number): Promise<Reply[]> {
+    const c = await recall(m);
     if (!c || c.citations.length === 0) return [{ kind: "text", text: r.source_none }];
     const citation = c.citations[n - 1];
     if (!citation) return [{ kind: "text", text: fill(r.source_missing, { n, count: c.citations.length }) }];
@@ -262,4 +279,25 @@ function characters(text: string): number {
 
 function conversationKey(m: Incoming): string {
   return `${m.channel}:${m.chatId}`;
+}
+
+/** Sessions in this process's memory, the `max` most recently used kept. */
+function memorySessions(max: number): SessionStore {
+  const map = new Map<string, unknown>();
+  return {
+    async get(key) {
+      return map.get(key);
+    },
+    async set(key, value) {
+      map.delete(key);
+      map.set(key, value);
+      if (map.size > max) {
+        const oldest = map.keys().next().value;
+        if (oldest !== undefined) map.delete(oldest);
+      }
+    },
+    async delete(key) {
+      map.delete(key);
+    },
+  };
 }

@@ -211,6 +211,34 @@ describe("the engine", () => {
     db.close();
   });
 
+  it("keeps a chat's conversation across a restart on the same database: sources and follow-ups still work", async () => {
+    const path = join(await tempDir(), "bot.sqlite");
+    const m: Incoming = {
+      channel: "telegram",
+      chatId: "c9",
+      chatType: "private",
+      userId: "u9",
+      text: "Kết luận 43 ban hành ngày nào?",
+      addressed: true,
+    };
+    const before = openSqliteStorage(path);
+    const first = testEngine({ questionLog: before.questions, sessions: before.sessions }).engine;
+    const asked = only(await first.handle(m));
+    if (asked.kind !== "answer") throw new Error(`expected an answer, got ${asked.kind}`);
+    await before.close();
+    // A new process: a new engine on the same database file.
+    const after = openSqliteStorage(path);
+    const second = testEngine({ questionLog: after.questions, sessions: after.sessions }).engine;
+    const src = only(await second.handle({ ...m, text: "xem nguồn 1" }));
+    expect(src.kind === "source" && src.citation.passageId).toBe(asked.answer.citations[0]?.passageId);
+    expect(src.kind === "source" && src.citation.passage).toContain("07/01/2019");
+    const more = only(await second.handle({ ...m, text: "còn gì nữa không?" }));
+    expect(more.kind === "answer" && more.firstNumber).toBe(asked.answer.citations.length + 1);
+    // Another chat has no conversation to follow.
+    expect(textOf(await second.handle({ ...m, chatId: "other", text: "xem nguồn 1" }))).toBe(r.source_none);
+    await after.close();
+  });
+
   it("does not log the text of questions at info level", async () => {
     const { say, log } = setup();
     await say("Kết luận 43 ban hành ngày nào?");

@@ -10,7 +10,7 @@ import type { Logger } from "../../src/logger.js";
 import { loadPrompts } from "../../src/prompts.js";
 import { indexInMemory } from "../../src/search/index-store.js";
 import { retrieverOf } from "../../src/search/retriever.js";
-import type { QuestionLog } from "../../src/storage/ports.js";
+import type { QuestionLog, SessionStore } from "../../src/storage/ports.js";
 import { openSqliteStorage } from "../../src/storage/sqlite/index.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { KNOWLEDGE } from "../helpers.js";
@@ -32,6 +32,7 @@ export function testEngine(
     logger?: Logger;
     admin?: Admin;
     questionLog?: QuestionLog;
+    sessions?: SessionStore;
   } = {},
 ): { engine: Engine; questionLog: QuestionLog; log: ReturnType<typeof memoryLogger> } {
   const storage = openSqliteStorage(":memory:");
@@ -43,6 +44,7 @@ export function testEngine(
     documents: () => index.documents,
     questionLog,
     feedback: storage.feedback,
+    sessions: o.sessions ?? storage.sessions,
     replies: prompts.replies,
     logger,
     admin: o.admin,
