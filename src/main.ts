@@ -14,7 +14,7 @@ import { createEngine } from "./bot/engine.js";
 import { createBroadcastService, createWorker } from "./broadcast/service.js";
 import { consoleUser, runConsoleChat } from "./channels/console/chat.js";
 import { createChannelSenders } from "./channels/senders.js";
-import { ADMIN_MENU, createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
+import { createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
 import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
 import { createZaloChannel } from "./channels/zalo/channel.js";
 import type { ZaloClient } from "./channels/zalo/client.js";
@@ -33,14 +33,14 @@ interface RunningChannel {
   stop: () => Promise<void>;
 }
 
-type ChannelDeps = Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot" | "adminIds">;
+type ChannelDeps = Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot">;
 
 /** Telegram: long polling with @grammyjs/runner, or a webhook route when TELEGRAM_WEBHOOK_URL is set. */
 async function startTelegram(config: Config, deps: ChannelDeps): Promise<RunningChannel> {
   const t = config.telegram as NonNullable<Config["telegram"]>;
-  const bot = createTelegramBot({ ...deps, token: t.token, apiRoot: t.apiRoot, adminIds: t.adminIds });
+  const bot = createTelegramBot({ ...deps, token: t.token, apiRoot: t.apiRoot });
   await bot.init();
-  await registerCommands(bot, t.adminIds, ADMIN_MENU).catch((err: unknown) =>
+  await registerCommands(bot, t.adminIds, deps.replies).catch((err: unknown) =>
     deps.logger.warn({ err: (err as Error).message }, "không đăng ký được menu lệnh"),
   );
   if (t.webhookUrl) {

@@ -8,6 +8,7 @@ import type { BroadcastService } from "../broadcast/service.js";
 import type { Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
 import type { BroadcastStatus, QuestionLog, SubscriptionStore } from "../storage/ports.js";
+import { type AdminCommand, COMMANDS } from "./features/index.js";
 import type { ChannelName, Incoming, Reply } from "./types.js";
 
 export interface AdminDeps {
@@ -21,41 +22,8 @@ export interface AdminDeps {
   now?: () => Date;
 }
 
-export type AdminCommand =
-  | "subscribe"
-  | "unsubscribe"
-  | "status"
-  | "notice"
-  | "schedule"
-  | "schedules"
-  | "unschedule"
-  | "confirm"
-  | "cancel"
-  | "stats";
-
-export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
-  dangky: "subscribe",
-  huydangky: "unsubscribe",
-  trangthai: "status",
-  thongbao: "notice",
-  hengio: "schedule",
-  lichhen: "schedules",
-  huyhen: "unschedule",
-  xacnhan: "confirm",
-  huy: "cancel",
-  thongke: "stats",
-};
-
-/** Commands only the bot's administrators may use (shown in their command menu only). */
-export const ADMIN_ONLY = new Set<AdminCommand>([
-  "notice",
-  "schedule",
-  "schedules",
-  "unschedule",
-  "confirm",
-  "cancel",
-  "stats",
-]);
+/** Commands only the bot's administrators may use, as the feature registry declares them. */
+const ADMIN_ONLY = new Set<string>(COMMANDS.filter((c) => c.access === "admin").map((c) => c.action));
 
 const VN_OFFSET_MS = 7 * 3600_000;
 
@@ -85,6 +53,7 @@ export function formatVietnamTime(d: Date): string {
 }
 
 export interface Admin {
+  /** Whether the sender is one of the bot's administrators: decided here, and only here. */
   isAdmin(m: Incoming): boolean;
   handle(command: AdminCommand, arg: string, m: Incoming): Promise<Reply[]>;
   confirm(id: number, m: Incoming, report?: { chat: string; message: string }): Promise<Reply[]>;

@@ -13,7 +13,8 @@ import { fill, type Replies } from "../prompts.js";
 import type { DocumentSummary } from "../search/knowledge-index.js";
 import type { FeedbackStore, QuestionLog, SessionStore } from "../storage/ports.js";
 import { fold } from "../text/vietnamese.js";
-import { ADMIN_COMMANDS, type Admin } from "./admin.js";
+import type { Admin } from "./admin.js";
+import { type AdminCommand, findCommand, helpText } from "./features/index.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
 import type { Incoming, Reply } from "./types.js";
 
@@ -54,6 +55,8 @@ export interface EngineDeps {
 }
 
 export interface Engine {
+  /** Whether the sender is one of the bot's administrators (the admin module decides). */
+  isAdmin(m: Incoming): boolean;
   /** Confirms a previewed notice (✅ button or /xacnhan); `report` is the message showing progress. */
   confirmBroadcast(id: number, m: Incoming, report?: { chat: string; message: string }): Promise<Reply[]>;
   cancelBroadcast(id: number, m: Incoming): Promise<Reply[]>;
@@ -70,25 +73,6 @@ export interface Engine {
     from: Pick<Incoming, "channel" | "chatId" | "userId">,
   ): Promise<{ saved: boolean; text: string }>;
 }
-
-type Command = "start" | "help" | "ask" | "documents" | "source" | "more";
-
-const COMMANDS: Record<string, Command> = {
-  start: "start",
-  batdau: "start",
-  help: "help",
-  trogiup: "help",
-  huongdan: "help",
-  hoi: "ask",
-  ask: "ask",
-  tailieu: "documents",
-  vanban: "documents",
-  docs: "documents",
-  nguon: "source",
-  source: "source",
-  them: "more",
-  more: "more",
-};
 
 /** "xem nguồn 2", "nguồn 2", "xem nguon so 2" (folded, lower-case). */
 const SOURCE_PHRASE = /^(?:xem |mo |doc )?(?:nguon|trich dan|doan)(?: so)? ?(\d{1,2})\s*[.!?]*$/;
@@ -127,6 +111,9 @@ export function createEngine(deps: EngineDeps): Engine {
       deps.logger.error({ err: errorSummary(err) }, "không ghi được cuộc trò chuyện");
     }
   };
+
+  const isAdmin = (m: Incoming) => deps.admin?.isAdmin(m) ?? false;
+  const help = (m: Incoming) => helpText(r, isAdmin(m));
 
   const welcome = (m: Incoming): Reply[] => [
     {
@@ -196,6 +183,7 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   return {
+    isAdmin,
     confirmBroadcast: async (id, m, report) => (await deps.admin?.confirm(id, m, report)) ?? [],
     cancelBroadcast: async (id, m) => (await deps.admin?.cancel(id, m)) ?? [],
     async sourceOf(questionId, n) {
@@ -217,7 +205,7 @@ export function createEngine(deps: EngineDeps): Engine {
     async handle(m) {
       if (!m.addressed && m.chatType === "group") return [];
       const text = m.text.normalize("NFC").trim();
-      if (!/[\p{L}\p{N}]/u.test(text)) return [{ kind: "text", text: r.help }];
+      if (!/[\p{L}\p{N}]/u.test(text)) return [{ kind: "text", text: help(m) }];
       // Characters as a person counts them (an emoji or a letter with its marks is one).
       const length = text.length > options.maxQuestionLength ? characters(text) : text.length;
       if (length > options.maxQuestionLength) {
@@ -226,15 +214,13 @@ export function createEngine(deps: EngineDeps): Engine {
       const command = /^\/([\p{L}\d_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/u.exec(text);
       if (command) {
         const key = fold((command[1] ?? "").toLowerCase());
-        const name = COMMANDS[key];
+        const spec = findCommand(key);
         const arg = (command[2] ?? "").trim();
-        const adminCommand = ADMIN_COMMANDS[key];
-        if (!name && adminCommand && deps.admin) return deps.admin.handle(adminCommand, arg, m);
-        switch (name) {
+        switch (spec?.action) {
           case "start":
             return welcome(m);
           case "help":
-            return [{ kind: "text", text: r.help }];
+            return [{ kind: "text", text: help(m) }];
           case "documents":
             return [
               {
@@ -255,9 +241,13 @@ export function createEngine(deps: EngineDeps): Engine {
             return more(m);
           case "ask":
             return arg.length > 0 ? ask(m, arg) : [{ kind: "text", text: r.ask_empty }];
+          case undefined:
+            break;
           default:
-            return [{ kind: "text", text: fill(r.unknown_command, { command: `/${command[1]}` }) }];
+            // Subscriptions and announcements: the admin module (which refuses non-administrators).
+            if (deps.admin && spec) return deps.admin.handle(spec.action as AdminCommand, arg, m);
         }
+        return [{ kind: "text", text: fill(r.unknown_command, { command: `/${command[1]}` }) }];
       }
       const folded = fold(text.toLowerCase()).replace(/\s+/g, " ");
       const src = SOURCE_PHRASE.exec(folded);

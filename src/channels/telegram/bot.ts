@@ -13,6 +13,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, GrammyError, HttpError, type Transformer } from "grammy";
 import type { Engine } from "../../bot/engine.js";
+import { commandMenu } from "../../bot/features/index.js";
 import type { ChatType, Incoming, Reply } from "../../bot/types.js";
 import { errorSummary, type Logger, redact } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
@@ -28,23 +29,9 @@ export interface TelegramDeps {
   replies: Replies;
   documents: () => readonly DocumentSummary[];
   logger: Logger;
-  /** User ids of administrators (their command menu shows the admin commands). */
-  adminIds?: readonly number[];
   /** Kept true by membership updates (blocked, removed, migrated). */
   subscriptions?: SubscriptionStore;
 }
-
-/** The command menu, in Vietnamese, registered at start-up. */
-export const USER_COMMANDS = [
-  { command: "hoi", description: "Đặt câu hỏi về công tác dân vận" },
-  { command: "dangky", description: "Đăng ký nhận thông báo" },
-  { command: "huydangky", description: "Huỷ đăng ký nhận thông báo" },
-  { command: "trangthai", description: "Xem đã đăng ký nhận thông báo chưa" },
-  { command: "nguon", description: "Xem toàn văn một nguồn trích dẫn, ví dụ /nguon 2" },
-  { command: "them", description: "Xem thêm các đoạn liên quan câu hỏi vừa rồi" },
-  { command: "tailieu", description: "Danh sách văn bản bot đang dựa vào" },
-  { command: "trogiup", description: "Hướng dẫn sử dụng" },
-];
 
 export function createTelegramBot(deps: TelegramDeps): Bot {
   const bot = new Bot(deps.token, { client: deps.apiRoot ? { apiRoot: deps.apiRoot } : {} });
@@ -133,7 +120,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       };
       // Someone else pressing in a group is refused (by the engine) and leaves the buttons to
       // the administrator.
-      if (!deps.adminIds?.includes(from.id)) {
+      if (!deps.engine.isAdmin(m)) {
         const refused = data.send
           ? await deps.engine.confirmBroadcast(data.broadcastId, m)
           : await deps.engine.cancelBroadcast(data.broadcastId, m);
@@ -258,27 +245,17 @@ export function getUpdatesWatch(logger: Logger, everyMs = 60_000): Transformer {
   };
 }
 
-/** Commands shown only to administrators, in their private chats. */
-export const ADMIN_MENU = [
-  { command: "thongbao", description: "Soạn thông báo gửi mọi người đăng ký" },
-  { command: "hengio", description: "Hẹn giờ thông báo: /hengio 01/12/2026 08:00 nội dung" },
-  { command: "lichhen", description: "Các thông báo đang hẹn giờ" },
-  { command: "huyhen", description: "Huỷ thông báo hẹn giờ hoặc đang gửi: /huyhen số" },
-  { command: "thongke", description: "Thống kê người đăng ký, thông báo, câu hỏi" },
-];
-
-/** Registers the Vietnamese command menu, and the administrators' menu in their private chats. */
-export async function registerCommands(
-  bot: Bot,
-  adminIds: readonly number[],
-  adminCommands: { command: string; description: string }[],
-): Promise<void> {
-  await bot.api.setMyCommands(USER_COMMANDS, { language_code: "vi" });
-  await bot.api.setMyCommands(USER_COMMANDS);
+/**
+ * Registers the Vietnamese command menu (the feature registry's), and the administrators' menu
+ * (theirs too) in their private chats.
+ */
+export async function registerCommands(bot: Bot, adminIds: readonly number[], r: Replies): Promise<void> {
+  const everyone = commandMenu(r, false);
+  await bot.api.setMyCommands(everyone, { language_code: "vi" });
+  await bot.api.setMyCommands(everyone);
+  const admins = commandMenu(r, true);
   for (const id of adminIds) {
-    await bot.api
-      .setMyCommands([...USER_COMMANDS, ...adminCommands], { scope: { type: "chat", chat_id: id } })
-      .catch(() => undefined);
+    await bot.api.setMyCommands(admins, { scope: { type: "chat", chat_id: id } }).catch(() => undefined);
   }
 }
 
