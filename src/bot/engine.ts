@@ -16,7 +16,7 @@ import { fold } from "../text/vietnamese.js";
 import type { Admin } from "./admin.js";
 import { type AdminCommand, findCommand, helpText } from "./features/index.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
-import type { Incoming, Reply } from "./types.js";
+import type { Action, Incoming, Reply } from "./types.js";
 
 export interface EngineOptions {
   /** Longest message processed, in characters. */
@@ -57,21 +57,12 @@ export interface EngineDeps {
 export interface Engine {
   /** Whether the sender is one of the bot's administrators (the admin module decides). */
   isAdmin(m: Incoming): boolean;
-  /** Confirms a previewed notice (✅ button or /xacnhan); `report` is the message showing progress. */
-  confirmBroadcast(id: number, m: Incoming, report?: { chat: string; message: string }): Promise<Reply[]>;
-  cancelBroadcast(id: number, m: Incoming): Promise<Reply[]>;
-  handle(message: Incoming): Promise<Reply[]>;
-  /** Source `n` of a logged question (a button under an answer). */
-  sourceOf(questionId: number, n: number): Promise<Reply[]>;
   /**
-   * Stores 👍/👎 with a logged question, only from the person who asked it, in the chat where it
-   * was asked; the reply to show names the outcome.
+   * A message or a button press (`action`) → the replies. A 👍/👎 press answers with one short
+   * text naming the outcome (saved only from the person who asked, in the chat where it was
+   * asked); a source press with the source; a notice press with the outcome of ✅ or ❌.
    */
-  feedback(
-    questionId: number,
-    value: 1 | -1,
-    from: Pick<Incoming, "channel" | "chatId" | "userId">,
-  ): Promise<{ saved: boolean; text: string }>;
+  handle(message: Incoming): Promise<Reply[]>;
 }
 
 /** "xem nguồn 2", "nguồn 2", "xem nguon so 2" (folded, lower-case). */
@@ -182,27 +173,45 @@ export function createEngine(deps: EngineDeps): Engine {
     return [{ kind: "source", number: n, citation }];
   }
 
+  /** A button press, routed. */
+  async function act(m: Incoming, action: Action): Promise<Reply[]> {
+    switch (action.kind) {
+      case "source":
+        return sourceOf(action.questionId, action.n);
+      case "feedback":
+        return [{ kind: "text", text: await feedback(action.questionId, action.value, m) }];
+      case "notice":
+        if (!deps.admin) return [];
+        return action.send
+          ? deps.admin.confirm(action.broadcastId, m, action.report)
+          : deps.admin.cancel(action.broadcastId, m);
+    }
+  }
+
+  /** Source `n` of a logged question (a button under an answer). */
+  async function sourceOf(questionId: number, n: number): Promise<Reply[]> {
+    const logged = await deps.questionLog.get(questionId);
+    const passageId = logged?.citations[n - 1];
+    const citation = passageId ? deps.citation?.(passageId) : undefined;
+    if (!citation)
+      return [{ kind: "text", text: fill(r.source_missing, { n, count: logged?.citations.length ?? 0 }) }];
+    return [{ kind: "source", number: n, citation }];
+  }
+
+  /** Stores 👍/👎 with a logged question, only from the person who asked it, where it was asked. */
+  async function feedback(questionId: number, value: 1 | -1, from: Incoming): Promise<string> {
+    const q = deps.feedback && (await deps.questionLog.get(questionId));
+    if (!q || !deps.feedback) return r.feedback_not_found;
+    if (q.channel !== from.channel || q.chatId !== from.chatId || q.userId !== from.userId)
+      return r.feedback_not_yours;
+    await deps.feedback.set(questionId, value);
+    return r.feedback_thanks;
+  }
+
   return {
     isAdmin,
-    confirmBroadcast: async (id, m, report) => (await deps.admin?.confirm(id, m, report)) ?? [],
-    cancelBroadcast: async (id, m) => (await deps.admin?.cancel(id, m)) ?? [],
-    async sourceOf(questionId, n) {
-      const logged = await deps.questionLog.get(questionId);
-      const passageId = logged?.citations[n - 1];
-      const citation = passageId ? deps.citation?.(passageId) : undefined;
-      if (!citation)
-        return [{ kind: "text", text: fill(r.source_missing, { n, count: logged?.citations.length ?? 0 }) }];
-      return [{ kind: "source", number: n, citation }];
-    },
-    async feedback(questionId, value, from) {
-      const q = deps.feedback && (await deps.questionLog.get(questionId));
-      if (!q || !deps.feedback) return { saved: false, text: r.feedback_not_found };
-      if (q.channel !== from.channel || q.chatId !== from.chatId || q.userId !== from.userId)
-        return { saved: false, text: r.feedback_not_yours };
-      await deps.feedback.set(questionId, value);
-      return { saved: true, text: r.feedback_thanks };
-    },
     async handle(m) {
+      if (m.action) return act(m, m.action);
       if (!m.addressed && m.chatType === "group") return [];
       const text = m.text.normalize("NFC").trim();
       if (!/[\p{L}\p{N}]/u.test(text)) return [{ kind: "text", text: help(m) }];

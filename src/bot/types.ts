@@ -5,6 +5,15 @@ import type { Answer } from "../answer/types.js";
 export type ChannelName = "console" | "telegram" | "zalo";
 export type ChatType = "private" | "group";
 
+/** A button pressed under one of the bot's messages: what the person asks the engine to do. */
+export type Action =
+  /** "📄 Nguồn n" under an answer. */
+  | { kind: "source"; questionId: number; n: number }
+  /** 👍/👎 under an answer. */
+  | { kind: "feedback"; questionId: number; value: 1 | -1 }
+  /** ✅ Gửi / ❌ Huỷ under a notice's preview; `report` is the message that will show progress. */
+  | { kind: "notice"; broadcastId: number; send: boolean; report?: { chat: string; message: string } };
+
 /** A message from a person, as any channel adapter delivers it. */
 export interface Incoming {
   channel: ChannelName;
@@ -18,6 +27,8 @@ export interface Incoming {
   chatTitle?: string;
   /** Text of the message this one replies to (a notice sent by replying /thongbao to it). */
   replyToText?: string;
+  /** A button press (the text is then empty): the engine routes it instead of reading a text. */
+  action?: Action;
   /** Asks the platform whether the sender administers this group. */
   isChatAdmin?: () => Promise<boolean>;
 }

@@ -243,6 +243,35 @@ describe("the engine", () => {
     await after.close();
   });
 
+  it("routes a button press: a source of a logged question, and 👍/👎 from the asker only", async () => {
+    const { engine, say } = setup();
+    const asked = only(await say("Kết luận 43 ban hành ngày nào?"));
+    if (asked.kind !== "answer" || asked.questionId === undefined)
+      throw new Error("expected a logged answer");
+    const questionId = asked.questionId;
+    const press = (action: Incoming["action"], userId = "u1"): Promise<Reply[]> =>
+      engine.handle({
+        channel: "console",
+        chatId: "c1",
+        chatType: "private",
+        userId,
+        text: "",
+        addressed: true,
+        action,
+      });
+    const src = only(await press({ kind: "source", questionId, n: 1 }));
+    expect(src.kind === "source" && src.citation.passageId).toBe(asked.answer.citations[0]?.passageId);
+    expect(textOf(await press({ kind: "feedback", questionId, value: 1 }, "someone-else"))).toBe(
+      r.feedback_not_yours,
+    );
+    expect(textOf(await press({ kind: "feedback", questionId, value: 1 }))).toBe(r.feedback_thanks);
+    expect(textOf(await press({ kind: "feedback", questionId: questionId + 99, value: -1 }))).toBe(
+      r.feedback_not_found,
+    );
+    // Without the administrators' module there is no notice to confirm.
+    expect(await press({ kind: "notice", broadcastId: 1, send: true })).toEqual([]);
+  });
+
   it("does not log the text of questions at info level", async () => {
     const { say, log } = setup();
     await say("Kết luận 43 ban hành ngày nào?");

@@ -2,6 +2,7 @@
  * A real engine over the shipped knowledge folder, answered from an in-memory index and an
  * in-memory database, for tests of the engine and of the channels that carry it.
  */
+import { citationOfPassage } from "../../src/answer/citations.js";
 import { createAnswerer } from "../../src/answer/compose.js";
 import type { Admin } from "../../src/bot/admin.js";
 import { createEngine, type Engine, type EngineDeps } from "../../src/bot/engine.js";
@@ -42,6 +43,7 @@ export function testEngine(
   const engine = createEngine({
     answerer: createAnswerer({ retriever: () => retriever, prompts, logger }),
     documents: () => index.documents,
+    citation: (passageId) => citationOfPassage(index, passageId),
     questionLog,
     feedback: storage.feedback,
     sessions: o.sessions ?? storage.sessions,

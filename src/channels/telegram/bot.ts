@@ -91,61 +91,46 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     await send(ctx, await deps.engine.handle(incoming));
   });
 
+  // A button press is an Incoming action the engine routes; the bot only does what is
+  // Telegram's: the callback answer, the preview's buttons, the progress message.
   bot.on("callback_query:data", async (ctx) => {
-    const data = callbackData.parse(ctx.callbackQuery.data);
-    if (!data) {
+    const action = callbackData.parse(ctx.callbackQuery.data);
+    if (!action) {
       await ctx.answerCallbackQuery();
       return;
     }
-    if (data.kind === "feedback") {
-      const { text } = await deps.engine.feedback(data.questionId, data.value, {
-        channel: "telegram",
-        chatId: String(ctx.chat?.id ?? ctx.callbackQuery.from.id),
-        userId: String(ctx.callbackQuery.from.id),
-      });
-      await ctx.answerCallbackQuery({ text });
-      return;
-    }
-    if (data.kind === "notice") {
-      await ctx.answerCallbackQuery();
-      const from = ctx.callbackQuery.from;
-      const chat = ctx.chat;
-      const m: Incoming = {
-        channel: "telegram",
-        chatId: String(chat?.id ?? from.id),
-        chatType: chat?.type === "private" || !chat ? "private" : "group",
-        userId: String(from.id),
-        text: "",
-        addressed: true,
-      };
-      // Someone else pressing in a group is refused (by the engine) and leaves the buttons to
-      // the administrator.
-      if (!deps.engine.isAdmin(m)) {
-        const refused = data.send
-          ? await deps.engine.confirmBroadcast(data.broadcastId, m)
-          : await deps.engine.cancelBroadcast(data.broadcastId, m);
-        await send(ctx, refused);
-        return;
-      }
-      // The preview's buttons go away so a notice cannot be confirmed twice from it.
-      await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-      if (!data.send) {
-        await send(ctx, await deps.engine.cancelBroadcast(data.broadcastId, m));
-        return;
-      }
-      // The progress message is sent first, then edited by the worker as deliveries go out.
-      const progress = await ctx.api.sendMessage(m.chatId, "⏳", {});
-      const replies = await deps.engine.confirmBroadcast(data.broadcastId, m, {
-        chat: `telegram:${m.chatId}`,
-        message: String(progress.message_id),
-      });
-      const first = replies[0];
-      if (first?.kind === "text")
-        await ctx.api.editMessageText(m.chatId, progress.message_id, first.text).catch(() => undefined);
+    const from = ctx.callbackQuery.from;
+    const chat = ctx.chat;
+    const m: Incoming = {
+      channel: "telegram",
+      chatId: String(chat?.id ?? from.id),
+      chatType: chat?.type === "private" || !chat ? "private" : "group",
+      userId: String(from.id),
+      text: "",
+      addressed: true,
+      action,
+    };
+    if (action.kind === "feedback") {
+      const [said] = await deps.engine.handle(m);
+      await ctx.answerCallbackQuery({ text: said?.kind === "text" ? said.text : undefined });
       return;
     }
     await ctx.answerCallbackQuery();
-    await send(ctx, await deps.engine.sourceOf(data.questionId, data.n));
+    if (action.kind === "notice" && deps.engine.isAdmin(m)) {
+      // The preview's buttons go away so a notice cannot be confirmed twice from it (someone
+      // else pressing in a group is refused by the engine, and leaves them to the administrator).
+      await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+      if (action.send) {
+        // The progress message is sent first, then edited by the worker as deliveries go out.
+        const progress = await ctx.api.sendMessage(m.chatId, "⏳", {});
+        const report = { chat: `telegram:${m.chatId}`, message: String(progress.message_id) };
+        const [first] = await deps.engine.handle({ ...m, action: { ...action, report } });
+        if (first?.kind === "text")
+          await ctx.api.editMessageText(m.chatId, progress.message_id, first.text).catch(() => undefined);
+        return;
+      }
+    }
+    await send(ctx, await deps.engine.handle(m));
   });
 
   // The subscription list follows the bot's membership: blocked or removed → inactive (kept);
