@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAnswerer } from "../src/answer/compose.js";
 import { createEngine } from "../src/bot/engine.js";
-import { renderReply } from "../src/channels/console/render.js";
+import { renderReply } from "../src/channels/plain-text.js";
 import { loadKnowledge } from "../src/knowledge/loader.js";
 import { createLogger } from "../src/logger.js";
 import { loadPrompts } from "../src/prompts.js";
@@ -383,7 +383,7 @@ async function terminalSection(lines: string[]): Promise<void> {
         text: q,
         addressed: true,
       });
-      for (const r of replies) renderReply(r, prompts.replies, index.documents, { color: true });
+      for (const r of replies) renderReply(r, prompts.replies, { color: true });
       times.push(performance.now() - t0);
     }
   }

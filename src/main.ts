@@ -246,13 +246,9 @@ async function main(): Promise<number> {
     });
     try {
       if (config.telegram || config.zalo) {
-        await runChannels(
-          config,
-          { engine, replies: prompts.replies, documents, logger, subscriptions },
-          zaloClient,
-        );
+        await runChannels(config, { engine, replies: prompts.replies, logger, subscriptions }, zaloClient);
       } else {
-        await runConsoleChat({ engine, replies: prompts.replies, documents, logger });
+        await runConsoleChat({ engine, replies: prompts.replies, logger });
       }
     } finally {
       holder.close();

@@ -152,7 +152,14 @@ export function createEngine(deps: EngineDeps): Engine {
       "đã trả lời",
     );
     await remember(m, { question, citations: [...answer.citations] });
-    return [{ kind: "answer", answer, firstNumber: 1, questionId }];
+    const notFound =
+      answer.status === "not_found"
+        ? notFoundText(
+            r,
+            deps.documents().map((d) => d.shortTitle),
+          )
+        : undefined;
+    return [{ kind: "answer", answer, firstNumber: 1, questionId, notFound }];
   }
 
   async function more(m: Incoming): Promise<Reply[]> {
@@ -265,6 +272,15 @@ export function createEngine(deps: EngineDeps): Engine {
       return ask(m, text);
     },
   };
+}
+
+/**
+ * What a person reads when the documents do not answer: that they do not, and which documents
+ * the bot knows (or that it knows none yet).
+ */
+export function notFoundText(r: Replies, documentTitles: readonly string[]): string {
+  if (documentTitles.length === 0) return r.no_documents;
+  return fill(r.not_found, { documents: documentTitles.join("; ") });
 }
 
 const graphemes = new Intl.Segmenter("vi", { granularity: "grapheme" });

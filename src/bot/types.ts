@@ -40,6 +40,8 @@ export type Reply =
       answer: Answer /** Number of the first citation (1 unless a follow-up shows more). */;
       firstNumber: number;
       questionId?: number;
+      /** When the documents do not answer (status not_found): the finished reply, naming the documents known. */
+      notFound?: string;
     }
   | { kind: "source"; number: number; citation: Citation }
   | {

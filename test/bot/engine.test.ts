@@ -132,6 +132,10 @@ describe("the engine", () => {
     const { say, questionLog } = setup();
     const reply = only(await say("Giá xăng hôm nay?"));
     expect(reply.kind === "answer" && reply.answer.status).toBe("not_found");
+    // The finished reply, the same on every channel: the documents it knows named.
+    expect(reply.kind === "answer" && reply.notFound).toBe(
+      fill(r.not_found, { documents: "Kế hoạch thực hiện KL 43-KL/TW" }),
+    );
     expect(await questionLog.topUnanswered(5)).toEqual([
       expect.objectContaining({ question: "Giá xăng hôm nay?", count: 1 }),
     ]);

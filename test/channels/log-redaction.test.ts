@@ -53,7 +53,6 @@ function telegramBot(tg: FakeTelegram) {
     apiRoot: tg.apiRoot,
     engine,
     replies: r,
-    documents: () => [],
     logger: log.logger,
   });
   return { bot, log };
@@ -139,7 +138,7 @@ describe("logs on Zalo", async () => {
     const client = createZaloClient({ token: ZALO_TOKEN, baseUrl: zalo.baseUrl });
     return {
       log,
-      zc: createZaloChannel({ client, engine, replies: r, documents: () => [], logger: log.logger }),
+      zc: createZaloChannel({ client, engine, replies: r, logger: log.logger }),
     };
   };
 

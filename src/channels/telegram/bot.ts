@@ -17,7 +17,6 @@ import { commandMenu } from "../../bot/features/index.js";
 import type { ChatType, Incoming, Reply } from "../../bot/types.js";
 import { errorSummary, type Logger, redact } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
-import type { DocumentSummary } from "../../search/knowledge-index.js";
 import type { SubscriptionStore } from "../../storage/ports.js";
 import { callbackData, renderTelegram, type TelegramMessage } from "./render.js";
 
@@ -27,7 +26,6 @@ export interface TelegramDeps {
   apiRoot?: string;
   engine: Engine;
   replies: Replies;
-  documents: () => readonly DocumentSummary[];
   logger: Logger;
   /** Kept true by membership updates (blocked, removed, migrated). */
   subscriptions?: SubscriptionStore;
@@ -46,7 +44,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     if (chatId === undefined) return;
     const replyTo = ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id;
     for (const reply of replies) {
-      const messages: TelegramMessage[] = renderTelegram(reply, deps.replies, deps.documents());
+      const messages: TelegramMessage[] = renderTelegram(reply, deps.replies);
       for (const [i, m] of messages.entries()) {
         await ctx.api.sendMessage(chatId, m.html, {
           parse_mode: "HTML",

@@ -10,7 +10,6 @@ import { timingSafeEqual } from "node:crypto";
 import type { Engine } from "../../bot/engine.js";
 import { errorSummary, type Logger } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
-import type { DocumentSummary } from "../../search/knowledge-index.js";
 import type { Route } from "../../server/app.js";
 import { createRecentIds } from "../recent-ids.js";
 import { ZaloApiError, type ZaloClient } from "./client.js";
@@ -36,7 +35,6 @@ export interface ZaloChannelDeps {
   retry?: Partial<ReplyRetry>;
   engine: Engine;
   replies: Replies;
-  documents: () => readonly DocumentSummary[];
   logger: Logger;
 }
 
@@ -91,8 +89,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     try {
       deps.client.sendChatAction(m.chatId, "typing").catch(() => undefined);
       for (const reply of await deps.engine.handle(m)) {
-        for (const text of renderZalo(reply, deps.replies, deps.documents()))
-          await sendWithRetry(m.chatId, text);
+        for (const text of renderZalo(reply, deps.replies)) await sendWithRetry(m.chatId, text);
       }
     } catch (err) {
       deps.logger.error(
