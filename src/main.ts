@@ -11,6 +11,7 @@ import { createAnswerer } from "./answer/compose.js";
 import { createOpenAiChat } from "./answer/llm.js";
 import { createAdmin } from "./bot/admin.js";
 import { createEngine } from "./bot/engine.js";
+import { progressReporter } from "./broadcast/progress.js";
 import { createBroadcastService, createWorker } from "./broadcast/service.js";
 import { consoleUser, runConsoleChat } from "./channels/console/chat.js";
 import { createChannelSenders } from "./channels/senders.js";
@@ -20,7 +21,7 @@ import { createZaloChannel } from "./channels/zalo/channel.js";
 import type { ZaloClient } from "./channels/zalo/client.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger, errorSummary } from "./logger.js";
-import { fill, loadPrompts } from "./prompts.js";
+import { loadPrompts } from "./prompts.js";
 import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
 import { createHttpApp, type Route } from "./server/app.js";
@@ -191,11 +192,7 @@ async function main(): Promise<number> {
     const answerer = createAnswerer({ retriever: holder.current, prompts, logger, llm });
     const documents = () => holder.current().index.documents;
     const { questions: questionLog, subscriptions } = storage;
-    const {
-      senders,
-      telegram: telegramSender,
-      zaloClient,
-    } = createChannelSenders(config, prompts.replies, storage.usage);
+    const { senders, messengers, zaloClient } = createChannelSenders(config, prompts.replies, storage.usage);
     const broadcasts = createBroadcastService(
       storage,
       senders.map((x) => x.channel),
@@ -219,17 +216,7 @@ async function main(): Promise<number> {
         ? undefined
         : createWorker(
             { ...storage, senders, service: broadcasts, logger },
-            {
-              onProgress: async (b, c, finished) => {
-                if (!telegramSender || !b.reportChat?.startsWith("telegram:") || !b.reportMessage) return;
-                const template = finished ? prompts.replies.notice_done : prompts.replies.notice_progress;
-                await telegramSender.api.editMessageText(
-                  b.reportChat.slice("telegram:".length),
-                  Number(b.reportMessage),
-                  fill(template, { id: b.id, ...c }),
-                );
-              },
-            },
+            { onProgress: progressReporter(messengers, prompts.replies, logger) },
           );
     const delivering = worker ? worker.run() : Promise.resolve();
     const engine = createEngine({

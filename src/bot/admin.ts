@@ -56,7 +56,7 @@ export interface Admin {
   /** Whether the sender is one of the bot's administrators: decided here, and only here. */
   isAdmin(m: Incoming): boolean;
   handle(command: AdminCommand, arg: string, m: Incoming): Promise<Reply[]>;
-  confirm(id: number, m: Incoming, report?: { chat: string; message: string }): Promise<Reply[]>;
+  confirm(id: number, m: Incoming, report?: { chat: string; message?: string }): Promise<Reply[]>;
   cancel(id: number, m: Incoming): Promise<Reply[]>;
 }
 
@@ -187,7 +187,9 @@ export function createAdmin(deps: AdminDeps): Admin {
       if (!isAdmin(m)) return refuse(m, "confirm");
       if (!Number.isFinite(id)) return pick(m, ["draft"], "/xacnhan", (x) => admin.confirm(x, m, report));
       const b = await deps.broadcasts.get(id);
-      if (!b || !(await deps.broadcasts.confirm(id, report))) return text(fill(r.notice_not_found, { id }));
+      // The report goes to the chat that confirmed, on its channel (a message to edit, if any).
+      const to = report ?? { chat: `${m.channel}:${m.chatId}` };
+      if (!b || !(await deps.broadcasts.confirm(id, to))) return text(fill(r.notice_not_found, { id }));
       deps.logger.info({ broadcast: id, by: `${m.channel}:${m.userId}` }, "thông báo đã được xác nhận gửi");
       return text(fill(r.notice_queued, { id, recipients: (await deps.broadcasts.counts(id)).total }));
     },

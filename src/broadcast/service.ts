@@ -45,7 +45,7 @@ export interface BroadcastService {
   /** A draft to preview; nothing is sent until `confirm`. */
   draft(text: string, createdBy: string): Promise<{ id: number; recipients: number }>;
   /** Queues the deliveries (one per active subscription of a configured channel). */
-  confirm(id: number, report?: { chat: string; message: string }): Promise<boolean>;
+  confirm(id: number, report?: { chat: string; message?: string }): Promise<boolean>;
   schedule(id: number, when: Date): Promise<boolean>;
   /** Cancels a draft, a schedule or a running broadcast (pending deliveries are dropped). */
   cancel(id: number): Promise<boolean>;

@@ -133,12 +133,13 @@ export interface NoticeStore {
   get(id: number): Promise<Broadcast | undefined>;
   /**
    * A draft or scheduled notice becomes queued, with one pending delivery per active
-   * subscription on `channels` (at once, or not at all); false for any other notice.
+   * subscription on `channels` (at once, or not at all); false for any other notice. `report`
+   * (the chat, and the message to edit if any) replaces the notice's report place when given.
    */
   queue(
     id: number,
     channels: readonly string[],
-    report: { chat: string; message: string } | undefined,
+    report: { chat: string; message?: string } | undefined,
     at: string,
   ): Promise<boolean>;
   /** A draft becomes scheduled for `when` (ISO time); false otherwise. */

@@ -175,6 +175,10 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           cancelled: 0,
         });
         expect(await s.notices.queue(9999, ["telegram"], undefined, at)).toBe(false);
+        // A report to a chat without a message to edit (a platform that cannot edit).
+        const other = await s.notices.create("Khác", "zalo:a1", at);
+        expect(await s.notices.queue(other, ["zalo"], { chat: "zalo:a1" }, at)).toBe(true);
+        expect(await s.notices.get(other)).toMatchObject({ reportChat: "zalo:a1", reportMessage: null });
       });
 
       it("claims each delivery once, due ones only, and settles them", async () => {

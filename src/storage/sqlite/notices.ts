@@ -35,7 +35,7 @@ export function createSqliteNotices(db: Db): NoticeStore {
     (
       id: number,
       channels: readonly string[],
-      report: { chat: string; message: string } | undefined,
+      report: { chat: string; message?: string } | undefined,
       at: string,
     ) => {
       const b = toBroadcast(get.get(id));
@@ -46,7 +46,7 @@ export function createSqliteNotices(db: Db): NoticeStore {
       ).run(id, at, ...channels);
       db.prepare(
         "UPDATE broadcasts SET status = 'queued', report_chat = ?, report_message = ? WHERE id = ?",
-      ).run(report?.chat ?? b.reportChat, report?.message ?? b.reportMessage, id);
+      ).run(report ? report.chat : b.reportChat, report ? (report.message ?? null) : b.reportMessage, id);
       return true;
     },
   );
