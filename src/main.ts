@@ -44,9 +44,9 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
   await registerCommands(bot, t.adminIds, deps.replies).catch((err: unknown) =>
     deps.logger.warn({ err: (err as Error).message }, "không đăng ký được menu lệnh"),
   );
-  if (t.webhookUrl) {
-    const url = t.webhookUrl;
-    const secret = await webhookSecret(t.webhookSecret, join(config.dataDir, "telegram-webhook-secret"));
+  if (t.mode.kind === "webhook") {
+    const url = t.mode.url;
+    const secret = await webhookSecret(t.mode.secret, join(config.dataDir, "telegram-webhook-secret"));
     return {
       routes: [[new URL(url).pathname, telegramWebhookRoute(bot, secret)]],
       afterListen: async () => {
@@ -71,9 +71,8 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
 async function startZalo(config: Config, client: ZaloClient, deps: ChannelDeps): Promise<RunningChannel> {
   const z = config.zalo as NonNullable<Config["zalo"]>;
   const channel = createZaloChannel({ client, ...deps });
-  if (z.webhookUrl && z.webhookSecret) {
-    const url = z.webhookUrl;
-    const secret = z.webhookSecret;
+  if (z.mode.kind === "webhook") {
+    const { url, secret } = z.mode;
     return {
       routes: [[new URL(url).pathname, channel.webhookRoute(secret)]],
       afterListen: async () => {
