@@ -68,7 +68,7 @@ export function createAdmin(deps: AdminDeps): Admin {
   const where = (m: Incoming) => (m.chatType === "group" ? r.where_group : r.where_private);
 
   const refuse = (m: Incoming, command: string): Reply[] => {
-    deps.logger.warn(
+    (m.logger ?? deps.logger).warn(
       { channel: m.channel, userId: m.userId, command },
       "người không phải quản trị viên dùng lệnh quản trị",
     );
@@ -190,7 +190,10 @@ export function createAdmin(deps: AdminDeps): Admin {
       // The report goes to the chat that confirmed, on its channel (a message to edit, if any).
       const to = report ?? { chat: `${m.channel}:${m.chatId}` };
       if (!b || !(await deps.broadcasts.confirm(id, to))) return text(fill(r.notice_not_found, { id }));
-      deps.logger.info({ broadcast: id, by: `${m.channel}:${m.userId}` }, "thông báo đã được xác nhận gửi");
+      (m.logger ?? deps.logger).info(
+        { broadcast: id, by: `${m.channel}:${m.userId}` },
+        "thông báo đã được xác nhận gửi",
+      );
       return text(fill(r.notice_queued, { id, recipients: (await deps.broadcasts.counts(id)).total }));
     },
     async cancel(id, m) {

@@ -90,7 +90,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const c = (await sessions.get(conversationKey(m))) as Partial<Conversation> | undefined;
       return typeof c?.question === "string" && Array.isArray(c.citations) ? (c as Conversation) : undefined;
     } catch (err) {
-      deps.logger.error({ err: errorSummary(err) }, "không đọc được cuộc trò chuyện");
+      (m.logger ?? deps.logger).error({ err: errorSummary(err) }, "không đọc được cuộc trò chuyện");
       return undefined;
     }
   };
@@ -99,7 +99,7 @@ export function createEngine(deps: EngineDeps): Engine {
     try {
       await sessions.set(conversationKey(m), c);
     } catch (err) {
-      deps.logger.error({ err: errorSummary(err) }, "không ghi được cuộc trò chuyện");
+      (m.logger ?? deps.logger).error({ err: errorSummary(err) }, "không ghi được cuộc trò chuyện");
     }
   };
 
@@ -140,9 +140,9 @@ export function createEngine(deps: EngineDeps): Engine {
       });
     } catch (err) {
       // A full disk must not stop the bot from answering.
-      deps.logger.error({ err: errorSummary(err) }, "không ghi được câu hỏi vào nhật ký");
+      (m.logger ?? deps.logger).error({ err: errorSummary(err) }, "không ghi được câu hỏi vào nhật ký");
     }
-    deps.logger.info(
+    (m.logger ?? deps.logger).info(
       {
         channel: m.channel,
         status: answer.status,

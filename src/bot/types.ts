@@ -1,6 +1,7 @@
 /** The channel-neutral conversation model: what comes in from any channel and what goes out. */
 import type { Citation } from "../answer/citations.js";
 import type { Answer } from "../answer/types.js";
+import type { Logger } from "../logger.js";
 
 export type ChannelName = "console" | "telegram" | "zalo";
 export type ChatType = "private" | "group";
@@ -29,6 +30,8 @@ export interface Incoming {
   replyToText?: string;
   /** A button press (the text is then empty): the engine routes it instead of reading a text. */
   action?: Action;
+  /** The channel's logger for this update (its channel and update id bound), for what the engine logs about it. */
+  logger?: Logger;
   /** Asks the platform whether the sender administers this group. */
   isChatAdmin?: () => Promise<boolean>;
 }

@@ -181,3 +181,38 @@ describe("a Telegram Bot API outage while polling", () => {
     expect(log.text()).not.toContain(TG_TOKEN.split(":")[1]);
   });
 });
+
+describe("a logger per update", () => {
+  const answered = (log: ReturnType<typeof memoryLogger>) =>
+    log.lines().find((l) => l.msg === "đã trả lời") as Record<string, unknown> | undefined;
+
+  it("on Telegram: what the engine logs about an update names the channel and the update id", async () => {
+    const tg = await startFakeTelegram();
+    cleanups.push(() => tg.close());
+    const { bot, log } = telegramBot(tg);
+    await bot.init();
+    const url = await serve(telegramWebhookRoute(bot, "s3cret-s3cret"), log.logger);
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", [SECRET_HEADER]: "s3cret-s3cret" },
+      body: JSON.stringify(textUpdate(4711, 74, "Kết luận 43 ban hành ngày nào?")),
+    });
+    expect(res.status).toBe(200);
+    await expect
+      .poll(() => answered(log), { timeout: 15_000 })
+      .toMatchObject({ channel: "telegram", update: 4711 });
+  });
+
+  it("on Zalo: the same, with the message id", async () => {
+    const zalo = await startFakeZalo();
+    cleanups.push(() => zalo.close());
+    const log = memoryLogger();
+    const { engine } = testEngine({ logger: log.logger });
+    const client = createZaloClient({ token: ZALO_TOKEN, baseUrl: zalo.baseUrl });
+    const zc = createZaloChannel({ client, engine, replies: r, logger: log.logger });
+    const update = zaloText("z74", "z74", "Kết luận 43 ban hành ngày nào?");
+    await zc.handle(update);
+    const id = (update.message as { message_id: string }).message_id;
+    expect(answered(log)).toMatchObject({ channel: "zalo", update: id });
+  });
+});

@@ -39,6 +39,10 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
   // Answers in one chat never overtake each other; different chats run concurrently.
   bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? ctx.from?.id ?? "")));
 
+  /** Everything logged about an update carries its channel and id. */
+  const updateLogger = (ctx: Context) =>
+    deps.logger.child({ channel: "telegram", update: ctx.update.update_id });
+
   const send = async (ctx: Context, replies: Reply[]) => {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return;
@@ -79,6 +83,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       addressed,
       chatTitle: "title" in msg.chat ? msg.chat.title : undefined,
       replyToText: msg.reply_to_message?.text ?? msg.reply_to_message?.caption,
+      logger: updateLogger(ctx),
       isChatAdmin: async () => {
         const member = await ctx.api.getChatMember(msg.chat.id, msg.from.id);
         return member.status === "creator" || member.status === "administrator";
@@ -107,6 +112,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       text: "",
       addressed: true,
       action,
+      logger: updateLogger(ctx),
     };
     if (action.kind === "feedback") {
       const [said] = await deps.engine.handle(m);
