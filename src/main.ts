@@ -21,7 +21,7 @@ import { createZaloChannel } from "./channels/zalo/channel.js";
 import type { ZaloClient } from "./channels/zalo/client.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger, errorSummary } from "./logger.js";
-import { loadPrompts } from "./prompts.js";
+import { fill, loadPrompts } from "./prompts.js";
 import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
 import { createHttpApp, type Route } from "./server/app.js";
@@ -146,7 +146,7 @@ async function main(): Promise<number> {
     // SQLite says only "unable to open database file": ask the file system why.
     const cause = writableProblem(config.dataDir) ?? (err instanceof Error ? err.message : String(err));
     process.stderr.write(
-      `Không dùng được thư mục dữ liệu ${config.dataDir} (biến môi trường DATA_DIR) cho cơ sở dữ liệu ${config.databasePath}: ${cause}. Hãy đặt DATA_DIR là một thư mục ghi được.\n`,
+      `${fill(prompts.replies.data_dir_unusable, { dir: config.dataDir, database: config.databasePath, cause })}\n`,
     );
     return 2;
   }

@@ -105,6 +105,24 @@ const RepliesSchema = z.object({
   status_cancelled: z.string().min(1),
   stats_top: z.string().min(1),
   stats_top_line: z.string().min(1),
+  button_send: z.string().min(1),
+  button_cancel: z.string().min(1),
+  button_source: z.string().min(1),
+  button_like: z.string().min(1),
+  button_dislike: z.string().min(1),
+  notice_sending: z.string().min(1),
+  ingest_start: z.string().min(1),
+  ingest_progress_documents: z.string().min(1),
+  ingest_progress_vectors: z.string().min(1),
+  ingest_done: z.string().min(1),
+  ingest_document: z.string().min(1),
+  ingest_vectors: z.string().min(1),
+  ingest_skipped: z.string().min(1),
+  ingest_skipped_line: z.string().min(1),
+  ingest_index: z.string().min(1),
+  broadcast_usage: z.string().min(1),
+  broadcast_no_channel: z.string().min(1),
+  data_dir_unusable: z.string().min(1),
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 
@@ -148,6 +166,17 @@ export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
   stats_broadcast_line: ["id", "status", "sent", "total", "failed", "blocked", "pending", "cancelled"],
   stats_questions: ["count"],
   stats_top_line: ["question", "count"],
+  button_source: ["n"],
+  ingest_start: ["dir"],
+  ingest_progress_documents: ["done", "total"],
+  ingest_progress_vectors: ["done", "total"],
+  ingest_done: ["seconds", "documents", "passages"],
+  ingest_document: ["source", "title", "passages"],
+  ingest_vectors: ["embedded", "reused", "embedder"],
+  ingest_skipped: ["count"],
+  ingest_skipped_line: ["source", "reason"],
+  ingest_index: ["dir"],
+  data_dir_unusable: ["dir", "database", "cause"],
 };
 
 /** The project's prompts folder (beside `src/`). */

@@ -11,24 +11,21 @@ import { fill, loadPrompts } from "../prompts.js";
 import { openSqliteStorage } from "../storage/sqlite/index.js";
 import { cliLogger, configOrExit, run } from "./common.js";
 
-const USAGE =
-  'Cách dùng: npm run broadcast -- --text "nội dung thông báo"   hoặc   npm run broadcast -- --file thong-bao.md';
-
 run(async () => {
   const { values } = parseArgs({ options: { text: { type: "string" }, file: { type: "string" } } });
+  const prompts = await loadPrompts();
   const text = values.text ?? (values.file ? await readFile(values.file, "utf8") : undefined);
   if (!text || text.trim().length === 0) {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${prompts.replies.broadcast_usage}\n`);
     return 2;
   }
   const config = configOrExit();
   const logger = cliLogger(config);
-  const prompts = await loadPrompts();
   const storage = openSqliteStorage(config.databasePath);
   try {
     const { senders } = createChannelSenders(config, prompts.replies, storage.usage);
     if (senders.length === 0) {
-      process.stderr.write("Chưa cấu hình kênh nào để gửi (TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN).\n");
+      process.stderr.write(`${prompts.replies.broadcast_no_channel}\n`);
       return 2;
     }
     const service = createBroadcastService(

@@ -126,7 +126,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
       if (action.send) {
         // The progress message is sent first, then edited by the worker as deliveries go out.
-        const progress = await ctx.api.sendMessage(m.chatId, "⏳", {});
+        const progress = await ctx.api.sendMessage(m.chatId, deps.replies.notice_sending, {});
         const report = { chat: `telegram:${m.chatId}`, message: String(progress.message_id) };
         const [first] = await deps.engine.handle({ ...m, action: { ...action, report } });
         if (first?.kind === "text")

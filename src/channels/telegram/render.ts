@@ -84,8 +84,8 @@ export function renderTelegram(reply: Reply, r: Replies): TelegramMessage[] {
       if (last) {
         last.keyboard = [
           [
-            { text: "✅ Gửi", callback_data: callbackData.notice(reply.broadcastId, true) },
-            { text: "❌ Huỷ", callback_data: callbackData.notice(reply.broadcastId, false) },
+            { text: r.button_send, callback_data: callbackData.notice(reply.broadcastId, true) },
+            { text: r.button_cancel, callback_data: callbackData.notice(reply.broadcastId, false) },
           ],
         ];
       }
@@ -112,14 +112,14 @@ export function renderTelegram(reply: Reply, r: Replies): TelegramMessage[] {
       if (last && reply.questionId !== undefined && a.citations.length > 0) {
         const qid = reply.questionId;
         const sources = a.citations.map((_, i) => ({
-          text: `📄 Nguồn ${reply.firstNumber + i}`,
+          text: fill(r.button_source, { n: reply.firstNumber + i }),
           callback_data: callbackData.source(qid, reply.firstNumber + i),
         }));
         last.keyboard = [
           sources,
           [
-            { text: "👍", callback_data: callbackData.feedback(qid, 1) },
-            { text: "👎", callback_data: callbackData.feedback(qid, -1) },
+            { text: r.button_like, callback_data: callbackData.feedback(qid, 1) },
+            { text: r.button_dislike, callback_data: callbackData.feedback(qid, -1) },
           ],
         ];
       }
