@@ -3,7 +3,6 @@
  * one place for the bot (`src/main.ts`) and `npm run broadcast`, so both reach every subscribed
  * chat and report progress on every channel.
  */
-import type { Api } from "grammy";
 import type { Messenger } from "../broadcast/progress.js";
 import type { ChannelSender } from "../broadcast/service.js";
 import type { Config } from "../config.js";
@@ -16,8 +15,6 @@ import { createZaloSender } from "./zalo/sender.js";
 export interface ChannelSenders {
   /** One per configured channel; empty when no channel is configured. */
   senders: ChannelSender[];
-  /** Telegram's sender and its Api (to edit progress reports), when configured. */
-  telegram?: ChannelSender & { api: Api };
   /** The Zalo client (the bot also receives with it), when configured. */
   zaloClient?: ZaloClient;
   /** One per configured channel: progress reports to administrators. */
@@ -55,5 +52,5 @@ export function createChannelSenders(config: Config, replies: Replies, usage: Us
       },
     });
   }
-  return { senders: [telegram, zalo].filter((s) => s !== undefined), telegram, zaloClient, messengers };
+  return { senders: [telegram, zalo].filter((s) => s !== undefined), zaloClient, messengers };
 }
