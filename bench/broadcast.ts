@@ -11,8 +11,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openDatabase } from "../src/storage/database.js";
-import { createSqliteSubscriptions } from "../src/storage/subscriptions.js";
+import { openDatabase } from "../src/storage/sqlite/database.js";
+import { createSqliteSubscriptions } from "../src/storage/sqlite/subscriptions.js";
 import { startFakeTelegram } from "../test/fakes/telegram-server.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

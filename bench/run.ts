@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAnswerer } from "../src/answer/compose.js";
 import { createEngine } from "../src/bot/engine.js";
-import { renderReply } from "../src/channels/console/render.js";
+import { renderReply } from "../src/channels/plain-text.js";
 import {
   buildCorpusIndex,
   type CorpusEntry,
@@ -32,8 +32,8 @@ import { loadPrompts } from "../src/prompts.js";
 import { indexInMemory } from "../src/search/index-store.js";
 import { PASSAGE_PARAMS, VECTOR_WEIGHTS } from "../src/search/knowledge-index.js";
 import { retrieverOf } from "../src/search/retriever.js";
-import { openDatabase } from "../src/storage/database.js";
-import { createSqliteQuestionLog } from "../src/storage/question-log.js";
+import { openDatabase } from "../src/storage/sqlite/database.js";
+import { createSqliteQuestionLog } from "../src/storage/sqlite/question-log.js";
 import { fold } from "../src/text/vietnamese.js";
 import { botReport, byStyle, openKbBench, peerReport, RELATED, readKbQuestions } from "./kb.js";
 import { ReferenceBm25 } from "./reference-bm25.js";
@@ -396,7 +396,7 @@ async function terminalSection(lines: string[]): Promise<void> {
         text: q,
         addressed: true,
       });
-      for (const r of replies) renderReply(r, prompts.replies, index.documents, { color: true });
+      for (const r of replies) renderReply(r, prompts.replies, { color: true });
       times.push(performance.now() - t0);
     }
   }

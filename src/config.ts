@@ -81,16 +81,14 @@ export interface Config {
     token: string;
     apiRoot: string;
     adminIds: number[];
-    webhookUrl?: string;
-    webhookSecret?: string;
+    mode: TelegramMode;
   };
   /** Zalo, when a bot token is configured. */
   zalo?: {
     token: string;
     apiBaseUrl: string;
     adminIds: string[];
-    webhookUrl?: string;
-    webhookSecret?: string;
+    mode: ZaloMode;
     perSecond: number;
     /** Messages a month the Zalo plan allows (0: no cap). */
     monthlyQuota: number;
@@ -98,6 +96,15 @@ export interface Config {
   /** Port of the HTTP server (webhooks, /healthz). */
   port: number;
 }
+
+/**
+ * How Telegram updates arrive: long polling, or a webhook at `url` (the secret header is the
+ * configured one, else one generated and kept under DATA_DIR).
+ */
+export type TelegramMode = { kind: "polling" } | { kind: "webhook"; url: string; secret?: string };
+
+/** How Zalo updates arrive: long polling, or a webhook at `url` checked with `secret` (required). */
+export type ZaloMode = { kind: "polling" } | { kind: "webhook"; url: string; secret: string };
 
 /** A configuration value that cannot be used; `variable` names the environment variable. */
 export class ConfigError extends Error {
@@ -155,8 +162,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           token: c.TELEGRAM_BOT_TOKEN,
           apiRoot: c.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
           adminIds: idList(c.TELEGRAM_ADMIN_IDS).map(Number),
-          webhookUrl: c.TELEGRAM_WEBHOOK_URL,
-          webhookSecret: c.TELEGRAM_WEBHOOK_SECRET,
+          mode: c.TELEGRAM_WEBHOOK_URL
+            ? { kind: "webhook", url: c.TELEGRAM_WEBHOOK_URL, secret: c.TELEGRAM_WEBHOOK_SECRET }
+            : { kind: "polling" },
         }
       : undefined,
     zalo: c.ZALO_BOT_TOKEN
@@ -164,8 +172,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           token: c.ZALO_BOT_TOKEN,
           apiBaseUrl: c.ZALO_API_BASE_URL.replace(/\/+$/, ""),
           adminIds: idList(c.ZALO_ADMIN_IDS),
-          webhookUrl: c.ZALO_WEBHOOK_URL,
-          webhookSecret: c.ZALO_WEBHOOK_SECRET,
+          mode:
+            c.ZALO_WEBHOOK_URL && c.ZALO_WEBHOOK_SECRET
+              ? { kind: "webhook", url: c.ZALO_WEBHOOK_URL, secret: c.ZALO_WEBHOOK_SECRET }
+              : { kind: "polling" },
           perSecond: c.ZALO_RATE_PER_SECOND,
           monthlyQuota: c.ZALO_MONTHLY_QUOTA,
         }

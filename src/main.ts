@@ -11,10 +11,11 @@ import { createAnswerer } from "./answer/compose.js";
 import { createOpenAiChat } from "./answer/llm.js";
 import { createAdmin } from "./bot/admin.js";
 import { createEngine } from "./bot/engine.js";
+import { progressReporter } from "./broadcast/progress.js";
 import { createBroadcastService, createWorker } from "./broadcast/service.js";
 import { consoleUser, runConsoleChat } from "./channels/console/chat.js";
 import { createChannelSenders } from "./channels/senders.js";
-import { ADMIN_MENU, createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
+import { createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
 import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
 import { createZaloChannel } from "./channels/zalo/channel.js";
 import type { ZaloClient } from "./channels/zalo/client.js";
@@ -23,10 +24,8 @@ import { createLogger, errorSummary } from "./logger.js";
 import { fill, loadPrompts } from "./prompts.js";
 import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
-import { createHttpServer, type Route } from "./server/http.js";
-import { type Db, openDatabase } from "./storage/database.js";
-import { createSqliteQuestionLog } from "./storage/question-log.js";
-import { createSqliteSubscriptions } from "./storage/subscriptions.js";
+import { createHttpApp, type Route } from "./server/app.js";
+import { openSqliteStorage } from "./storage/sqlite/index.js";
 
 /** A running channel: its webhook route (if any), a start once the HTTP server listens, a stop. */
 interface RunningChannel {
@@ -35,19 +34,19 @@ interface RunningChannel {
   stop: () => Promise<void>;
 }
 
-type ChannelDeps = Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot" | "adminIds">;
+type ChannelDeps = Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot">;
 
 /** Telegram: long polling with @grammyjs/runner, or a webhook route when TELEGRAM_WEBHOOK_URL is set. */
 async function startTelegram(config: Config, deps: ChannelDeps): Promise<RunningChannel> {
   const t = config.telegram as NonNullable<Config["telegram"]>;
-  const bot = createTelegramBot({ ...deps, token: t.token, apiRoot: t.apiRoot, adminIds: t.adminIds });
+  const bot = createTelegramBot({ ...deps, token: t.token, apiRoot: t.apiRoot });
   await bot.init();
-  await registerCommands(bot, t.adminIds, ADMIN_MENU).catch((err: unknown) =>
+  await registerCommands(bot, t.adminIds, deps.replies).catch((err: unknown) =>
     deps.logger.warn({ err: (err as Error).message }, "không đăng ký được menu lệnh"),
   );
-  if (t.webhookUrl) {
-    const url = t.webhookUrl;
-    const secret = await webhookSecret(t.webhookSecret, join(config.dataDir, "telegram-webhook-secret"));
+  if (t.mode.kind === "webhook") {
+    const url = t.mode.url;
+    const secret = await webhookSecret(t.mode.secret, join(config.dataDir, "telegram-webhook-secret"));
     return {
       routes: [[new URL(url).pathname, telegramWebhookRoute(bot, secret)]],
       afterListen: async () => {
@@ -72,9 +71,8 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
 async function startZalo(config: Config, client: ZaloClient, deps: ChannelDeps): Promise<RunningChannel> {
   const z = config.zalo as NonNullable<Config["zalo"]>;
   const channel = createZaloChannel({ client, ...deps });
-  if (z.webhookUrl && z.webhookSecret) {
-    const url = z.webhookUrl;
-    const secret = z.webhookSecret;
+  if (z.mode.kind === "webhook") {
+    const { url, secret } = z.mode;
     return {
       routes: [[new URL(url).pathname, channel.webhookRoute(secret)]],
       afterListen: async () => {
@@ -105,7 +103,7 @@ async function runChannels(config: Config, deps: ChannelDeps, zaloClient?: ZaloC
   if (config.telegram) running.push(await startTelegram(config, deps));
   if (config.zalo && zaloClient) running.push(await startZalo(config, zaloClient, deps));
   const routes = running.flatMap((r) => r.routes);
-  const http = routes.length > 0 ? createHttpServer(new Map(routes), deps.logger) : undefined;
+  const http = routes.length > 0 ? createHttpApp(new Map(routes), deps.logger) : undefined;
   if (http) {
     const port = await http.listen(config.port);
     deps.logger.info({ port, paths: routes.map(([p]) => p) }, "máy chủ webhook đang nghe");
@@ -141,14 +139,14 @@ async function main(): Promise<number> {
   // The terminal chat shares the screen with the logs: only warnings unless asked for more.
   const logger = createLogger(config.logLevel ?? (config.telegram ? "info" : "warn"));
   const prompts = await loadPrompts();
-  let db: Db;
+  let storage: ReturnType<typeof openSqliteStorage>;
   try {
-    db = openDatabase(config.databasePath);
+    storage = openSqliteStorage(config.databasePath);
   } catch (err) {
     // SQLite says only "unable to open database file": ask the file system why.
     const cause = writableProblem(config.dataDir) ?? (err instanceof Error ? err.message : String(err));
     process.stderr.write(
-      `Không dùng được thư mục dữ liệu ${config.dataDir} (biến môi trường DATA_DIR) cho cơ sở dữ liệu ${config.databasePath}: ${cause}. Hãy đặt DATA_DIR là một thư mục ghi được.\n`,
+      `${fill(prompts.replies.data_dir_unusable, { dir: config.dataDir, database: config.databasePath, cause })}\n`,
     );
     return 2;
   }
@@ -192,15 +190,10 @@ async function main(): Promise<number> {
     const llm = config.llm ? createOpenAiChat(config.llm) : undefined;
     const answerer = createAnswerer({ retriever: holder.current, prompts, logger, llm });
     const documents = () => holder.current().index.documents;
-    const questionLog = createSqliteQuestionLog(db);
-    const subscriptions = createSqliteSubscriptions(db);
-    const {
-      senders,
-      telegram: telegramSender,
-      zaloClient,
-    } = createChannelSenders(config, prompts.replies, db);
+    const { questions: questionLog, subscriptions } = storage;
+    const { senders, messengers, zaloClient } = createChannelSenders(config, prompts.replies, storage.usage);
     const broadcasts = createBroadcastService(
-      db,
+      storage,
       senders.map((x) => x.channel),
     );
     const admin = createAdmin({
@@ -221,18 +214,8 @@ async function main(): Promise<number> {
       senders.length === 0
         ? undefined
         : createWorker(
-            { db, senders, subscriptions, service: broadcasts, logger },
-            {
-              onProgress: async (b, c, finished) => {
-                if (!telegramSender || !b.reportChat?.startsWith("telegram:") || !b.reportMessage) return;
-                const template = finished ? prompts.replies.notice_done : prompts.replies.notice_progress;
-                await telegramSender.api.editMessageText(
-                  b.reportChat.slice("telegram:".length),
-                  Number(b.reportMessage),
-                  fill(template, { id: b.id, ...c }),
-                );
-              },
-            },
+            { ...storage, senders, service: broadcasts, logger },
+            { onProgress: progressReporter(messengers, prompts.replies, logger) },
           );
     const delivering = worker ? worker.run() : Promise.resolve();
     const engine = createEngine({
@@ -241,19 +224,17 @@ async function main(): Promise<number> {
       documents,
       citation: (passageId) => citationOfPassage(holder.current().index, passageId),
       questionLog,
+      feedback: storage.feedback,
+      sessions: storage.sessions,
       replies: prompts.replies,
       logger,
       options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },
     });
     try {
       if (config.telegram || config.zalo) {
-        await runChannels(
-          config,
-          { engine, replies: prompts.replies, documents, logger, subscriptions },
-          zaloClient,
-        );
+        await runChannels(config, { engine, replies: prompts.replies, logger, subscriptions }, zaloClient);
       } else {
-        await runConsoleChat({ engine, replies: prompts.replies, documents, logger });
+        await runConsoleChat({ engine, replies: prompts.replies, logger });
       }
     } finally {
       holder.close();
@@ -262,7 +243,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    db.close();
+    await storage.close();
   }
 }
 

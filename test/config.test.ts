@@ -35,8 +35,21 @@ describe("loadConfig", () => {
     expect(() => loadConfig(env)).toThrowError(
       /ZALO_WEBHOOK_SECRET.*ZALO_WEBHOOK_URL|ZALO_WEBHOOK_URL.*ZALO_WEBHOOK_SECRET/,
     );
-    expect(loadConfig({ ...env, ZALO_WEBHOOK_SECRET: "zalo-secret-abc123" }).zalo?.webhookSecret).toBe(
-      "zalo-secret-abc123",
-    );
+    expect(loadConfig({ ...env, ZALO_WEBHOOK_SECRET: "zalo-secret-abc123" }).zalo?.mode).toEqual({
+      kind: "webhook",
+      url: "https://bot.example.vn/zalo",
+      secret: "zalo-secret-abc123",
+    });
+  });
+
+  it("says per channel whether updates come by polling or by webhook", () => {
+    const tg = { TELEGRAM_BOT_TOKEN: "123456:ABC-token-abcdefghijklmnop" };
+    expect(loadConfig(tg).telegram?.mode).toEqual({ kind: "polling" });
+    expect(loadConfig({ ...tg, TELEGRAM_WEBHOOK_URL: "https://bot.example.vn/tg" }).telegram?.mode).toEqual({
+      kind: "webhook",
+      url: "https://bot.example.vn/tg",
+      secret: undefined,
+    });
+    expect(loadConfig({ ZALO_BOT_TOKEN: "zalo-test-token-123456" }).zalo?.mode).toEqual({ kind: "polling" });
   });
 });

@@ -4,11 +4,11 @@
  * /thongbao (preview, then confirm), /hengio (schedule, Asia/Ho_Chi_Minh), /lichhen, /huyhen,
  * /xacnhan, /huy and /thongke.
  */
-import type { BroadcastService, BroadcastStatus } from "../broadcast/service.js";
+import type { BroadcastService } from "../broadcast/service.js";
 import type { Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
-import type { QuestionLog } from "../storage/question-log.js";
-import type { SubscriptionStore } from "../storage/subscriptions.js";
+import type { BroadcastStatus, QuestionLog, SubscriptionStore } from "../storage/ports.js";
+import { type AdminCommand, COMMANDS } from "./features/index.js";
 import type { ChannelName, Incoming, Reply } from "./types.js";
 
 export interface AdminDeps {
@@ -22,41 +22,8 @@ export interface AdminDeps {
   now?: () => Date;
 }
 
-export type AdminCommand =
-  | "subscribe"
-  | "unsubscribe"
-  | "status"
-  | "notice"
-  | "schedule"
-  | "schedules"
-  | "unschedule"
-  | "confirm"
-  | "cancel"
-  | "stats";
-
-export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
-  dangky: "subscribe",
-  huydangky: "unsubscribe",
-  trangthai: "status",
-  thongbao: "notice",
-  hengio: "schedule",
-  lichhen: "schedules",
-  huyhen: "unschedule",
-  xacnhan: "confirm",
-  huy: "cancel",
-  thongke: "stats",
-};
-
-/** Commands only the bot's administrators may use (shown in their command menu only). */
-export const ADMIN_ONLY = new Set<AdminCommand>([
-  "notice",
-  "schedule",
-  "schedules",
-  "unschedule",
-  "confirm",
-  "cancel",
-  "stats",
-]);
+/** Commands only the bot's administrators may use, as the feature registry declares them. */
+const ADMIN_ONLY = new Set<string>(COMMANDS.filter((c) => c.access === "admin").map((c) => c.action));
 
 const VN_OFFSET_MS = 7 * 3600_000;
 
@@ -86,10 +53,11 @@ export function formatVietnamTime(d: Date): string {
 }
 
 export interface Admin {
+  /** Whether the sender is one of the bot's administrators: decided here, and only here. */
   isAdmin(m: Incoming): boolean;
   handle(command: AdminCommand, arg: string, m: Incoming): Promise<Reply[]>;
-  confirm(id: number, m: Incoming, report?: { chat: string; message: string }): Reply[];
-  cancel(id: number, m: Incoming): Reply[];
+  confirm(id: number, m: Incoming, report?: { chat: string; message?: string }): Promise<Reply[]>;
+  cancel(id: number, m: Incoming): Promise<Reply[]>;
 }
 
 export function createAdmin(deps: AdminDeps): Admin {
@@ -100,7 +68,7 @@ export function createAdmin(deps: AdminDeps): Admin {
   const where = (m: Incoming) => (m.chatType === "group" ? r.where_group : r.where_private);
 
   const refuse = (m: Incoming, command: string): Reply[] => {
-    deps.logger.warn(
+    (m.logger ?? deps.logger).warn(
       { channel: m.channel, userId: m.userId, command },
       "người không phải quản trị viên dùng lệnh quản trị",
     );
@@ -116,13 +84,13 @@ export function createAdmin(deps: AdminDeps): Admin {
    * A command given without a number: the administrator's own notice when exactly one is
    * waiting, else the list of them (number and first words), else a plain "none".
    */
-  const pick = (
+  const pick = async (
     m: Incoming,
     statuses: readonly BroadcastStatus[],
     command: string,
-    act: (id: number) => Reply[],
-  ): Reply[] => {
-    const mine = deps.broadcasts.pendingOf(`${m.channel}:${m.userId}`, statuses);
+    act: (id: number) => Promise<Reply[]>,
+  ): Promise<Reply[]> => {
+    const mine = await deps.broadcasts.pendingOf(`${m.channel}:${m.userId}`, statuses);
     const [only] = mine;
     if (!only) return text(r.notice_none_pending);
     if (mine.length === 1) return act(only.id);
@@ -141,7 +109,7 @@ export function createAdmin(deps: AdminDeps): Admin {
       switch (command) {
         case "subscribe": {
           if (!(await canManage(m))) return text(r.group_admin_only);
-          const result = deps.subscriptions.subscribe({
+          const result = await deps.subscriptions.subscribe({
             channel: m.channel,
             chatId: m.chatId,
             chatType: m.chatType,
@@ -153,13 +121,13 @@ export function createAdmin(deps: AdminDeps): Admin {
         }
         case "unsubscribe": {
           if (!(await canManage(m))) return text(r.group_admin_only);
-          const s = deps.subscriptions.get(m.channel, m.chatId);
+          const s = await deps.subscriptions.get(m.channel, m.chatId);
           if (!s?.active) return text(fill(r.not_subscribed, { where: where(m) }));
-          deps.subscriptions.unsubscribe(m.channel, m.chatId);
+          await deps.subscriptions.unsubscribe(m.channel, m.chatId);
           return text(fill(r.unsubscribed, { where: where(m) }));
         }
         case "status": {
-          const s = deps.subscriptions.get(m.channel, m.chatId);
+          const s = await deps.subscriptions.get(m.channel, m.chatId);
           return text(
             s?.active
               ? fill(r.status_on, { where: where(m), since: formatVietnamTime(new Date(s.subscribedAt)) })
@@ -169,7 +137,7 @@ export function createAdmin(deps: AdminDeps): Admin {
         case "notice": {
           const body = arg || m.replyToText || "";
           if (body.trim().length === 0) return text(r.notice_empty);
-          const { id, recipients } = deps.broadcasts.draft(body.trim(), `${m.channel}:${m.userId}`);
+          const { id, recipients } = await deps.broadcasts.draft(body.trim(), `${m.channel}:${m.userId}`);
           return [{ kind: "preview", broadcastId: id, recipients, text: body.trim() }];
         }
         case "schedule": {
@@ -178,12 +146,12 @@ export function createAdmin(deps: AdminDeps): Admin {
           if (!mm || !when) return text(r.schedule_usage);
           if (when.getTime() <= now().getTime())
             return text(fill(r.schedule_past, { when: formatVietnamTime(when) }));
-          const { id } = deps.broadcasts.draft((mm[3] as string).trim(), `${m.channel}:${m.userId}`);
-          deps.broadcasts.schedule(id, when);
+          const { id } = await deps.broadcasts.draft((mm[3] as string).trim(), `${m.channel}:${m.userId}`);
+          await deps.broadcasts.schedule(id, when);
           return text(fill(r.scheduled, { id, when: formatVietnamTime(when) }));
         }
         case "schedules": {
-          const list = deps.broadcasts.scheduled();
+          const list = await deps.broadcasts.scheduled();
           if (list.length === 0) return text(r.schedule_list_empty);
           return text(
             [
@@ -212,21 +180,26 @@ export function createAdmin(deps: AdminDeps): Admin {
           return pick(m, ["draft"], "/xacnhan", (x) => admin.confirm(x, m));
         }
         case "stats":
-          return text(stats(deps));
+          return text(await stats(deps));
       }
     },
-    confirm(id, m, report) {
+    async confirm(id, m, report) {
       if (!isAdmin(m)) return refuse(m, "confirm");
       if (!Number.isFinite(id)) return pick(m, ["draft"], "/xacnhan", (x) => admin.confirm(x, m, report));
-      const b = deps.broadcasts.get(id);
-      if (!b || !deps.broadcasts.confirm(id, report)) return text(fill(r.notice_not_found, { id }));
-      deps.logger.info({ broadcast: id, by: `${m.channel}:${m.userId}` }, "thông báo đã được xác nhận gửi");
-      return text(fill(r.notice_queued, { id, recipients: deps.broadcasts.counts(id).total }));
+      const b = await deps.broadcasts.get(id);
+      // The report goes to the chat that confirmed, on its channel (a message to edit, if any).
+      const to = report ?? { chat: `${m.channel}:${m.chatId}` };
+      if (!b || !(await deps.broadcasts.confirm(id, to))) return text(fill(r.notice_not_found, { id }));
+      (m.logger ?? deps.logger).info(
+        { broadcast: id, by: `${m.channel}:${m.userId}` },
+        "thông báo đã được xác nhận gửi",
+      );
+      return text(fill(r.notice_queued, { id, recipients: (await deps.broadcasts.counts(id)).total }));
     },
-    cancel(id, m) {
+    async cancel(id, m) {
       if (!isAdmin(m)) return refuse(m, "cancel");
       if (!Number.isFinite(id)) return pick(m, ["draft", "scheduled"], "/huy", (x) => admin.cancel(x, m));
-      if (!deps.broadcasts.cancel(id)) return text(fill(r.notice_not_found, { id }));
+      if (!(await deps.broadcasts.cancel(id))) return text(fill(r.notice_not_found, { id }));
       return text(fill(r.notice_cancelled, { id }));
     },
   };
@@ -239,21 +212,21 @@ function firstWords(text: string, words = 8): string {
   return all.length > words ? `${all.slice(0, words).join(" ")}…` : all.join(" ");
 }
 
-function stats(deps: AdminDeps): string {
+async function stats(deps: AdminDeps): Promise<string> {
   const r = deps.replies;
   const lines = [`${r.stats_header}:`, r.stats_subscribers];
-  for (const c of deps.subscriptions.counts()) {
+  for (const c of await deps.subscriptions.counts()) {
     const kind = c.chatType === "group" ? r.stats_kind_group : r.stats_kind_private;
     lines.push(
       fill(r.stats_subscriber_line, { channel: c.channel, kind, active: c.active, inactive: c.inactive }),
     );
   }
-  const recent = deps.broadcasts.recent(5);
+  const recent = await deps.broadcasts.recent(5);
   if (recent.length > 0) lines.push(r.stats_recent);
   for (const b of recent)
     lines.push(fill(r.stats_broadcast_line, { id: b.id, status: r[`status_${b.status}`], ...b.counts }));
-  lines.push(fill(r.stats_questions, { count: deps.questionLog.count() }));
-  const top = deps.questionLog.topUnanswered(5);
+  lines.push(fill(r.stats_questions, { count: await deps.questionLog.count() }));
+  const top = await deps.questionLog.topUnanswered(5);
   if (top.length > 0) lines.push(r.stats_top);
   for (const q of top) lines.push(fill(r.stats_top_line, { question: q.question, count: q.count }));
   return lines.join("\n");

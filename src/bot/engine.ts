@@ -1,7 +1,9 @@
 /**
  * The conversation engine every channel shares: an Incoming message in, Reply objects out.
  * Commands (Vietnamese, with short aliases), questions, follow-ups on the previous question,
- * sources shown in full on request, a per-user rate limit, and the question log.
+ * sources shown in full on request, a per-user rate limit, and the question log. The
+ * conversation of each chat (the last question and the citations shown) is kept in the session
+ * port, so follow-ups and sources survive a restart and can be shared by several instances.
  */
 import type { Citation } from "../answer/citations.js";
 import type { Answerer } from "../answer/compose.js";
@@ -9,18 +11,22 @@ import { describeDocument } from "../knowledge/metadata.js";
 import { errorSummary, type Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
 import type { DocumentSummary } from "../search/knowledge-index.js";
-import type { QuestionLog } from "../storage/question-log.js";
+import type { FeedbackStore, QuestionLog, SessionStore } from "../storage/ports.js";
 import { fold } from "../text/vietnamese.js";
-import { ADMIN_COMMANDS, type Admin } from "./admin.js";
+import type { Admin } from "./admin.js";
+import { type AdminCommand, findCommand, helpText } from "./features/index.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
-import type { Incoming, Reply } from "./types.js";
+import type { Action, Incoming, Reply } from "./types.js";
 
 export interface EngineOptions {
   /** Longest message processed, in characters. */
   maxQuestionLength: number;
   /** Questions a user may ask per minute. */
   questionsPerMinute: number;
-  /** Conversations remembered for follow-ups and sources (least recently used dropped first). */
+  /**
+   * Conversations remembered for follow-ups and sources when no session store is given (in
+   * memory, least recently used dropped first).
+   */
   maxConversations: number;
 }
 
@@ -36,6 +42,10 @@ export interface EngineDeps {
   /** A passage as a citation, by id, from the index in use (for source buttons). */
   citation?: (passageId: string) => Citation | undefined;
   questionLog: QuestionLog;
+  /** Where 👍/👎 are kept; without it (the benchmark, which has no buttons) they are not. */
+  feedback?: FeedbackStore;
+  /** Where each chat's conversation is kept; without it, in this process's memory only. */
+  sessions?: SessionStore;
   replies: Replies;
   logger: Logger;
   /** Subscriptions and administrators' commands; without it those commands are unknown. */
@@ -45,41 +55,15 @@ export interface EngineDeps {
 }
 
 export interface Engine {
-  /** Confirms a previewed notice (✅ button or /xacnhan); `report` is the message showing progress. */
-  confirmBroadcast(id: number, m: Incoming, report?: { chat: string; message: string }): Reply[];
-  cancelBroadcast(id: number, m: Incoming): Reply[];
-  handle(message: Incoming): Promise<Reply[]>;
-  /** Source `n` of a logged question (a button under an answer). */
-  sourceOf(questionId: number, n: number): Reply[];
+  /** Whether the sender is one of the bot's administrators (the admin module decides). */
+  isAdmin(m: Incoming): boolean;
   /**
-   * Stores 👍/👎 with a logged question, only from the person who asked it, in the chat where it
-   * was asked; the reply to show names the outcome.
+   * A message or a button press (`action`) → the replies. A 👍/👎 press answers with one short
+   * text naming the outcome (saved only from the person who asked, in the chat where it was
+   * asked); a source press with the source; a notice press with the outcome of ✅ or ❌.
    */
-  feedback(
-    questionId: number,
-    value: 1 | -1,
-    from: Pick<Incoming, "channel" | "chatId" | "userId">,
-  ): { saved: boolean; text: string };
+  handle(message: Incoming): Promise<Reply[]>;
 }
-
-type Command = "start" | "help" | "ask" | "documents" | "source" | "more";
-
-const COMMANDS: Record<string, Command> = {
-  start: "start",
-  batdau: "start",
-  help: "help",
-  trogiup: "help",
-  huongdan: "help",
-  hoi: "ask",
-  ask: "ask",
-  tailieu: "documents",
-  vanban: "documents",
-  docs: "documents",
-  nguon: "source",
-  source: "source",
-  them: "more",
-  more: "more",
-};
 
 /** "xem nguồn 2", "nguồn 2", "xem nguon so 2" (folded, lower-case). */
 const SOURCE_PHRASE = /^(?:xem |mo |doc )?(?:nguon|trich dan|doan)(?: so)? ?(\d{1,2})\s*[.!?]*$/;
@@ -98,16 +82,29 @@ export function createEngine(deps: EngineDeps): Engine {
   const now = deps.now ?? Date.now;
   const r = deps.replies;
   const limiter: RateLimiter = createRateLimiter(options.questionsPerMinute, 60_000, now);
-  const conversations = new Map<string, Conversation>();
+  const sessions = deps.sessions ?? memorySessions(options.maxConversations);
 
-  const remember = (key: string, c: Conversation) => {
-    conversations.delete(key);
-    conversations.set(key, c);
-    if (conversations.size > options.maxConversations) {
-      const oldest = conversations.keys().next().value;
-      if (oldest !== undefined) conversations.delete(oldest);
+  /** The chat's conversation; none when the store cannot be read (answering goes on). */
+  const recall = async (m: Incoming): Promise<Conversation | undefined> => {
+    try {
+      const c = (await sessions.get(conversationKey(m))) as Partial<Conversation> | undefined;
+      return typeof c?.question === "string" && Array.isArray(c.citations) ? (c as Conversation) : undefined;
+    } catch (err) {
+      (m.logger ?? deps.logger).error({ err: errorSummary(err) }, "không đọc được cuộc trò chuyện");
+      return undefined;
     }
   };
+  /** Keeps the chat's conversation; a store that cannot be written must not stop the answer. */
+  const remember = async (m: Incoming, c: Conversation) => {
+    try {
+      await sessions.set(conversationKey(m), c);
+    } catch (err) {
+      (m.logger ?? deps.logger).error({ err: errorSummary(err) }, "không ghi được cuộc trò chuyện");
+    }
+  };
+
+  const isAdmin = (m: Incoming) => deps.admin?.isAdmin(m) ?? false;
+  const help = (m: Incoming) => helpText(r, isAdmin(m));
 
   const welcome = (m: Incoming): Reply[] => [
     {
@@ -130,7 +127,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const latencyMs = performance.now() - t0;
     let questionId: number | undefined;
     try {
-      questionId = deps.questionLog.record({
+      questionId = await deps.questionLog.record({
         channel: m.channel,
         chatId: m.chatId,
         userId: m.userId,
@@ -143,9 +140,9 @@ export function createEngine(deps: EngineDeps): Engine {
       });
     } catch (err) {
       // A full disk must not stop the bot from answering.
-      deps.logger.error({ err: errorSummary(err) }, "không ghi được câu hỏi vào nhật ký");
+      (m.logger ?? deps.logger).error({ err: errorSummary(err) }, "không ghi được câu hỏi vào nhật ký");
     }
-    deps.logger.info(
+    (m.logger ?? deps.logger).info(
       {
         channel: m.channel,
         status: answer.status,
@@ -154,51 +151,77 @@ export function createEngine(deps: EngineDeps): Engine {
       },
       "đã trả lời",
     );
-    remember(conversationKey(m), { question, citations: [...answer.citations] });
-    return [{ kind: "answer", answer, firstNumber: 1, questionId }];
+    await remember(m, { question, citations: [...answer.citations] });
+    const notFound =
+      answer.status === "not_found"
+        ? notFoundText(
+            r,
+            deps.documents().map((d) => d.shortTitle),
+          )
+        : undefined;
+    return [{ kind: "answer", answer, firstNumber: 1, questionId, notFound }];
   }
 
   async function more(m: Incoming): Promise<Reply[]> {
-    const c = conversations.get(conversationKey(m));
+    const c = await recall(m);
     if (!c) return [{ kind: "text", text: r.no_previous }];
     const answer = await deps.answerer.answer(c.question, { offset: c.citations.length });
     if (answer.citations.length === 0) return [{ kind: "text", text: r.no_more }];
     const firstNumber = c.citations.length + 1;
-    c.citations.push(...answer.citations);
+    await remember(m, { question: c.question, citations: [...c.citations, ...answer.citations] });
     return [{ kind: "answer", answer, firstNumber }];
   }
 
-  function source(m: Incoming, n: number): Reply[] {
-    const c = conversations.get(conversationKey(m));
+  async function source(m: Incoming, n: number): Promise<Reply[]> {
+    const c = await recall(m);
     if (!c || c.citations.length === 0) return [{ kind: "text", text: r.source_none }];
     const citation = c.citations[n - 1];
     if (!citation) return [{ kind: "text", text: fill(r.source_missing, { n, count: c.citations.length }) }];
     return [{ kind: "source", number: n, citation }];
   }
 
+  /** A button press, routed. */
+  async function act(m: Incoming, action: Action): Promise<Reply[]> {
+    switch (action.kind) {
+      case "source":
+        return sourceOf(action.questionId, action.n);
+      case "feedback":
+        return [{ kind: "text", text: await feedback(action.questionId, action.value, m) }];
+      case "notice":
+        if (!deps.admin) return [];
+        return action.send
+          ? deps.admin.confirm(action.broadcastId, m, action.report)
+          : deps.admin.cancel(action.broadcastId, m);
+    }
+  }
+
+  /** Source `n` of a logged question (a button under an answer). */
+  async function sourceOf(questionId: number, n: number): Promise<Reply[]> {
+    const logged = await deps.questionLog.get(questionId);
+    const passageId = logged?.citations[n - 1];
+    const citation = passageId ? deps.citation?.(passageId) : undefined;
+    if (!citation)
+      return [{ kind: "text", text: fill(r.source_missing, { n, count: logged?.citations.length ?? 0 }) }];
+    return [{ kind: "source", number: n, citation }];
+  }
+
+  /** Stores 👍/👎 with a logged question, only from the person who asked it, where it was asked. */
+  async function feedback(questionId: number, value: 1 | -1, from: Incoming): Promise<string> {
+    const q = deps.feedback && (await deps.questionLog.get(questionId));
+    if (!q || !deps.feedback) return r.feedback_not_found;
+    if (q.channel !== from.channel || q.chatId !== from.chatId || q.userId !== from.userId)
+      return r.feedback_not_yours;
+    await deps.feedback.set(questionId, value);
+    return r.feedback_thanks;
+  }
+
   return {
-    confirmBroadcast: (id, m, report) => deps.admin?.confirm(id, m, report) ?? [],
-    cancelBroadcast: (id, m) => deps.admin?.cancel(id, m) ?? [],
-    sourceOf(questionId, n) {
-      const logged = deps.questionLog.get(questionId);
-      const passageId = logged?.citations[n - 1];
-      const citation = passageId ? deps.citation?.(passageId) : undefined;
-      if (!citation)
-        return [{ kind: "text", text: fill(r.source_missing, { n, count: logged?.citations.length ?? 0 }) }];
-      return [{ kind: "source", number: n, citation }];
-    },
-    feedback(questionId, value, from) {
-      const q = deps.questionLog.get(questionId);
-      if (!q) return { saved: false, text: r.feedback_not_found };
-      if (q.channel !== from.channel || q.chatId !== from.chatId || q.userId !== from.userId)
-        return { saved: false, text: r.feedback_not_yours };
-      deps.questionLog.setFeedback(questionId, value);
-      return { saved: true, text: r.feedback_thanks };
-    },
+    isAdmin,
     async handle(m) {
+      if (m.action) return act(m, m.action);
       if (!m.addressed && m.chatType === "group") return [];
       const text = m.text.normalize("NFC").trim();
-      if (!/[\p{L}\p{N}]/u.test(text)) return [{ kind: "text", text: r.help }];
+      if (!/[\p{L}\p{N}]/u.test(text)) return [{ kind: "text", text: help(m) }];
       // Characters as a person counts them (an emoji or a letter with its marks is one).
       const length = text.length > options.maxQuestionLength ? characters(text) : text.length;
       if (length > options.maxQuestionLength) {
@@ -207,15 +230,13 @@ export function createEngine(deps: EngineDeps): Engine {
       const command = /^\/([\p{L}\d_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/u.exec(text);
       if (command) {
         const key = fold((command[1] ?? "").toLowerCase());
-        const name = COMMANDS[key];
+        const spec = findCommand(key);
         const arg = (command[2] ?? "").trim();
-        const adminCommand = ADMIN_COMMANDS[key];
-        if (!name && adminCommand && deps.admin) return deps.admin.handle(adminCommand, arg, m);
-        switch (name) {
+        switch (spec?.action) {
           case "start":
             return welcome(m);
           case "help":
-            return [{ kind: "text", text: r.help }];
+            return [{ kind: "text", text: help(m) }];
           case "documents":
             return [
               {
@@ -236,9 +257,13 @@ export function createEngine(deps: EngineDeps): Engine {
             return more(m);
           case "ask":
             return arg.length > 0 ? ask(m, arg) : [{ kind: "text", text: r.ask_empty }];
+          case undefined:
+            break;
           default:
-            return [{ kind: "text", text: fill(r.unknown_command, { command: `/${command[1]}` }) }];
+            // Subscriptions and announcements: the admin module (which refuses non-administrators).
+            if (deps.admin && spec) return deps.admin.handle(spec.action as AdminCommand, arg, m);
         }
+        return [{ kind: "text", text: fill(r.unknown_command, { command: `/${command[1]}` }) }];
       }
       const folded = fold(text.toLowerCase()).replace(/\s+/g, " ");
       const src = SOURCE_PHRASE.exec(folded);
@@ -247,6 +272,15 @@ export function createEngine(deps: EngineDeps): Engine {
       return ask(m, text);
     },
   };
+}
+
+/**
+ * What a person reads when the documents do not answer: that they do not, and which documents
+ * the bot knows (or that it knows none yet).
+ */
+export function notFoundText(r: Replies, documentTitles: readonly string[]): string {
+  if (documentTitles.length === 0) return r.no_documents;
+  return fill(r.not_found, { documents: documentTitles.join("; ") });
 }
 
 const graphemes = new Intl.Segmenter("vi", { granularity: "grapheme" });
@@ -260,4 +294,25 @@ function characters(text: string): number {
 
 function conversationKey(m: Incoming): string {
   return `${m.channel}:${m.chatId}`;
+}
+
+/** Sessions in this process's memory, the `max` most recently used kept. */
+function memorySessions(max: number): SessionStore {
+  const map = new Map<string, unknown>();
+  return {
+    async get(key) {
+      return map.get(key);
+    },
+    async set(key, value) {
+      map.delete(key);
+      map.set(key, value);
+      if (map.size > max) {
+        const oldest = map.keys().next().value;
+        if (oldest !== undefined) map.delete(oldest);
+      }
+    },
+    async delete(key) {
+      map.delete(key);
+    },
+  };
 }

@@ -1,9 +1,19 @@
 /** The channel-neutral conversation model: what comes in from any channel and what goes out. */
 import type { Citation } from "../answer/citations.js";
 import type { Answer } from "../answer/types.js";
+import type { Logger } from "../logger.js";
 
 export type ChannelName = "console" | "telegram" | "zalo";
 export type ChatType = "private" | "group";
+
+/** A button pressed under one of the bot's messages: what the person asks the engine to do. */
+export type Action =
+  /** "📄 Nguồn n" under an answer. */
+  | { kind: "source"; questionId: number; n: number }
+  /** 👍/👎 under an answer. */
+  | { kind: "feedback"; questionId: number; value: 1 | -1 }
+  /** ✅ Gửi / ❌ Huỷ under a notice's preview; `report` is the message that will show progress. */
+  | { kind: "notice"; broadcastId: number; send: boolean; report?: { chat: string; message: string } };
 
 /** A message from a person, as any channel adapter delivers it. */
 export interface Incoming {
@@ -18,6 +28,10 @@ export interface Incoming {
   chatTitle?: string;
   /** Text of the message this one replies to (a notice sent by replying /thongbao to it). */
   replyToText?: string;
+  /** A button press (the text is then empty): the engine routes it instead of reading a text. */
+  action?: Action;
+  /** The channel's logger for this update (its channel and update id bound), for what the engine logs about it. */
+  logger?: Logger;
   /** Asks the platform whether the sender administers this group. */
   isChatAdmin?: () => Promise<boolean>;
 }
@@ -29,6 +43,8 @@ export type Reply =
       answer: Answer /** Number of the first citation (1 unless a follow-up shows more). */;
       firstNumber: number;
       questionId?: number;
+      /** When the documents do not answer (status not_found): the finished reply, naming the documents known. */
+      notFound?: string;
     }
   | { kind: "source"; number: number; citation: Citation }
   | {

@@ -1,13 +1,13 @@
 /**
- * The broadcast senders of every configured channel (Telegram, Zalo), built in one place for the
- * bot (`src/main.ts`) and `npm run broadcast`, so both reach every subscribed chat.
+ * The broadcast senders and messengers of every configured channel (Telegram, Zalo), built in
+ * one place for the bot (`src/main.ts`) and `npm run broadcast`, so both reach every subscribed
+ * chat and report progress on every channel.
  */
-import type { Api } from "grammy";
+import type { Messenger } from "../broadcast/progress.js";
 import type { ChannelSender } from "../broadcast/service.js";
 import type { Config } from "../config.js";
 import type { Replies } from "../prompts.js";
-import type { Db } from "../storage/database.js";
-import { createUsageCounter } from "../storage/usage.js";
+import type { UsageCounter } from "../storage/ports.js";
 import { createTelegramSender } from "./telegram/sender.js";
 import { createZaloClient, type ZaloClient } from "./zalo/client.js";
 import { createZaloSender } from "./zalo/sender.js";
@@ -15,13 +15,13 @@ import { createZaloSender } from "./zalo/sender.js";
 export interface ChannelSenders {
   /** One per configured channel; empty when no channel is configured. */
   senders: ChannelSender[];
-  /** Telegram's sender and its Api (to edit progress reports), when configured. */
-  telegram?: ChannelSender & { api: Api };
   /** The Zalo client (the bot also receives with it), when configured. */
   zaloClient?: ZaloClient;
+  /** One per configured channel: progress reports to administrators. */
+  messengers: Messenger[];
 }
 
-export function createChannelSenders(config: Config, replies: Replies, db: Db): ChannelSenders {
+export function createChannelSenders(config: Config, replies: Replies, usage: UsageCounter): ChannelSenders {
   const telegram = config.telegram
     ? createTelegramSender({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, replies })
     : undefined;
@@ -30,7 +30,27 @@ export function createChannelSenders(config: Config, replies: Replies, db: Db): 
     : undefined;
   const zalo =
     zaloClient && config.zalo
-      ? createZaloSender(zaloClient, config.zalo.perSecond, config.zalo.monthlyQuota, createUsageCounter(db))
+      ? createZaloSender(zaloClient, config.zalo.perSecond, config.zalo.monthlyQuota, usage)
       : undefined;
-  return { senders: [telegram, zalo].filter((s) => s !== undefined), telegram, zaloClient };
+  const messengers: Messenger[] = [];
+  if (telegram) {
+    messengers.push({
+      channel: "telegram",
+      send: async (chatId, text) => String((await telegram.api.sendMessage(chatId, text)).message_id),
+      edit: async (chatId, messageId, text) => {
+        await telegram.api.editMessageText(chatId, Number(messageId), text);
+      },
+    });
+  }
+  if (zaloClient) {
+    // Zalo cannot edit a message: the report comes once, when the notice is sent.
+    messengers.push({
+      channel: "zalo",
+      send: async (chatId, text) => {
+        await zaloClient.sendMessage(chatId, text);
+        return undefined;
+      },
+    });
+  }
+  return { senders: [telegram, zalo].filter((s) => s !== undefined), zaloClient, messengers };
 }

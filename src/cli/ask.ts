@@ -8,7 +8,8 @@ import { createInterface } from "node:readline";
 import { excerptOf } from "../answer/citations.js";
 import { createAnswerer } from "../answer/compose.js";
 import type { Answer } from "../answer/types.js";
-import { renderAnswerText } from "../channels/console/render.js";
+import { notFoundText } from "../bot/engine.js";
+import { renderAnswerText } from "../channels/plain-text.js";
 import { loadPrompts } from "../prompts.js";
 import { retrieverOf } from "../search/retriever.js";
 import { cliLogger, configOrExit, openIndex, run } from "./common.js";
@@ -49,7 +50,11 @@ run(async () => {
   const answerer = createAnswerer({ retriever: () => retriever, prompts, logger });
   if (!jsonl) {
     const answer = await answerer.answer(question);
-    process.stdout.write(`${renderAnswerText(answer, prompts.replies, index.documents, { color: false })}\n`);
+    const notFound = notFoundText(
+      prompts.replies,
+      index.documents.map((d) => d.shortTitle),
+    );
+    process.stdout.write(`${renderAnswerText(answer, prompts.replies, { color: false }, 1, notFound)}\n`);
     return 0;
   }
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });

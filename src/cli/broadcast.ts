@@ -8,49 +8,44 @@ import { parseArgs } from "node:util";
 import { createBroadcastService, createWorker } from "../broadcast/service.js";
 import { createChannelSenders } from "../channels/senders.js";
 import { fill, loadPrompts } from "../prompts.js";
-import { openDatabase } from "../storage/database.js";
-import { createSqliteSubscriptions } from "../storage/subscriptions.js";
+import { openSqliteStorage } from "../storage/sqlite/index.js";
 import { cliLogger, configOrExit, run } from "./common.js";
-
-const USAGE =
-  'Cách dùng: npm run broadcast -- --text "nội dung thông báo"   hoặc   npm run broadcast -- --file thong-bao.md';
 
 run(async () => {
   const { values } = parseArgs({ options: { text: { type: "string" }, file: { type: "string" } } });
+  const prompts = await loadPrompts();
   const text = values.text ?? (values.file ? await readFile(values.file, "utf8") : undefined);
   if (!text || text.trim().length === 0) {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${prompts.replies.broadcast_usage}\n`);
     return 2;
   }
   const config = configOrExit();
   const logger = cliLogger(config);
-  const prompts = await loadPrompts();
-  const db = openDatabase(config.databasePath);
+  const storage = openSqliteStorage(config.databasePath);
   try {
-    const { senders } = createChannelSenders(config, prompts.replies, db);
+    const { senders } = createChannelSenders(config, prompts.replies, storage.usage);
     if (senders.length === 0) {
-      process.stderr.write("Chưa cấu hình kênh nào để gửi (TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN).\n");
+      process.stderr.write(`${prompts.replies.broadcast_no_channel}\n`);
       return 2;
     }
-    const subscriptions = createSqliteSubscriptions(db);
     const service = createBroadcastService(
-      db,
+      storage,
       senders.map((x) => x.channel),
     );
-    const { id, recipients } = service.draft(text.trim(), "cli");
-    service.confirm(id);
+    const { id, recipients } = await service.draft(text.trim(), "cli");
+    await service.confirm(id);
     process.stdout.write(`${fill(prompts.replies.notice_queued, { id, recipients })}\n`);
-    const print = (finished: boolean) => {
-      const c = service.counts(id);
+    const print = async (finished: boolean) => {
+      const c = await service.counts(id);
       process.stdout.write(
         `${fill(finished ? prompts.replies.notice_done : prompts.replies.notice_progress, { id, ...c })}\n`,
       );
     };
     const worker = createWorker(
-      { db, senders, subscriptions, service, logger },
+      { ...storage, senders, service, logger },
       { onProgress: (b, _c, finished) => (b.id === id ? print(finished) : undefined), progressEveryMs: 2000 },
     );
-    const timer = setInterval(() => print(false), 5000);
+    const timer = setInterval(() => void print(false).catch(() => undefined), 5000);
     const stop = () => worker.stop();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
@@ -60,10 +55,10 @@ run(async () => {
     } finally {
       clearInterval(timer);
     }
-    const c = service.counts(id);
-    if (c.pending === 0) print(true);
+    const c = await service.counts(id);
+    if (c.pending === 0) await print(true);
     return c.pending === 0 ? 0 : 1;
   } finally {
-    db.close();
+    await storage.close();
   }
 });

@@ -3,14 +3,18 @@
  * documents, passages, and every skipped file with its reason. Only documents added or changed
  * since the last ingest are embedded again; `--full` rebuilds everything, the corpus embedder too.
  */
+import { fill, loadPrompts } from "../prompts.js";
 import { buildIndex } from "../search/index-store.js";
 import { cliLogger, configOrExit, run } from "./common.js";
 
 run(async () => {
   const config = configOrExit();
   cliLogger(config);
+  const r = (await loadPrompts()).replies;
   const out = process.stdout;
-  out.write(`Đang xây chỉ mục từ ${config.knowledgeDir} …\n`);
+  const say = (template: string, values: Record<string, string | number> = {}) =>
+    out.write(`${fill(template, values)}\n`);
+  say(r.ingest_start, { dir: config.knowledgeDir });
   const full = process.argv.includes("--full");
   const shown = { documents: 0, vectors: 0 };
   const report = await buildIndex(config.knowledgeDir, config.indexDir, {
@@ -21,24 +25,25 @@ run(async () => {
       // Progress only for corpora large enough to wait for.
       if (total >= 200 && (done - shown[stage] >= Math.ceil(total / 20) || done === total)) {
         shown[stage] = done;
-        out.write(`  ${done}/${total} ${stage === "documents" ? "tài liệu" : "đoạn đã tính vector"}\n`);
+        say(stage === "documents" ? r.ingest_progress_documents : r.ingest_progress_vectors, { done, total });
       }
     },
   });
   const m = report.manifest;
-  out.write(
-    `Xong trong ${(report.ms / 1000).toFixed(1)} giây: ${m.documents.length} tài liệu, ${m.passages} đoạn trích.\n`,
-  );
-  for (const d of m.documents) out.write(`  ✓ ${d.source} — ${d.title} (${d.passages} đoạn)\n`);
+  say(r.ingest_done, {
+    seconds: (report.ms / 1000).toFixed(1),
+    documents: m.documents.length,
+    passages: m.passages,
+  });
+  for (const d of m.documents)
+    say(r.ingest_document, { source: d.source, title: d.title, passages: d.passages });
   if (m.embedder) {
-    out.write(
-      `Vector: ${report.embedded} đoạn tính mới, ${report.reused} đoạn giữ từ lần trước (${m.embedder}).\n`,
-    );
+    say(r.ingest_vectors, { embedded: report.embedded, reused: report.reused, embedder: m.embedder });
   }
   if (m.skipped.length > 0) {
-    out.write(`Bỏ qua ${m.skipped.length} tệp:\n`);
-    for (const s of m.skipped) out.write(`  ✗ ${s.source}: ${s.reason}\n`);
+    say(r.ingest_skipped, { count: m.skipped.length });
+    for (const s of m.skipped) say(r.ingest_skipped_line, { source: s.source, reason: s.reason });
   }
-  out.write(`Chỉ mục: ${config.indexDir}\n`);
+  say(r.ingest_index, { dir: config.indexDir });
   return m.documents.length === 0 ? 1 : 0;
 });

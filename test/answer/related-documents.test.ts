@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { excerptOf } from "../../src/answer/citations.js";
 import { createAnswerer } from "../../src/answer/compose.js";
-import { renderAnswerText, renderReply } from "../../src/channels/console/render.js";
+import { notFoundText } from "../../src/bot/engine.js";
+import { renderAnswerText, renderReply } from "../../src/channels/plain-text.js";
 import { loadKnowledge } from "../../src/knowledge/loader.js";
 import { describeDocument } from "../../src/knowledge/metadata.js";
 import { loadPrompts } from "../../src/prompts.js";
@@ -42,7 +43,6 @@ describe.skipIf(!existsSync(RELATED))(
           documents: loaded.index.documents.map((d) => ({ ...d, details: describeDocument(d.meta) })),
         },
         r,
-        loaded.index.documents,
         { color: false },
       );
       expect(text).toContain("Luật · số 10/2022/QH15 · Quốc hội · 10/11/2022");
@@ -62,7 +62,7 @@ describe.skipIf(!existsSync(RELATED))(
     it("cites the article on citizens' obligations, by its own number", async () => {
       const a = await answerer.answer("Công dân có những nghĩa vụ gì khi thực hiện dân chủ ở cơ sở?");
       expect(a.status).toBe("answered");
-      const text = renderAnswerText(a, r, loaded.index.documents, { color: false });
+      const text = renderAnswerText(a, r, { color: false });
       expect(text).toContain("— Luật 10/2022/QH15 · Điều 6, khoản");
       expect(text).not.toContain("Điều 44");
     });
@@ -101,7 +101,11 @@ describe.skipIf(!existsSync(RELATED))(
     it("says plainly when nothing in the documents is close, and names the documents", async () => {
       const a = await answerer.answer("Thời tiết Hà Nội cuối tuần này có mưa không?");
       expect(a.status).toBe("not_found");
-      expect(renderAnswerText(a, r, loaded.index.documents, { color: false })).toContain("Luật 10/2022/QH15");
+      const notFound = notFoundText(
+        r,
+        loaded.index.documents.map((d) => d.shortTitle),
+      );
+      expect(renderAnswerText(a, r, { color: false }, 1, notFound)).toContain("Luật 10/2022/QH15");
     });
   },
 );

@@ -3,22 +3,19 @@ import { createAdmin, formatVietnamTime, parseVietnamTime } from "../../src/bot/
 import type { Incoming, Reply } from "../../src/bot/types.js";
 import { createBroadcastService } from "../../src/broadcast/service.js";
 import { fill } from "../../src/prompts.js";
-import { openDatabase } from "../../src/storage/database.js";
-import { createSqliteQuestionLog } from "../../src/storage/question-log.js";
-import { createSqliteSubscriptions } from "../../src/storage/subscriptions.js";
+import { openSqliteStorage } from "../../src/storage/sqlite/index.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { prompts } from "./test-engine.js";
 
 const r = prompts.replies;
 
 /** The administrators' commands over a fresh database, at a fixed "now" (Vietnam time given). */
-function setup(now = new Date("2026-11-30T01:00:00Z")) {
-  const db = openDatabase(":memory:");
-  const subscriptions = createSqliteSubscriptions(db);
+async function setup(now = new Date("2026-11-30T01:00:00Z")) {
+  const storage = openSqliteStorage(":memory:");
+  const { db, subscriptions, questions: questionLog } = storage;
   for (const chatId of ["c1", "c2"])
-    subscriptions.subscribe({ channel: "telegram", chatId, chatType: "private" });
-  const broadcasts = createBroadcastService(db, ["telegram"], () => now);
-  const questionLog = createSqliteQuestionLog(db);
+    await subscriptions.subscribe({ channel: "telegram", chatId, chatType: "private" });
+  const broadcasts = createBroadcastService(storage, ["telegram"], () => now);
   const admin = createAdmin({
     subscriptions,
     broadcasts,
@@ -50,45 +47,45 @@ function textOf(replies: Reply[]): string {
 
 describe("/xacnhan and /huy without a number", () => {
   it("says so when the administrator has no notice waiting", async () => {
-    const { say } = setup();
+    const { say } = await setup();
     expect(await say("a1", "confirm")).toBe(r.notice_none_pending);
     expect(await say("a1", "cancel")).toBe(r.notice_none_pending);
   });
 
   it("confirms the only notice waiting for that administrator (another's does not count)", async () => {
-    const { say, broadcasts } = setup();
+    const { say, broadcasts } = await setup();
     await say("a2", "notice", "Thông báo của người khác");
     await say("a1", "notice", "Họp giao ban sáng thứ Hai");
-    const mine = broadcasts.pendingOf("telegram:a1", ["draft"]);
+    const mine = await broadcasts.pendingOf("telegram:a1", ["draft"]);
     expect(mine).toHaveLength(1);
     expect(await say("a1", "confirm")).toContain(`Đang gửi thông báo #${mine[0]?.id} tới 2 cuộc trò chuyện`);
-    expect(broadcasts.get(mine[0]?.id as number)?.status).toBe("queued");
+    expect((await broadcasts.get(mine[0]?.id as number))?.status).toBe("queued");
   });
 
   it("lists them, with id and first words, when several wait", async () => {
-    const { say, broadcasts } = setup();
+    const { say, broadcasts } = await setup();
     await say("a1", "notice", "Họp giao ban sáng thứ Hai tại hội trường lớn của Ủy ban nhân dân xã");
     await say("a1", "notice", "Tập huấn dân vận khéo");
     const text = await say("a1", "confirm");
-    const [first, second] = broadcasts.pendingOf("telegram:a1", ["draft"]);
+    const [first, second] = await broadcasts.pendingOf("telegram:a1", ["draft"]);
     expect(text).toContain("/xacnhan");
     expect(text).toContain(`#${first?.id}: Họp giao ban sáng thứ Hai tại hội…`);
     expect(text).toContain(`#${second?.id}: Tập huấn dân vận khéo`);
-    expect(broadcasts.get(first?.id as number)?.status).toBe("draft");
+    expect((await broadcasts.get(first?.id as number))?.status).toBe("draft");
     expect(await say("a1", "cancel")).toContain("/huy");
   });
 
   it("names the number when a given one is not waiting", async () => {
-    const { say } = setup();
+    const { say } = await setup();
     expect(await say("a1", "confirm", "42")).toBe("Không có thông báo #42 đang chờ gửi.");
   });
 });
 
 describe("/thongke", () => {
   it("counts the questions asked (not the highest id) and names statuses in Vietnamese", async () => {
-    const { say, db, questionLog, broadcasts } = setup();
+    const { say, db, questionLog, broadcasts } = await setup();
     for (const question of ["a", "b", "c"])
-      questionLog.record({
+      await questionLog.record({
         channel: "telegram",
         chatId: "c1",
         userId: "c1",
@@ -101,12 +98,12 @@ describe("/thongke", () => {
       });
     // Old questions removed (a clean-up): ids are no longer a count.
     db.prepare("DELETE FROM questions WHERE id = 1").run();
-    const { id: sent } = broadcasts.draft("Đã gửi", "telegram:a1");
-    broadcasts.confirm(sent);
+    const { id: sent } = await broadcasts.draft("Đã gửi", "telegram:a1");
+    await broadcasts.confirm(sent);
     db.prepare("UPDATE broadcasts SET status = 'done' WHERE id = ?").run(sent);
-    const { id: cancelled } = broadcasts.draft("Huỷ", "telegram:a1");
-    broadcasts.confirm(cancelled);
-    broadcasts.cancel(cancelled);
+    const { id: cancelled } = await broadcasts.draft("Huỷ", "telegram:a1");
+    await broadcasts.confirm(cancelled);
+    await broadcasts.cancel(cancelled);
     const text = await say("a1", "stats");
     expect(text).toContain(fill(r.stats_questions, { count: 2 }));
     expect(text).toContain(`#${sent} (${r.status_done})`);
@@ -164,9 +161,9 @@ describe("/hengio, /lichhen and /huyhen", () => {
   const now = new Date("2026-11-30T01:00:00Z");
 
   it("schedules a notice in Vietnam time, and refuses a past time or a malformed command", async () => {
-    const { say, broadcasts } = setup(now);
+    const { say, broadcasts } = await setup(now);
     const reply = await say("a1", "schedule", "01/12/2026 08:00 Họp giao ban đầu tháng");
-    const [b] = broadcasts.scheduled();
+    const [b] = await broadcasts.scheduled();
     expect(reply).toBe(fill(r.scheduled, { id: b?.id as number, when: "01/12/2026 08:00" }));
     expect(b?.scheduledFor).toBe("2026-12-01T01:00:00.000Z");
     expect(b?.text).toBe("Họp giao ban đầu tháng");
@@ -181,11 +178,11 @@ describe("/hengio, /lichhen and /huyhen", () => {
       "01/12/2026 8:75 Họp",
     ])
       expect(await say("a1", "schedule", bad), bad).toBe(r.schedule_usage);
-    expect(broadcasts.scheduled()).toHaveLength(1);
+    expect(await broadcasts.scheduled()).toHaveLength(1);
   });
 
   it("lists scheduled notices by time, long texts shortened", async () => {
-    const { say } = setup(now);
+    const { say } = await setup(now);
     expect(await say("a1", "schedules")).toBe(r.schedule_list_empty);
     await say("a1", "schedule", `05/12/2026 14:00 ${"Tập huấn kỹ năng dân vận cho cán bộ cơ sở ".repeat(4)}`);
     await say("a2", "schedule", "02/12/2026 07:30 Tiếp xúc cử tri");
@@ -197,14 +194,14 @@ describe("/hengio, /lichhen and /huyhen", () => {
   });
 
   it("cancels a scheduled notice by number, or the only one of that administrator without a number", async () => {
-    const { say, broadcasts } = setup(now);
+    const { say, broadcasts } = await setup(now);
     await say("a1", "schedule", "02/12/2026 07:30 Một");
     await say("a1", "schedule", "03/12/2026 07:30 Hai");
-    const [one, two] = broadcasts.scheduled();
+    const [one, two] = await broadcasts.scheduled();
     expect(await say("a1", "unschedule", String(one?.id))).toBe(
       fill(r.notice_cancelled, { id: one?.id as number }),
     );
-    expect(broadcasts.get(one?.id as number)?.status).toBe("cancelled");
+    expect((await broadcasts.get(one?.id as number))?.status).toBe("cancelled");
     expect(await say("a1", "unschedule", String(one?.id))).toBe(
       fill(r.notice_not_found, { id: one?.id as number }),
     );
@@ -214,9 +211,9 @@ describe("/hengio, /lichhen and /huyhen", () => {
   });
 
   it("are for the bot's administrators only", async () => {
-    const { say, broadcasts } = setup(now);
+    const { say, broadcasts } = await setup(now);
     for (const command of ["schedule", "schedules", "unschedule"] as const)
       expect(await say("someone", command, "01/12/2026 08:00 Họp")).toBe(r.admin_only);
-    expect(broadcasts.scheduled()).toEqual([]);
+    expect(await broadcasts.scheduled()).toEqual([]);
   });
 });

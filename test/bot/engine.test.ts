@@ -4,12 +4,15 @@ import { excerptOf } from "../../src/answer/citations.js";
 import type { EngineDeps } from "../../src/bot/engine.js";
 import type { Incoming, Reply } from "../../src/bot/types.js";
 import { fill } from "../../src/prompts.js";
-import { openDatabase } from "../../src/storage/database.js";
-import { createSqliteQuestionLog } from "../../src/storage/question-log.js";
+import { openSqliteStorage } from "../../src/storage/sqlite/index.js";
 import { tempDir } from "../helpers.js";
 import { prompts, testEngine } from "./test-engine.js";
 
 const r = prompts.replies;
+/** The help everyone reads: the lines of the commands anyone may use, in the registry's order. */
+const help = fill(r.help, {
+  commands: [r.help_ask, r.help_source, r.help_more, r.help_documents, r.help_help].join("\n"),
+});
 
 function setup(options: EngineDeps["options"] = {}, now?: () => number) {
   const { engine, questionLog, log } = testEngine({ options, now });
@@ -45,8 +48,8 @@ describe("the engine", () => {
     const { say } = setup();
     expect(textOf(await say("/start"))).toContain("Kế hoạch thực hiện KL 43-KL/TW");
     expect(textOf(await say("/batdau"))).toContain("Xin chào");
-    expect(textOf(await say("/trogiup"))).toBe(r.help);
-    expect(textOf(await say("/help@DanVanBot"))).toBe(r.help);
+    expect(textOf(await say("/trogiup"))).toBe(help);
+    expect(textOf(await say("/help@DanVanBot"))).toBe(help);
   });
 
   it("answers a question with citations and logs it", async () => {
@@ -56,7 +59,7 @@ describe("the engine", () => {
     if (reply.kind !== "answer") return;
     expect(reply.answer.status).toBe("answered");
     expect(reply.answer.citations[0] && excerptOf(reply.answer.citations[0])).toContain("ngày 07/01/2019");
-    const [logged] = questionLog.recent(1);
+    const [logged] = await questionLog.recent(1);
     expect(logged).toMatchObject({
       id: reply.questionId,
       status: "answered",
@@ -105,7 +108,7 @@ describe("the engine", () => {
     const n = more.firstNumber;
     const src = only(await say(`xem nguồn ${n}`));
     expect(src.kind === "source" && src.citation.passageId).toBe(more.answer.citations[0]?.passageId);
-    expect(questionLog.recent(10)).toHaveLength(1);
+    expect(await questionLog.recent(10)).toHaveLength(1);
   });
 
   it("asks for a question when a follow-up comes first", async () => {
@@ -129,7 +132,11 @@ describe("the engine", () => {
     const { say, questionLog } = setup();
     const reply = only(await say("Giá xăng hôm nay?"));
     expect(reply.kind === "answer" && reply.answer.status).toBe("not_found");
-    expect(questionLog.topUnanswered(5)).toEqual([
+    // The finished reply, the same on every channel: the documents it knows named.
+    expect(reply.kind === "answer" && reply.notFound).toBe(
+      fill(r.not_found, { documents: "Kế hoạch thực hiện KL 43-KL/TW" }),
+    );
+    expect(await questionLog.topUnanswered(5)).toEqual([
       expect.objectContaining({ question: "Giá xăng hôm nay?", count: 1 }),
     ]);
   });
@@ -144,13 +151,13 @@ describe("the engine", () => {
 
   it("answers empty, blank and emoji-only messages with help", async () => {
     const { say } = setup();
-    for (const text of ["", "   ", "😀👍", "???"]) expect(textOf(await say(text))).toBe(r.help);
+    for (const text of ["", "   ", "😀👍", "???"]) expect(textOf(await say(text))).toBe(help);
   });
 
   it("refuses a message over the length limit without processing it", async () => {
     const { say, questionLog } = setup({ maxQuestionLength: 50 });
     expect(textOf(await say("dân vận ".repeat(20)))).toContain("dưới 50 ký tự");
-    expect(questionLog.recent(5)).toEqual([]);
+    expect(await questionLog.recent(5)).toEqual([]);
   });
 
   it("counts a message's length in characters as a person does, not in UTF-16 units", async () => {
@@ -179,13 +186,12 @@ describe("the engine", () => {
   });
 
   it("still answers when the question log cannot be written (a full disk)", async () => {
-    const db = openDatabase(join(await tempDir(), "full.sqlite"));
-    const questionLog = createSqliteQuestionLog(db);
+    const { db, questions: questionLog } = openSqliteStorage(join(await tempDir(), "full.sqlite"));
     // The database may not grow any more: fill it until SQLite says SQLITE_FULL.
     db.pragma(`max_page_count = ${Number(db.pragma("page_count", { simple: true })) + 2}`);
-    const full = () => {
+    const full = async () => {
       for (;;)
-        questionLog.record({
+        await questionLog.record({
           channel: "console",
           chatId: "x",
           userId: "x",
@@ -197,7 +203,7 @@ describe("the engine", () => {
           citations: [],
         });
     };
-    expect(full).toThrowError(expect.objectContaining({ code: "SQLITE_FULL" }));
+    await expect(full()).rejects.toThrowError(expect.objectContaining({ code: "SQLITE_FULL" }));
     const { engine, log } = testEngine({ questionLog });
     const replies = await engine.handle({
       channel: "console",
@@ -211,6 +217,63 @@ describe("the engine", () => {
     expect(reply.kind === "answer" && reply.answer.status).toBe("answered");
     expect(log.text()).toContain("SQLITE_FULL");
     db.close();
+  });
+
+  it("keeps a chat's conversation across a restart on the same database: sources and follow-ups still work", async () => {
+    const path = join(await tempDir(), "bot.sqlite");
+    const m: Incoming = {
+      channel: "telegram",
+      chatId: "c9",
+      chatType: "private",
+      userId: "u9",
+      text: "Kết luận 43 ban hành ngày nào?",
+      addressed: true,
+    };
+    const before = openSqliteStorage(path);
+    const first = testEngine({ questionLog: before.questions, sessions: before.sessions }).engine;
+    const asked = only(await first.handle(m));
+    if (asked.kind !== "answer") throw new Error(`expected an answer, got ${asked.kind}`);
+    await before.close();
+    // A new process: a new engine on the same database file.
+    const after = openSqliteStorage(path);
+    const second = testEngine({ questionLog: after.questions, sessions: after.sessions }).engine;
+    const src = only(await second.handle({ ...m, text: "xem nguồn 1" }));
+    expect(src.kind === "source" && src.citation.passageId).toBe(asked.answer.citations[0]?.passageId);
+    expect(src.kind === "source" && src.citation.passage).toContain("07/01/2019");
+    const more = only(await second.handle({ ...m, text: "còn gì nữa không?" }));
+    expect(more.kind === "answer" && more.firstNumber).toBe(asked.answer.citations.length + 1);
+    // Another chat has no conversation to follow.
+    expect(textOf(await second.handle({ ...m, chatId: "other", text: "xem nguồn 1" }))).toBe(r.source_none);
+    await after.close();
+  });
+
+  it("routes a button press: a source of a logged question, and 👍/👎 from the asker only", async () => {
+    const { engine, say } = setup();
+    const asked = only(await say("Kết luận 43 ban hành ngày nào?"));
+    if (asked.kind !== "answer" || asked.questionId === undefined)
+      throw new Error("expected a logged answer");
+    const questionId = asked.questionId;
+    const press = (action: Incoming["action"], userId = "u1"): Promise<Reply[]> =>
+      engine.handle({
+        channel: "console",
+        chatId: "c1",
+        chatType: "private",
+        userId,
+        text: "",
+        addressed: true,
+        action,
+      });
+    const src = only(await press({ kind: "source", questionId, n: 1 }));
+    expect(src.kind === "source" && src.citation.passageId).toBe(asked.answer.citations[0]?.passageId);
+    expect(textOf(await press({ kind: "feedback", questionId, value: 1 }, "someone-else"))).toBe(
+      r.feedback_not_yours,
+    );
+    expect(textOf(await press({ kind: "feedback", questionId, value: 1 }))).toBe(r.feedback_thanks);
+    expect(textOf(await press({ kind: "feedback", questionId: questionId + 99, value: -1 }))).toBe(
+      r.feedback_not_found,
+    );
+    // Without the administrators' module there is no notice to confirm.
+    expect(await press({ kind: "notice", broadcastId: 1, send: true })).toEqual([]);
   });
 
   it("does not log the text of questions at info level", async () => {

@@ -2,6 +2,7 @@
  * A real engine over the shipped knowledge folder, answered from an in-memory index and an
  * in-memory database, for tests of the engine and of the channels that carry it.
  */
+import { citationOfPassage } from "../../src/answer/citations.js";
 import { createAnswerer } from "../../src/answer/compose.js";
 import type { Admin } from "../../src/bot/admin.js";
 import { createEngine, type Engine, type EngineDeps } from "../../src/bot/engine.js";
@@ -10,8 +11,8 @@ import type { Logger } from "../../src/logger.js";
 import { loadPrompts } from "../../src/prompts.js";
 import { indexInMemory } from "../../src/search/index-store.js";
 import { retrieverOf } from "../../src/search/retriever.js";
-import { openDatabase } from "../../src/storage/database.js";
-import { createSqliteQuestionLog, type QuestionLog } from "../../src/storage/question-log.js";
+import type { QuestionLog, SessionStore } from "../../src/storage/ports.js";
+import { openSqliteStorage } from "../../src/storage/sqlite/index.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { KNOWLEDGE } from "../helpers.js";
 
@@ -32,16 +33,20 @@ export function testEngine(
     logger?: Logger;
     admin?: Admin;
     questionLog?: QuestionLog;
+    sessions?: SessionStore;
   } = {},
 ): { engine: Engine; questionLog: QuestionLog; log: ReturnType<typeof memoryLogger> } {
-  const db = openDatabase(":memory:");
-  const questionLog = o.questionLog ?? createSqliteQuestionLog(db);
+  const storage = openSqliteStorage(":memory:");
+  const questionLog = o.questionLog ?? storage.questions;
   const log = memoryLogger();
   const logger = o.logger ?? log.logger;
   const engine = createEngine({
     answerer: createAnswerer({ retriever: () => retriever, prompts, logger }),
     documents: () => index.documents,
+    citation: (passageId) => citationOfPassage(index, passageId),
     questionLog,
+    feedback: storage.feedback,
+    sessions: o.sessions ?? storage.sessions,
     replies: prompts.replies,
     logger,
     admin: o.admin,

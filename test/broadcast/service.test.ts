@@ -5,8 +5,8 @@ import {
   createWorker,
   type SendResult,
 } from "../../src/broadcast/service.js";
-import { openDatabase } from "../../src/storage/database.js";
-import { createSqliteSubscriptions } from "../../src/storage/subscriptions.js";
+import { openSqliteStorage } from "../../src/storage/sqlite/index.js";
+import { createSqliteUsageCounter } from "../../src/storage/sqlite/usage.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 
 /** A sender that records deliveries and answers from a script per chat. */
@@ -28,31 +28,31 @@ function fakeSender(script: (chatId: string, attempt: number) => SendResult = ()
   return { sender, delivered, attempts };
 }
 
-function setup(chats = 20) {
-  const db = openDatabase(":memory:");
-  const subscriptions = createSqliteSubscriptions(db);
+async function setup(chats = 20) {
+  const storage = openSqliteStorage(":memory:");
+  const { db, subscriptions, notices, lease } = storage;
   for (let i = 1; i <= chats; i++) {
-    subscriptions.subscribe({
+    await subscriptions.subscribe({
       channel: "telegram",
       chatId: String(i),
       chatType: i % 5 === 0 ? "group" : "private",
     });
   }
-  const service = createBroadcastService(db, ["telegram"]);
-  return { db, subscriptions, service, logger: memoryLogger().logger };
+  const service = createBroadcastService(storage, ["telegram"]);
+  return { db, storage, subscriptions, notices, lease, service, logger: memoryLogger().logger };
 }
 
 describe("broadcasts", () => {
   it("sends nothing until confirmed, then reaches every active subscriber exactly once", async () => {
-    const s = setup();
-    s.subscriptions.unsubscribe("telegram", "3");
+    const s = await setup();
+    await s.subscriptions.unsubscribe("telegram", "3");
     const { sender, delivered } = fakeSender();
-    const { id, recipients } = s.service.draft("Họp giao ban sáng thứ Hai", "telegram:1");
+    const { id, recipients } = await s.service.draft("Họp giao ban sáng thứ Hai", "telegram:1");
     expect(recipients).toBe(19);
     await createWorker({ ...s, senders: [sender] }).drain();
     expect(delivered).toEqual([]);
-    expect(s.service.confirm(id)).toBe(true);
-    expect(s.service.confirm(id)).toBe(false);
+    expect(await s.service.confirm(id)).toBe(true);
+    expect(await s.service.confirm(id)).toBe(false);
     const progress: number[] = [];
     await createWorker(
       { ...s, senders: [sender] },
@@ -79,13 +79,13 @@ describe("broadcasts", () => {
       "8",
       "9",
     ]);
-    expect(s.service.get(id)?.status).toBe("done");
-    expect(s.service.counts(id)).toMatchObject({ total: 19, sent: 19, pending: 0 });
+    expect((await s.service.get(id))?.status).toBe("done");
+    expect(await s.service.counts(id)).toMatchObject({ total: 19, sent: 19, pending: 0 });
     expect(progress.at(-1)).toBe(19);
   });
 
   it("marks a chat that blocked the bot, and its subscription inactive; a chat not found fails with the reason", async () => {
-    const s = setup(5);
+    const s = await setup(5);
     const { sender } = fakeSender((chat) =>
       chat === "2"
         ? { ok: false, kind: "blocked", reason: "403 Forbidden: bot was blocked by the user" }
@@ -93,17 +93,20 @@ describe("broadcasts", () => {
           ? { ok: false, kind: "failed", reason: "400 Bad Request: chat not found" }
           : { ok: true },
     );
-    const { id } = s.service.draft("x", "a");
-    s.service.confirm(id);
+    const { id } = await s.service.draft("x", "a");
+    await s.service.confirm(id);
     await createWorker({ ...s, senders: [sender] }).drain();
-    expect(s.service.counts(id)).toMatchObject({ sent: 3, blocked: 1, failed: 1 });
-    expect(s.subscriptions.get("telegram", "2")).toMatchObject({ active: false, inactiveReason: "blocked" });
+    expect(await s.service.counts(id)).toMatchObject({ sent: 3, blocked: 1, failed: 1 });
+    expect(await s.subscriptions.get("telegram", "2")).toMatchObject({
+      active: false,
+      inactiveReason: "blocked",
+    });
     const row = s.db.prepare("SELECT error FROM deliveries WHERE chat_id = '4'").get();
     expect(row).toEqual({ error: "400 Bad Request: chat not found" });
   });
 
   it("waits out a 429 and retries 5xx with backoff until delivered, or gives up after its attempts", async () => {
-    const s = setup(3);
+    const s = await setup(3);
     let clock = 1_000_000;
     const { sender, attempts } = fakeSender((chat, n) => {
       if (chat === "1" && n === 1) return { ok: false, kind: "retry", afterMs: 1000, reason: "429" };
@@ -111,8 +114,8 @@ describe("broadcasts", () => {
       if (chat === "3") return { ok: false, kind: "transient", reason: "500" };
       return { ok: true };
     });
-    const { id } = s.service.draft("x", "a");
-    s.service.confirm(id);
+    const { id } = await s.service.draft("x", "a");
+    await s.service.confirm(id);
     const worker = createWorker({ ...s, senders: [sender] }, { maxAttempts: 4, idleMs: 1 }, () => clock);
     // A clock that jumps ahead whenever the worker waits, so backoffs take no real time.
     const ticker = setInterval(() => {
@@ -123,13 +126,13 @@ describe("broadcasts", () => {
     expect(attempts.get("1")).toBe(2);
     expect(attempts.get("2")).toBe(3);
     expect(attempts.get("3")).toBe(4);
-    expect(s.service.counts(id)).toMatchObject({ sent: 2, failed: 1, pending: 0 });
+    expect(await s.service.counts(id)).toMatchObject({ sent: 2, failed: 1, pending: 0 });
   });
 
   it("resumes after a crash: every subscriber gets it, only the ones in flight twice", async () => {
-    const s = setup(50);
-    const { id } = s.service.draft("x", "a");
-    s.service.confirm(id);
+    const s = await setup(50);
+    const { id } = await s.service.draft("x", "a");
+    await s.service.confirm(id);
     // What a kill -9 leaves: 20 sent, 3 claimed and in flight, the rest pending.
     s.db.prepare("UPDATE broadcasts SET status = 'running' WHERE id = ?").run(id);
     s.db.prepare("UPDATE deliveries SET status = 'sent' WHERE CAST(chat_id AS INTEGER) <= 20").run();
@@ -141,31 +144,31 @@ describe("broadcasts", () => {
     await worker.drain();
     expect(worker.resumedInFlight).toBe(3);
     expect(delivered).toHaveLength(30);
-    expect(s.service.counts(id)).toMatchObject({ total: 50, sent: 50, pending: 0 });
+    expect(await s.service.counts(id)).toMatchObject({ total: 50, sent: 50, pending: 0 });
   });
 
   it("drops pending deliveries when cancelled", async () => {
-    const s = setup(10);
-    const { id } = s.service.draft("x", "a");
-    s.service.confirm(id);
-    expect(s.service.cancel(id)).toBe(true);
+    const s = await setup(10);
+    const { id } = await s.service.draft("x", "a");
+    await s.service.confirm(id);
+    expect(await s.service.cancel(id)).toBe(true);
     const { sender, delivered } = fakeSender();
     await createWorker({ ...s, senders: [sender] }).drain();
     expect(delivered).toEqual([]);
-    expect(s.service.counts(id)).toMatchObject({ cancelled: 10 });
+    expect(await s.service.counts(id)).toMatchObject({ cancelled: 10 });
   });
 
   it("sends a scheduled notice when its time comes, and survives a restart in between", async () => {
-    const s = setup(4);
+    const s = await setup(4);
     let clock = Date.parse("2026-11-30T00:00:00Z");
-    const { id } = s.service.draft("Hẹn giờ", "a");
-    s.service.schedule(id, new Date(Date.parse("2026-12-01T01:00:00Z")));
+    const { id } = await s.service.draft("Hẹn giờ", "a");
+    await s.service.schedule(id, new Date(Date.parse("2026-12-01T01:00:00Z")));
     const { sender, delivered } = fakeSender();
     await createWorker({ ...s, senders: [sender] }, {}, () => clock).drain();
     expect(delivered).toEqual([]);
     clock = Date.parse("2026-12-01T01:00:01Z");
-    const again = createBroadcastService(s.db, ["telegram"]);
-    expect(again.scheduled().map((b) => b.id)).toEqual([id]);
+    const again = createBroadcastService(s.storage, ["telegram"]);
+    expect((await again.scheduled()).map((b) => b.id)).toEqual([id]);
     // Time moves on as the worker looks at it.
     const worker = createWorker(
       { ...s, service: again, senders: [sender] },
@@ -177,9 +180,9 @@ describe("broadcasts", () => {
   });
 
   it("lets one worker send at a time across processes", async () => {
-    const s = setup(2);
-    const { id } = s.service.draft("x", "a");
-    s.service.confirm(id);
+    const s = await setup(2);
+    const { id } = await s.service.draft("x", "a");
+    await s.service.confirm(id);
     s.db
       .prepare("INSERT INTO leases (name, holder, expires_at) VALUES ('broadcast-worker', 'other', ?)")
       .run(Date.now() + 60_000);
@@ -198,10 +201,10 @@ describe("broadcasts", () => {
 
 describe("a database that refuses writes (a full disk)", () => {
   it("does not end the worker: the error is logged, retried with backoff, and delivery resumes", async () => {
-    const s = setup(3);
+    const s = await setup(3);
     const log = memoryLogger();
-    const { id } = s.service.draft("x", "a");
-    s.service.confirm(id);
+    const { id } = await s.service.draft("x", "a");
+    await s.service.confirm(id);
     // From here every write fails, as on a full disk: the lease, the claims, the schedule.
     s.db.pragma("query_only = ON");
     const { sender, delivered } = fakeSender();
@@ -229,16 +232,15 @@ describe("a database that refuses writes (a full disk)", () => {
     worker.stop();
     await running;
     expect(ended).toBe("resolved");
-    expect(s.service.counts(id)).toMatchObject({ sent: 3, pending: 0 });
+    expect(await s.service.counts(id)).toMatchObject({ sent: 3, pending: 0 });
   });
 });
 
 describe("the Zalo monthly quota", () => {
   it("holds deliveries back once the month's quota is used, instead of dropping them", async () => {
     const { createZaloSender } = await import("../../src/channels/zalo/sender.js");
-    const { createUsageCounter } = await import("../../src/storage/usage.js");
-    const db = openDatabase(":memory:");
-    const usage = createUsageCounter(db, () => new Date("2026-11-29T10:00:00Z"));
+    const { db } = openSqliteStorage(":memory:");
+    const usage = createSqliteUsageCounter(db, () => new Date("2026-11-29T10:00:00Z"));
     const sent: string[] = [];
     const client = { sendMessage: async (chatId: string) => void sent.push(chatId) } as never;
     const sender = createZaloSender(client, 100, 2, usage, () => new Date("2026-11-29T10:00:00Z"));
@@ -252,6 +254,6 @@ describe("the Zalo monthly quota", () => {
       Date.parse("2026-11-30T17:00:00Z") - Date.parse("2026-11-29T10:00:00Z"),
     );
     expect(sent).toEqual(["a", "b"]);
-    expect(usage.used("zalo")).toBe(2);
+    expect(await usage.used("zalo")).toBe(2);
   });
 });

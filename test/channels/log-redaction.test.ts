@@ -9,7 +9,7 @@ import { createTelegramBot } from "../../src/channels/telegram/bot.js";
 import { SECRET_HEADER, telegramWebhookRoute } from "../../src/channels/telegram/webhook.js";
 import { createZaloChannel } from "../../src/channels/zalo/channel.js";
 import { createZaloClient } from "../../src/channels/zalo/client.js";
-import { createHttpServer, type Route } from "../../src/server/http.js";
+import { createHttpApp, type Route } from "../../src/server/app.js";
 import { prompts, testEngine } from "../bot/test-engine.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-server.js";
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 /** A route on a local HTTP server; the address to post to. */
 async function serve(route: Route, logger: ReturnType<typeof memoryLogger>["logger"]) {
-  const http = createHttpServer(new Map([["/hook", route]]), logger);
+  const http = createHttpApp(new Map([["/hook", route]]), logger);
   const port = await http.listen(0, "127.0.0.1");
   cleanups.push(() => http.close());
   return `http://127.0.0.1:${port}/hook`;
@@ -53,7 +53,6 @@ function telegramBot(tg: FakeTelegram) {
     apiRoot: tg.apiRoot,
     engine,
     replies: r,
-    documents: () => [],
     logger: log.logger,
   });
   return { bot, log };
@@ -139,7 +138,7 @@ describe("logs on Zalo", async () => {
     const client = createZaloClient({ token: ZALO_TOKEN, baseUrl: zalo.baseUrl });
     return {
       log,
-      zc: createZaloChannel({ client, engine, replies: r, documents: () => [], logger: log.logger }),
+      zc: createZaloChannel({ client, engine, replies: r, logger: log.logger }),
     };
   };
 
@@ -180,5 +179,40 @@ describe("a Telegram Bot API outage while polling", () => {
     expect(warnings()).toHaveLength(1);
     expect(log.text()).not.toContain(TG_TOKEN);
     expect(log.text()).not.toContain(TG_TOKEN.split(":")[1]);
+  });
+});
+
+describe("a logger per update", () => {
+  const answered = (log: ReturnType<typeof memoryLogger>) =>
+    log.lines().find((l) => l.msg === "đã trả lời") as Record<string, unknown> | undefined;
+
+  it("on Telegram: what the engine logs about an update names the channel and the update id", async () => {
+    const tg = await startFakeTelegram();
+    cleanups.push(() => tg.close());
+    const { bot, log } = telegramBot(tg);
+    await bot.init();
+    const url = await serve(telegramWebhookRoute(bot, "s3cret-s3cret"), log.logger);
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", [SECRET_HEADER]: "s3cret-s3cret" },
+      body: JSON.stringify(textUpdate(4711, 74, "Kết luận 43 ban hành ngày nào?")),
+    });
+    expect(res.status).toBe(200);
+    await expect
+      .poll(() => answered(log), { timeout: 15_000 })
+      .toMatchObject({ channel: "telegram", update: 4711 });
+  });
+
+  it("on Zalo: the same, with the message id", async () => {
+    const zalo = await startFakeZalo();
+    cleanups.push(() => zalo.close());
+    const log = memoryLogger();
+    const { engine } = testEngine({ logger: log.logger });
+    const client = createZaloClient({ token: ZALO_TOKEN, baseUrl: zalo.baseUrl });
+    const zc = createZaloChannel({ client, engine, replies: r, logger: log.logger });
+    const update = zaloText("z74", "z74", "Kết luận 43 ban hành ngày nào?");
+    await zc.handle(update);
+    const id = (update.message as { message_id: string }).message_id;
+    expect(answered(log)).toMatchObject({ channel: "zalo", update: id });
   });
 });

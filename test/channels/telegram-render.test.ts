@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Citation } from "../../src/answer/citations.js";
-import { renderAnswerText, renderReply } from "../../src/channels/console/render.js";
+import { renderAnswerText, renderReply } from "../../src/channels/plain-text.js";
 import { addressing } from "../../src/channels/telegram/bot.js";
 import { callbackData, escapeHtml, MAX_MESSAGE, renderTelegram } from "../../src/channels/telegram/render.js";
 import { loadPrompts } from "../../src/prompts.js";
 
 const { replies } = await loadPrompts();
-const docs = [{ shortTitle: "Kế hoạch <KL43> & co" }];
 
 const citation = (text: string, n: number): Citation => ({
   passageId: `p${n}`,
@@ -25,7 +24,7 @@ const citation = (text: string, n: number): Citation => ({
 describe("Telegram rendering", () => {
   it("escapes document and user text", () => {
     expect(escapeHtml("a < b & c > d")).toBe("a &lt; b &amp; c &gt; d");
-    const [m] = renderTelegram({ kind: "text", text: "Tôi chưa hiểu lệnh /<script>" }, replies, docs);
+    const [m] = renderTelegram({ kind: "text", text: "Tôi chưa hiểu lệnh /<script>" }, replies);
     expect(m?.html).toBe("Tôi chưa hiểu lệnh /&lt;script&gt;");
   });
 
@@ -42,11 +41,11 @@ describe("Telegram rendering", () => {
         topScore: 1,
       },
     };
-    const [m] = renderTelegram(reply, replies, docs);
+    const [m] = renderTelegram(reply, replies);
     expect(m?.html.startsWith(escapeHtml(replies.answer_partial_intro))).toBe(true);
     expect(m?.html).toContain("<blockquote>Trưởng thôn được hưởng phụ cấp.");
     expect(m?.html).not.toContain(escapeHtml(replies.answer_intro));
-    const text = renderAnswerText(reply.answer, replies, docs, { color: false });
+    const text = renderAnswerText(reply.answer, replies, { color: false });
     expect(text.split("\n")[0]).toBe(replies.answer_partial_intro);
     expect(text).toContain("[1] «Trưởng thôn được hưởng phụ cấp. dân vận & <b>»");
     // The grade is said in words a person reads, not as a status code.
@@ -66,13 +65,13 @@ describe("Telegram rendering", () => {
         { title: "Ghi chú <nội bộ>", shortTitle: "Ghi chú", passages: 3, details: "" },
       ],
     };
-    const [m] = renderTelegram(reply, replies, docs);
+    const [m] = renderTelegram(reply, replies);
     expect(m?.html).toContain(
       "1. Luật Thực hiện dân chủ ở cơ sở (700 đoạn)\n<i>Luật · số 10/2022/QH15 · Quốc hội · 10/11/2022</i>",
     );
     expect(m?.html).toContain("2. Ghi chú &lt;nội bộ&gt; (3 đoạn)");
     expect(m?.html).not.toContain("<i></i>");
-    const text = renderReply(reply, replies, docs, { color: false });
+    const text = renderReply(reply, replies, { color: false });
     expect(text.split("\n")).toEqual([
       replies.documents_header,
       "1. Luật Thực hiện dân chủ ở cơ sở (700 đoạn)",
@@ -96,7 +95,6 @@ describe("Telegram rendering", () => {
         },
       },
       replies,
-      docs,
     );
     expect(m?.html).toContain(
       "[1] <blockquote>Một câu. <b>dân vận &amp; &lt;b&gt;</b></blockquote>\n<i>— Văn bản &lt;mẫu&gt; · II.2</i>",
@@ -120,7 +118,6 @@ describe("Telegram rendering", () => {
         },
       },
       replies,
-      docs,
     );
     expect(messages.length).toBeGreaterThan(1);
     for (const m of messages) {
@@ -139,7 +136,6 @@ describe("Telegram rendering", () => {
     const messages = renderTelegram(
       { kind: "source", number: 1, citation: { ...citation("x", 1), passage } },
       replies,
-      docs,
     );
     expect(messages.length).toBeGreaterThan(2);
     for (const m of messages) expect(m.html.length).toBeLessThanOrEqual(MAX_MESSAGE);

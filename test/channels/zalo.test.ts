@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadPrompts } from "../../src/prompts.js";
+import { fill, loadPrompts } from "../../src/prompts.js";
 import { startBot } from "../cli/run-cli.js";
 import { type FakeTelegram, startFakeTelegram } from "../fakes/telegram-server.js";
 import { type FakeZalo, startFakeZalo, zaloText } from "../fakes/zalo-server.js";
@@ -115,6 +115,20 @@ describe("the bot on Zalo", () => {
         timeout: 15_000,
       })
       .toBe(true);
+    // The administrator who confirmed on Zalo gets the report there (Zalo cannot edit a message:
+    // it comes once, when the notice has gone out).
+    const report = fill(prompts.replies.notice_done, {
+      id: Number(id),
+      sent: 2,
+      failed: 0,
+      blocked: 0,
+      total: 2,
+      pending: 0,
+      cancelled: 0,
+    });
+    await expect
+      .poll(() => zalo.sent("admin1").map((c) => String(c.params.text)), { timeout: 15_000 })
+      .toContain(report);
   });
 
   it("refuses a notice from someone who is not an administrator", async () => {

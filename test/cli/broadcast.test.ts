@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/storage/database.js";
-import { createSqliteSubscriptions } from "../../src/storage/subscriptions.js";
+import { openDatabase } from "../../src/storage/sqlite/database.js";
+import { openSqliteStorage } from "../../src/storage/sqlite/index.js";
 import { startFakeTelegram } from "../fakes/telegram-server.js";
 import { startFakeZalo } from "../fakes/zalo-server.js";
 import { copyOfKnowledge, tempDir } from "../helpers.js";
@@ -11,12 +11,12 @@ describe("npm run broadcast", async () => {
   const tg = await startFakeTelegram();
   afterAll(() => tg.close());
   const dataDir = await tempDir();
-  const db = openDatabase(join(dataDir, "bot.sqlite"));
-  const subs = createSqliteSubscriptions(db);
+  const storage = openSqliteStorage(join(dataDir, "bot.sqlite"));
+  const subs = storage.subscriptions;
   for (const id of [11, 12, 13])
-    subs.subscribe({ channel: "telegram", chatId: String(id), chatType: "private" });
-  subs.subscribe({ channel: "telegram", chatId: "-10042", chatType: "group", title: "Nhóm" });
-  db.close();
+    await subs.subscribe({ channel: "telegram", chatId: String(id), chatType: "private" });
+  await subs.subscribe({ channel: "telegram", chatId: "-10042", chatType: "group", title: "Nhóm" });
+  await storage.close();
   const env = {
     KNOWLEDGE_DIR: await copyOfKnowledge(),
     DATA_DIR: dataDir,
@@ -60,10 +60,10 @@ describe("npm run broadcast with Zalo subscribers", async () => {
   /** A data folder with these subscribers. */
   const dataWith = async (subscribers: [string, string][]) => {
     const dir = await tempDir();
-    const db = openDatabase(join(dir, "bot.sqlite"));
-    const subs = createSqliteSubscriptions(db);
-    for (const [channel, chatId] of subscribers) subs.subscribe({ channel, chatId, chatType: "private" });
-    db.close();
+    const storage = openSqliteStorage(join(dir, "bot.sqlite"));
+    for (const [channel, chatId] of subscribers)
+      await storage.subscriptions.subscribe({ channel, chatId, chatType: "private" });
+    await storage.close();
     return dir;
   };
   const telegramEnv = {

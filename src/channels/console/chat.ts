@@ -9,13 +9,11 @@ import type { Engine } from "../../bot/engine.js";
 import type { Incoming } from "../../bot/types.js";
 import { errorSummary, type Logger } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
-import type { DocumentSummary } from "../../search/knowledge-index.js";
-import { renderReply } from "./render.js";
+import { renderReply } from "../plain-text.js";
 
 export interface ConsoleChatDeps {
   engine: Engine;
   replies: Replies;
-  documents: () => readonly DocumentSummary[];
   logger: Logger;
   input?: NodeJS.ReadableStream & { isTTY?: boolean };
   output?: NodeJS.WritableStream & { isTTY?: boolean };
@@ -43,8 +41,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
 
   rl.on("SIGINT", () => rl.close());
   if (interactive) {
-    for (const reply of await render(incoming("/start")))
-      say(renderReply(reply, deps.replies, deps.documents(), { color }));
+    for (const reply of await render(incoming("/start"))) say(renderReply(reply, deps.replies, { color }));
     rl.setPrompt(color ? "\x1b[36mBạn:\x1b[0m " : "Bạn: ");
     say("");
     rl.prompt();
@@ -53,7 +50,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
     if (line.trim().length > 0) {
       try {
         for (const reply of await render(incoming(line))) {
-          say(renderReply(reply, deps.replies, deps.documents(), { color }));
+          say(renderReply(reply, deps.replies, { color }));
         }
       } catch (err) {
         deps.logger.error({ err: errorSummary(err) }, "lỗi khi trả lời trong cửa sổ dòng lệnh");

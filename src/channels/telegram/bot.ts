@@ -13,11 +13,11 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, GrammyError, HttpError, type Transformer } from "grammy";
 import type { Engine } from "../../bot/engine.js";
+import { commandMenu } from "../../bot/features/index.js";
 import type { ChatType, Incoming, Reply } from "../../bot/types.js";
 import { errorSummary, type Logger, redact } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
-import type { DocumentSummary } from "../../search/knowledge-index.js";
-import type { SubscriptionStore } from "../../storage/subscriptions.js";
+import type { SubscriptionStore } from "../../storage/ports.js";
 import { callbackData, renderTelegram, type TelegramMessage } from "./render.js";
 
 export interface TelegramDeps {
@@ -26,25 +26,10 @@ export interface TelegramDeps {
   apiRoot?: string;
   engine: Engine;
   replies: Replies;
-  documents: () => readonly DocumentSummary[];
   logger: Logger;
-  /** User ids of administrators (their command menu shows the admin commands). */
-  adminIds?: readonly number[];
   /** Kept true by membership updates (blocked, removed, migrated). */
   subscriptions?: SubscriptionStore;
 }
-
-/** The command menu, in Vietnamese, registered at start-up. */
-export const USER_COMMANDS = [
-  { command: "hoi", description: "Đặt câu hỏi về công tác dân vận" },
-  { command: "dangky", description: "Đăng ký nhận thông báo" },
-  { command: "huydangky", description: "Huỷ đăng ký nhận thông báo" },
-  { command: "trangthai", description: "Xem đã đăng ký nhận thông báo chưa" },
-  { command: "nguon", description: "Xem toàn văn một nguồn trích dẫn, ví dụ /nguon 2" },
-  { command: "them", description: "Xem thêm các đoạn liên quan câu hỏi vừa rồi" },
-  { command: "tailieu", description: "Danh sách văn bản bot đang dựa vào" },
-  { command: "trogiup", description: "Hướng dẫn sử dụng" },
-];
 
 export function createTelegramBot(deps: TelegramDeps): Bot {
   const bot = new Bot(deps.token, { client: deps.apiRoot ? { apiRoot: deps.apiRoot } : {} });
@@ -54,12 +39,16 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
   // Answers in one chat never overtake each other; different chats run concurrently.
   bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? ctx.from?.id ?? "")));
 
+  /** Everything logged about an update carries its channel and id. */
+  const updateLogger = (ctx: Context) =>
+    deps.logger.child({ channel: "telegram", update: ctx.update.update_id });
+
   const send = async (ctx: Context, replies: Reply[]) => {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return;
     const replyTo = ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id;
     for (const reply of replies) {
-      const messages: TelegramMessage[] = renderTelegram(reply, deps.replies, deps.documents());
+      const messages: TelegramMessage[] = renderTelegram(reply, deps.replies);
       for (const [i, m] of messages.entries()) {
         await ctx.api.sendMessage(chatId, m.html, {
           parse_mode: "HTML",
@@ -94,6 +83,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       addressed,
       chatTitle: "title" in msg.chat ? msg.chat.title : undefined,
       replyToText: msg.reply_to_message?.text ?? msg.reply_to_message?.caption,
+      logger: updateLogger(ctx),
       isChatAdmin: async () => {
         const member = await ctx.api.getChatMember(msg.chat.id, msg.from.id);
         return member.status === "creator" || member.status === "administrator";
@@ -104,61 +94,47 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     await send(ctx, await deps.engine.handle(incoming));
   });
 
+  // A button press is an Incoming action the engine routes; the bot only does what is
+  // Telegram's: the callback answer, the preview's buttons, the progress message.
   bot.on("callback_query:data", async (ctx) => {
-    const data = callbackData.parse(ctx.callbackQuery.data);
-    if (!data) {
+    const action = callbackData.parse(ctx.callbackQuery.data);
+    if (!action) {
       await ctx.answerCallbackQuery();
       return;
     }
-    if (data.kind === "feedback") {
-      const { text } = deps.engine.feedback(data.questionId, data.value, {
-        channel: "telegram",
-        chatId: String(ctx.chat?.id ?? ctx.callbackQuery.from.id),
-        userId: String(ctx.callbackQuery.from.id),
-      });
-      await ctx.answerCallbackQuery({ text });
-      return;
-    }
-    if (data.kind === "notice") {
-      await ctx.answerCallbackQuery();
-      const from = ctx.callbackQuery.from;
-      const chat = ctx.chat;
-      const m: Incoming = {
-        channel: "telegram",
-        chatId: String(chat?.id ?? from.id),
-        chatType: chat?.type === "private" || !chat ? "private" : "group",
-        userId: String(from.id),
-        text: "",
-        addressed: true,
-      };
-      // Someone else pressing in a group is refused (by the engine) and leaves the buttons to
-      // the administrator.
-      if (!deps.adminIds?.includes(from.id)) {
-        const refused = data.send
-          ? deps.engine.confirmBroadcast(data.broadcastId, m)
-          : deps.engine.cancelBroadcast(data.broadcastId, m);
-        await send(ctx, refused);
-        return;
-      }
-      // The preview's buttons go away so a notice cannot be confirmed twice from it.
-      await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-      if (!data.send) {
-        await send(ctx, deps.engine.cancelBroadcast(data.broadcastId, m));
-        return;
-      }
-      // The progress message is sent first, then edited by the worker as deliveries go out.
-      const progress = await ctx.api.sendMessage(m.chatId, "⏳", {});
-      const replies = deps.engine.confirmBroadcast(data.broadcastId, m, {
-        chat: `telegram:${m.chatId}`,
-        message: String(progress.message_id),
-      });
-      const first = replies[0];
-      if (first?.kind === "text")
-        await ctx.api.editMessageText(m.chatId, progress.message_id, first.text).catch(() => undefined);
+    const from = ctx.callbackQuery.from;
+    const chat = ctx.chat;
+    const m: Incoming = {
+      channel: "telegram",
+      chatId: String(chat?.id ?? from.id),
+      chatType: chat?.type === "private" || !chat ? "private" : "group",
+      userId: String(from.id),
+      text: "",
+      addressed: true,
+      action,
+      logger: updateLogger(ctx),
+    };
+    if (action.kind === "feedback") {
+      const [said] = await deps.engine.handle(m);
+      await ctx.answerCallbackQuery({ text: said?.kind === "text" ? said.text : undefined });
       return;
     }
     await ctx.answerCallbackQuery();
-    await send(ctx, deps.engine.sourceOf(data.questionId, data.n));
+    if (action.kind === "notice" && deps.engine.isAdmin(m)) {
+      // The preview's buttons go away so a notice cannot be confirmed twice from it (someone
+      // else pressing in a group is refused by the engine, and leaves them to the administrator).
+      await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+      if (action.send) {
+        // The progress message is sent first, then edited by the worker as deliveries go out.
+        const progress = await ctx.api.sendMessage(m.chatId, deps.replies.notice_sending, {});
+        const report = { chat: `telegram:${m.chatId}`, message: String(progress.message_id) };
+        const [first] = await deps.engine.handle({ ...m, action: { ...action, report } });
+        if (first?.kind === "text")
+          await ctx.api.editMessageText(m.chatId, progress.message_id, first.text).catch(() => undefined);
+        return;
+      }
+    }
+    await send(ctx, await deps.engine.handle(m));
   });
 
   // The subscription list follows the bot's membership: blocked or removed → inactive (kept);
@@ -169,17 +145,21 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     const chatId = String(update.chat.id);
     const status = update.new_chat_member.status;
     if (status === "kicked" || status === "left") {
-      deps.subscriptions?.deactivate(
+      await deps.subscriptions?.deactivate(
         "telegram",
         chatId,
         update.chat.type === "private" ? "blocked" : "removed",
       );
     } else if ((status === "member" || status === "administrator") && update.chat.type === "private") {
-      deps.subscriptions?.reactivate("telegram", chatId, "blocked");
+      await deps.subscriptions?.reactivate("telegram", chatId, "blocked");
     }
   });
   bot.on("message:migrate_to_chat_id", async (ctx) => {
-    deps.subscriptions?.migrate("telegram", String(ctx.chat.id), String(ctx.message.migrate_to_chat_id));
+    await deps.subscriptions?.migrate(
+      "telegram",
+      String(ctx.chat.id),
+      String(ctx.message.migrate_to_chat_id),
+    );
   });
 
   // Not text: a short useful reply in private chats, silence in groups.
@@ -254,27 +234,17 @@ export function getUpdatesWatch(logger: Logger, everyMs = 60_000): Transformer {
   };
 }
 
-/** Commands shown only to administrators, in their private chats. */
-export const ADMIN_MENU = [
-  { command: "thongbao", description: "Soạn thông báo gửi mọi người đăng ký" },
-  { command: "hengio", description: "Hẹn giờ thông báo: /hengio 01/12/2026 08:00 nội dung" },
-  { command: "lichhen", description: "Các thông báo đang hẹn giờ" },
-  { command: "huyhen", description: "Huỷ thông báo hẹn giờ hoặc đang gửi: /huyhen số" },
-  { command: "thongke", description: "Thống kê người đăng ký, thông báo, câu hỏi" },
-];
-
-/** Registers the Vietnamese command menu, and the administrators' menu in their private chats. */
-export async function registerCommands(
-  bot: Bot,
-  adminIds: readonly number[],
-  adminCommands: { command: string; description: string }[],
-): Promise<void> {
-  await bot.api.setMyCommands(USER_COMMANDS, { language_code: "vi" });
-  await bot.api.setMyCommands(USER_COMMANDS);
+/**
+ * Registers the Vietnamese command menu (the feature registry's), and the administrators' menu
+ * (theirs too) in their private chats.
+ */
+export async function registerCommands(bot: Bot, adminIds: readonly number[], r: Replies): Promise<void> {
+  const everyone = commandMenu(r, false);
+  await bot.api.setMyCommands(everyone, { language_code: "vi" });
+  await bot.api.setMyCommands(everyone);
+  const admins = commandMenu(r, true);
   for (const id of adminIds) {
-    await bot.api
-      .setMyCommands([...USER_COMMANDS, ...adminCommands], { scope: { type: "chat", chat_id: id } })
-      .catch(() => undefined);
+    await bot.api.setMyCommands(admins, { scope: { type: "chat", chat_id: id } }).catch(() => undefined);
   }
 }
 

@@ -7,7 +7,6 @@
 import type { Segment } from "../../answer/extract.js";
 import type { Reply } from "../../bot/types.js";
 import { fill, type Replies } from "../../prompts.js";
-import type { DocumentSummary } from "../../search/knowledge-index.js";
 
 /** Telegram's limit on a message's text. */
 export const MAX_MESSAGE = 4096;
@@ -56,11 +55,7 @@ function quoteHtml(segments: readonly Segment[]): string {
 }
 
 /** Renders one reply as one or more messages; buttons go under the last one. */
-export function renderTelegram(
-  reply: Reply,
-  r: Replies,
-  documents: readonly Pick<DocumentSummary, "shortTitle">[],
-): TelegramMessage[] {
+export function renderTelegram(reply: Reply, r: Replies): TelegramMessage[] {
   switch (reply.kind) {
     case "text":
       return pack(plainBlocks(reply.text));
@@ -89,8 +84,8 @@ export function renderTelegram(
       if (last) {
         last.keyboard = [
           [
-            { text: "✅ Gửi", callback_data: callbackData.notice(reply.broadcastId, true) },
-            { text: "❌ Huỷ", callback_data: callbackData.notice(reply.broadcastId, false) },
+            { text: r.button_send, callback_data: callbackData.notice(reply.broadcastId, true) },
+            { text: r.button_cancel, callback_data: callbackData.notice(reply.broadcastId, false) },
           ],
         ];
       }
@@ -98,13 +93,7 @@ export function renderTelegram(
     }
     case "answer": {
       const a = reply.answer;
-      if (a.status === "not_found") {
-        const text =
-          documents.length === 0
-            ? r.no_documents
-            : fill(r.not_found, { documents: documents.map((d) => d.shortTitle).join("; ") });
-        return pack(plainBlocks(text));
-      }
+      if (a.status === "not_found") return pack(plainBlocks(reply.notFound ?? r.no_documents));
       const blocks: string[] = [];
       if (a.text) blocks.push(`<b>${escapeHtml(r.written_label)}</b>\n${escapeHtml(a.text)}`);
       else blocks.push(escapeHtml(a.status === "partial" ? r.answer_partial_intro : r.answer_intro));
@@ -123,14 +112,14 @@ export function renderTelegram(
       if (last && reply.questionId !== undefined && a.citations.length > 0) {
         const qid = reply.questionId;
         const sources = a.citations.map((_, i) => ({
-          text: `📄 Nguồn ${reply.firstNumber + i}`,
+          text: fill(r.button_source, { n: reply.firstNumber + i }),
           callback_data: callbackData.source(qid, reply.firstNumber + i),
         }));
         last.keyboard = [
           sources,
           [
-            { text: "👍", callback_data: callbackData.feedback(qid, 1) },
-            { text: "👎", callback_data: callbackData.feedback(qid, -1) },
+            { text: r.button_like, callback_data: callbackData.feedback(qid, 1) },
+            { text: r.button_dislike, callback_data: callbackData.feedback(qid, -1) },
           ],
         ];
       }

@@ -24,7 +24,7 @@ export function createTelegramSender(o: TelegramSenderOptions): ChannelSender & 
     api,
     limits: { perSecond: o.perSecond ?? 29, privateIntervalMs: 1000, groupIntervalMs: 3000 },
     async send(chatId, _chatType, text, take): Promise<SendResult> {
-      const messages = renderTelegram({ kind: "text", text }, o.replies, []);
+      const messages = renderTelegram({ kind: "text", text }, o.replies);
       try {
         for (const m of messages) {
           await take();

@@ -10,7 +10,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type Bot, BotError } from "grammy";
 import type { Update } from "grammy/types";
-import type { Route } from "../../server/http.js";
+import type { Route } from "../../server/app.js";
 import { createRecentIds } from "../recent-ids.js";
 
 export const SECRET_HEADER = "x-telegram-bot-api-secret-token";

@@ -10,8 +10,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { Engine } from "../../bot/engine.js";
 import { errorSummary, type Logger } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
-import type { DocumentSummary } from "../../search/knowledge-index.js";
-import type { Route } from "../../server/http.js";
+import type { Route } from "../../server/app.js";
 import { createRecentIds } from "../recent-ids.js";
 import { ZaloApiError, type ZaloClient } from "./client.js";
 import { renderZalo } from "./render.js";
@@ -36,7 +35,6 @@ export interface ZaloChannelDeps {
   retry?: Partial<ReplyRetry>;
   engine: Engine;
   replies: Replies;
-  documents: () => readonly DocumentSummary[];
   logger: Logger;
 }
 
@@ -60,7 +58,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
    * platform's retry_after when it gives one), within a bounded total wait, as Telegram's
    * auto-retry does for the other channel.
    */
-  const sendWithRetry = async (chatId: string, text: string) => {
+  const sendWithRetry = async (chatId: string, text: string, log: Logger) => {
     let waited = 0;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -69,7 +67,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
         if (!(err instanceof ZaloApiError) || !err.retryable || attempt >= retry.retries) throw err;
         const wait = err.retryAfterMs ?? retry.baseMs * 2 ** attempt;
         if (waited + wait > retry.maxTotalMs) throw err;
-        deps.logger.warn(
+        log.warn(
           { err: errorSummary(err), attempt: attempt + 1, retryInMs: wait },
           "gửi tin Zalo lỗi, thử lại",
         );
@@ -86,16 +84,17 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       return;
     }
     if (!recent.firstTime(update.messageId || undefined)) return;
-    const m = update.incoming;
-    if (!m) return;
+    if (!update.incoming) return;
+    // Everything logged about this update carries its channel and id.
+    const log = deps.logger.child({ channel: "zalo", update: update.messageId });
+    const m = { ...update.incoming, logger: log };
     try {
       deps.client.sendChatAction(m.chatId, "typing").catch(() => undefined);
       for (const reply of await deps.engine.handle(m)) {
-        for (const text of renderZalo(reply, deps.replies, deps.documents()))
-          await sendWithRetry(m.chatId, text);
+        for (const text of renderZalo(reply, deps.replies)) await sendWithRetry(m.chatId, text, log);
       }
     } catch (err) {
-      deps.logger.error(
+      log.error(
         {
           err: errorSummary(err),
           update: { event: update.event, messageId: update.messageId, chat: m.chatId },

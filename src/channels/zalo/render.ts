@@ -5,17 +5,12 @@
  */
 import type { Reply } from "../../bot/types.js";
 import type { Replies } from "../../prompts.js";
-import type { DocumentSummary } from "../../search/knowledge-index.js";
-import { renderReply } from "../console/render.js";
+import { renderReply } from "../plain-text.js";
 
 export const ZALO_MAX = 2000;
 
-export function renderZalo(
-  reply: Reply,
-  r: Replies,
-  documents: readonly Pick<DocumentSummary, "shortTitle">[],
-): string[] {
-  return splitText(renderReply(reply, r, documents, { color: false }), ZALO_MAX);
+export function renderZalo(reply: Reply, r: Replies): string[] {
+  return splitText(renderReply(reply, r, { color: false }), ZALO_MAX);
 }
 
 /** Splits text into pieces of at most `max` UTF-16 units, at the largest boundary that fits. */

@@ -1,6 +1,7 @@
 /** Zalo as a broadcast channel: plain text split under 2,000 characters, errors translated. */
 import type { ChannelSender, SendResult } from "../../broadcast/service.js";
-import { type UsageCounter, untilNextMonth } from "../../storage/usage.js";
+import { untilNextMonth } from "../../storage/months.js";
+import type { UsageCounter } from "../../storage/ports.js";
 import { ZaloApiError, type ZaloClient } from "./client.js";
 import { splitText, ZALO_MAX } from "./render.js";
 
@@ -20,7 +21,7 @@ export function createZaloSender(
     limits: { perSecond, privateIntervalMs: 1000, groupIntervalMs: 3000 },
     async send(chatId, _type, text, take): Promise<SendResult> {
       const parts = splitText(text, ZALO_MAX);
-      if (quota > 0 && usage && usage.used("zalo") + parts.length > quota) {
+      if (quota > 0 && usage && (await usage.used("zalo")) + parts.length > quota) {
         return {
           ok: false,
           kind: "retry",
@@ -32,7 +33,7 @@ export function createZaloSender(
         for (const part of parts) {
           await take();
           await client.sendMessage(chatId, part);
-          usage?.add("zalo");
+          await usage?.add("zalo");
         }
         return { ok: true };
       } catch (err) {

@@ -1,7 +1,7 @@
 /**
- * The database: SQLite through better-sqlite3, one file under DATA_DIR, WAL mode, versioned
- * migrations applied at start-up in one transaction each. Repositories sit behind interfaces
- * (question-log.ts…) so a server database can replace this one.
+ * The SQLite database: better-sqlite3, one file under DATA_DIR, WAL mode, versioned migrations
+ * applied at start-up in one transaction each. The adapters beside this file implement the
+ * storage ports (../ports.ts) on it.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -116,6 +116,17 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       DROP TABLE questions;
       ALTER TABLE questions_v4 RENAME TO questions;
       CREATE INDEX questions_status_time ON questions (status, asked_at);
+    `,
+  },
+  {
+    version: 5,
+    name: "per-chat sessions (the conversation kept between messages and restarts)",
+    sql: `
+      CREATE TABLE sessions (
+        key        TEXT PRIMARY KEY,
+        data       TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
     `,
   },
 ];

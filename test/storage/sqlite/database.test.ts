@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { MIGRATIONS, migrate, openDatabase } from "../../src/storage/database.js";
-import { createSqliteQuestionLog } from "../../src/storage/question-log.js";
-import { tempDir } from "../helpers.js";
+import { MIGRATIONS, migrate, openDatabase } from "../../../src/storage/sqlite/database.js";
+import { createSqliteFeedback, createSqliteQuestionLog } from "../../../src/storage/sqlite/question-log.js";
+import { tempDir } from "../../helpers.js";
 
 describe("the database", () => {
   it("creates its file in WAL mode with the schema, and migrates only once", async () => {
@@ -19,9 +19,10 @@ describe("the database", () => {
     again.close();
   });
 
-  it("keeps questions with their outcome, feedback, and the most frequent unanswered", () => {
+  it("keeps questions with their outcome, feedback, and the most frequent unanswered", async () => {
     const db = openDatabase(":memory:");
     const log = createSqliteQuestionLog(db);
+    const feedback = createSqliteFeedback(db);
     const base = {
       channel: "telegram",
       chatId: "1",
@@ -31,14 +32,14 @@ describe("the database", () => {
       latencyMs: 3.4,
       citations: [],
     };
-    log.record({ ...base, question: "Giá xăng hôm nay?", status: "not_found" });
-    log.record({ ...base, question: "giá xăng hôm nay?  ", status: "not_found" });
-    log.record({ ...base, question: "Ai ký kế hoạch?", status: "not_found" });
-    const id = log.record({ ...base, question: "KL 43?", status: "answered", citations: ["kh:p1"] });
-    expect(log.setFeedback(id, 1)).toBe(true);
-    expect(log.setFeedback(9999, -1)).toBe(false);
-    expect(log.recent(1)[0]).toMatchObject({ id, feedback: 1, citations: ["kh:p1"], latencyMs: 3 });
-    expect(log.topUnanswered(5).map((q) => q.count)).toEqual([2, 1]);
+    await log.record({ ...base, question: "Giá xăng hôm nay?", status: "not_found" });
+    await log.record({ ...base, question: "giá xăng hôm nay?  ", status: "not_found" });
+    await log.record({ ...base, question: "Ai ký kế hoạch?", status: "not_found" });
+    const id = await log.record({ ...base, question: "KL 43?", status: "answered", citations: ["kh:p1"] });
+    expect(await feedback.set(id, 1)).toBe(true);
+    expect(await feedback.set(9999, -1)).toBe(false);
+    expect((await log.recent(1))[0]).toMatchObject({ id, feedback: 1, citations: ["kh:p1"], latencyMs: 3 });
+    expect((await log.topUnanswered(5)).map((q) => q.count)).toEqual([2, 1]);
   });
 
   it("keeps the question log of an older database when it learns the partial grade", async () => {
@@ -68,7 +69,7 @@ describe("the database", () => {
     old.close();
     const db = openDatabase(path);
     const log = createSqliteQuestionLog(db);
-    expect(log.recent(5)).toMatchObject([
+    expect(await log.recent(5)).toMatchObject([
       { question: "KL 43?", status: "answered", feedback: 1, citations: ["kh:p1"] },
     ]);
     const base = {
@@ -80,10 +81,10 @@ describe("the database", () => {
       latencyMs: 2,
       citations: ["x:1"],
     };
-    log.record({ ...base, question: "Phụ cấp trưởng thôn bao nhiêu?", status: "partial" });
-    expect(log.recent(1)[0]).toMatchObject({ status: "partial" });
+    await log.record({ ...base, question: "Phụ cấp trưởng thôn bao nhiêu?", status: "partial" });
+    expect((await log.recent(1))[0]).toMatchObject({ status: "partial" });
     // The administrators' list of what the bot could not answer includes partial answers.
-    expect(log.topUnanswered(5).map((q) => q.question)).toEqual(["Phụ cấp trưởng thôn bao nhiêu?"]);
+    expect((await log.topUnanswered(5)).map((q) => q.question)).toEqual(["Phụ cấp trưởng thôn bao nhiêu?"]);
     db.close();
   });
 });

@@ -1,10 +1,12 @@
-/** Renders Reply objects as terminal text: colours on a TTY, plain lines when piped. */
-import { excerptOf } from "../../answer/citations.js";
-import type { Segment } from "../../answer/extract.js";
-import type { Answer } from "../../answer/types.js";
-import type { Reply } from "../../bot/types.js";
-import { fill, type Replies } from "../../prompts.js";
-import type { DocumentSummary } from "../../search/knowledge-index.js";
+/**
+ * Reply objects as plain text, for every channel without markup: the terminal (colours on a
+ * TTY, plain lines when piped) and Zalo (plain, then split under its message size).
+ */
+import { excerptOf } from "../answer/citations.js";
+import type { Segment } from "../answer/extract.js";
+import type { Answer } from "../answer/types.js";
+import type { Reply } from "../bot/types.js";
+import { fill, type Replies } from "../prompts.js";
 
 export interface RenderOptions {
   color: boolean;
@@ -17,18 +19,18 @@ function quote(segments: readonly Segment[], color: boolean): string {
   return segments.map((s) => (s.mark ? mark(s.text) : s.text)).join("");
 }
 
-/** An answer: the written prose if any, then each quoted excerpt with its citation. */
+/**
+ * An answer: the written prose if any, then each quoted excerpt with its citation; when the
+ * documents do not answer, `notFound` (the engine's finished reply, see notFoundText).
+ */
 export function renderAnswerText(
   answer: Answer,
   r: Replies,
-  documents: readonly Pick<DocumentSummary, "shortTitle">[],
   o: RenderOptions,
   firstNumber = 1,
+  notFound = r.no_documents,
 ): string {
-  if (answer.status === "not_found") {
-    if (documents.length === 0) return r.no_documents;
-    return fill(r.not_found, { documents: documents.map((d) => d.shortTitle).join("; ") });
-  }
+  if (answer.status === "not_found") return notFound;
   const dim = ansi("2", o.color);
   const bold = ansi("1", o.color);
   const lines: string[] = [];
@@ -42,15 +44,11 @@ export function renderAnswerText(
   return lines.join("\n");
 }
 
-export function renderReply(
-  reply: Reply,
-  r: Replies,
-  documents: readonly Pick<DocumentSummary, "shortTitle">[],
-  o: RenderOptions,
-): string {
+/** One reply as plain text. */
+export function renderReply(reply: Reply, r: Replies, o: RenderOptions): string {
   switch (reply.kind) {
     case "answer":
-      return renderAnswerText(reply.answer, r, documents, o, reply.firstNumber);
+      return renderAnswerText(reply.answer, r, o, reply.firstNumber, reply.notFound);
     case "source": {
       const c = reply.citation;
       const header = ansi(

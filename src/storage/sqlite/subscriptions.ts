@@ -1,40 +1,6 @@
-/**
- * Subscriptions to announcements: one row per (channel, chat), kept when a chat leaves (marked
- * inactive with the reason) so the history stays true and the same tables serve every channel.
- */
+/** Subscriptions on SQLite (table `subscriptions`): rows kept when a chat leaves, marked inactive. */
+import type { Subscription, SubscriptionStore } from "../ports.js";
 import type { Db } from "./database.js";
-
-export interface Subscription {
-  channel: string;
-  chatId: string;
-  chatType: "private" | "group";
-  title: string | null;
-  active: boolean;
-  subscribedAt: string;
-  updatedAt: string;
-  inactiveReason: string | null;
-}
-
-export interface SubscriptionStore {
-  /** "new", "again" (was inactive) or "already". */
-  subscribe(s: {
-    channel: string;
-    chatId: string;
-    chatType: "private" | "group";
-    title?: string;
-  }): "new" | "again" | "already";
-  /** True when the chat was subscribed. */
-  unsubscribe(channel: string, chatId: string): boolean;
-  get(channel: string, chatId: string): Subscription | undefined;
-  /** Marks a subscription inactive (blocked, removed from a group…); no-op when there is none. */
-  deactivate(channel: string, chatId: string, reason: string): boolean;
-  /** Re-activates a subscription made inactive for `reason`; true when it did. */
-  reactivate(channel: string, chatId: string, reason: string): boolean;
-  /** A group that became a supergroup keeps its subscription under the new id. */
-  migrate(channel: string, fromChatId: string, toChatId: string): boolean;
-  counts(): { channel: string; chatType: string; active: number; inactive: number }[];
-  countActive(): number;
-}
 
 export function createSqliteSubscriptions(db: Db, now: () => Date = () => new Date()): SubscriptionStore {
   const get = db.prepare("SELECT * FROM subscriptions WHERE channel = ? AND chat_id = ?");
@@ -57,7 +23,7 @@ export function createSqliteSubscriptions(db: Db, now: () => Date = () => new Da
       inactiveReason: (r.inactive_reason as string | null) ?? null,
     };
   return {
-    subscribe({ channel, chatId, chatType, title }) {
+    async subscribe({ channel, chatId, chatType, title }) {
       const t = now().toISOString();
       const existing = toSub(get.get(channel, chatId) as Record<string, unknown> | undefined);
       if (!existing) {
@@ -68,11 +34,11 @@ export function createSqliteSubscriptions(db: Db, now: () => Date = () => new Da
       setActive.run(1, null, t, title ?? null, channel, chatId);
       return "again";
     },
-    unsubscribe(channel, chatId) {
+    async unsubscribe(channel, chatId) {
       return setActive.run(0, "unsubscribed", now().toISOString(), null, channel, chatId).changes > 0;
     },
-    get: (channel, chatId) => toSub(get.get(channel, chatId) as Record<string, unknown> | undefined),
-    deactivate(channel, chatId, reason) {
+    get: async (channel, chatId) => toSub(get.get(channel, chatId) as Record<string, unknown> | undefined),
+    async deactivate(channel, chatId, reason) {
       return (
         db
           .prepare(
@@ -81,7 +47,7 @@ export function createSqliteSubscriptions(db: Db, now: () => Date = () => new Da
           .run(reason, now().toISOString(), channel, chatId).changes > 0
       );
     },
-    reactivate(channel, chatId, reason) {
+    async reactivate(channel, chatId, reason) {
       return (
         db
           .prepare(
@@ -90,7 +56,7 @@ export function createSqliteSubscriptions(db: Db, now: () => Date = () => new Da
           .run(now().toISOString(), channel, chatId, reason).changes > 0
       );
     },
-    migrate(channel, from, to) {
+    async migrate(channel, from, to) {
       return db.transaction(() => {
         if (get.get(channel, to)) {
           db.prepare("DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?").run(channel, from);
@@ -105,7 +71,7 @@ export function createSqliteSubscriptions(db: Db, now: () => Date = () => new Da
         );
       })();
     },
-    counts() {
+    async counts() {
       return db
         .prepare(
           `SELECT channel, chat_type AS chatType, sum(active) AS active, sum(1 - active) AS inactive
@@ -113,9 +79,18 @@ export function createSqliteSubscriptions(db: Db, now: () => Date = () => new Da
         )
         .all() as { channel: string; chatType: string; active: number; inactive: number }[];
     },
-    countActive() {
-      return (db.prepare("SELECT count(*) AS n FROM subscriptions WHERE active = 1").get() as { n: number })
-        .n;
+    async countActive(channels) {
+      if (!channels)
+        return (db.prepare("SELECT count(*) AS n FROM subscriptions WHERE active = 1").get() as { n: number })
+          .n;
+      const placeholders = channels.map(() => "?").join(",") || "NULL";
+      return (
+        db
+          .prepare(
+            `SELECT count(*) AS n FROM subscriptions WHERE active = 1 AND channel IN (${placeholders})`,
+          )
+          .get(...channels) as { n: number }
+      ).n;
     },
   };
 }

@@ -1,43 +1,12 @@
-/** The question log: every question with its outcome, for the administrators' "not answered" view. */
+/** The question log and its feedback on SQLite (table `questions`). */
+import type { FeedbackStore, LoggedQuestion, QuestionLog, QuestionRecord } from "../ports.js";
 import type { Db } from "./database.js";
-
-export interface QuestionRecord {
-  channel: string;
-  chatId: string;
-  userId: string;
-  question: string;
-  /** The answer's grade ("partial": only the closest passages were shown), or "error". */
-  status: "answered" | "partial" | "not_found" | "error";
-  topScore: number;
-  coverage: number;
-  latencyMs: number;
-  /** Passage ids cited, best first. */
-  citations: string[];
-}
-
-export interface LoggedQuestion extends QuestionRecord {
-  id: number;
-  askedAt: string;
-  feedback: -1 | 1 | null;
-}
-
-export interface QuestionLog {
-  record(q: QuestionRecord): number;
-  get(id: number): LoggedQuestion | undefined;
-  setFeedback(id: number, feedback: -1 | 1): boolean;
-  recent(limit: number): LoggedQuestion[];
-  /** How many questions the log holds. */
-  count(): number;
-  /** The questions most often not answered (not found, or only the closest passages) since `since` (ISO time), most frequent first. */
-  topUnanswered(limit: number, since?: string): { question: string; count: number; lastAskedAt: string }[];
-}
 
 export function createSqliteQuestionLog(db: Db, now: () => Date = () => new Date()): QuestionLog {
   const insert = db.prepare(
     `INSERT INTO questions (asked_at, channel, chat_id, user_id, question, status, top_score, coverage, latency_ms, citations)
      VALUES (@askedAt, @channel, @chatId, @userId, @question, @status, @topScore, @coverage, @latencyMs, @citations)`,
   );
-  const feedback = db.prepare("UPDATE questions SET feedback = ? WHERE id = ?");
   const recent = db.prepare("SELECT * FROM questions ORDER BY id DESC LIMIT ?");
   const byId = db.prepare("SELECT * FROM questions WHERE id = ?");
   const count = db.prepare("SELECT count(*) AS n FROM questions");
@@ -46,7 +15,7 @@ export function createSqliteQuestionLog(db: Db, now: () => Date = () => new Date
      FROM questions WHERE status IN ('not_found', 'partial') AND asked_at >= ? GROUP BY q ORDER BY count DESC, lastAskedAt DESC LIMIT ?`,
   );
   return {
-    record(q) {
+    async record(q) {
       const r = insert.run({
         ...q,
         askedAt: now().toISOString(),
@@ -55,20 +24,17 @@ export function createSqliteQuestionLog(db: Db, now: () => Date = () => new Date
       });
       return Number(r.lastInsertRowid);
     },
-    setFeedback(id, value) {
-      return feedback.run(value, id).changes > 0;
-    },
-    get(id) {
+    async get(id) {
       const row = byId.get(id) as Record<string, unknown> | undefined;
       return row ? toLogged(row) : undefined;
     },
-    recent(limit) {
+    async recent(limit) {
       return (recent.all(limit) as Record<string, unknown>[]).map(toLogged);
     },
-    count() {
+    async count() {
       return (count.get() as { n: number }).n;
     },
-    topUnanswered(limit, since = "1970-01-01") {
+    async topUnanswered(limit, since = "1970-01-01") {
       return (unanswered.all(since, limit) as { question: string; count: number; lastAskedAt: string }[]).map(
         (r) => ({
           question: r.question,
@@ -76,6 +42,16 @@ export function createSqliteQuestionLog(db: Db, now: () => Date = () => new Date
           lastAskedAt: r.lastAskedAt,
         }),
       );
+    },
+  };
+}
+
+/** 👍/👎 kept with the logged question. */
+export function createSqliteFeedback(db: Db): FeedbackStore {
+  const feedback = db.prepare("UPDATE questions SET feedback = ? WHERE id = ?");
+  return {
+    async set(id, value) {
+      return feedback.run(value, id).changes > 0;
     },
   };
 }

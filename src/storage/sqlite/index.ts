@@ -1,0 +1,31 @@
+/** The SQLite backend: every storage port on one database file. */
+import type { Storage } from "../ports.js";
+import { type Db, openDatabase } from "./database.js";
+import { createSqliteLease } from "./lease.js";
+import { createSqliteNotices } from "./notices.js";
+import { createSqliteFeedback, createSqliteQuestionLog } from "./question-log.js";
+import { createSqliteSessions } from "./sessions.js";
+import { createSqliteSubscriptions } from "./subscriptions.js";
+import { createSqliteUsageCounter } from "./usage.js";
+
+/** The ports on an open database; `close` closes it. */
+export function sqliteStorage(db: Db, now: () => Date = () => new Date()): Storage & { db: Db } {
+  return {
+    db,
+    questions: createSqliteQuestionLog(db, now),
+    feedback: createSqliteFeedback(db),
+    subscriptions: createSqliteSubscriptions(db, now),
+    notices: createSqliteNotices(db),
+    lease: createSqliteLease(db),
+    usage: createSqliteUsageCounter(db, now),
+    sessions: createSqliteSessions(db, now),
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+/** Opens (creating and migrating if needed) the database file at `path` (or ":memory:"). */
+export function openSqliteStorage(path: string, now?: () => Date): Storage & { db: Db } {
+  return sqliteStorage(openDatabase(path), now);
+}
