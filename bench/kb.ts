@@ -81,7 +81,12 @@ export function rawUnits(file: string, text: string): RawUnit[] {
  * bộ, công chức, viên chức, người lao động…"); a passage joining a lead-in to its items spans
  * several paragraphs, so the opening stops growing when no paragraph has it any more.
  */
-export function locate(units: readonly RawUnit[], file: string, passageText: string): RawUnit | undefined {
+export function locate(
+  units: readonly RawUnit[],
+  file: string,
+  passageText: string,
+  leadIn?: string,
+): RawUnit | undefined {
   const words = normaliseForMatch(passageText).split(" ");
   let candidates: RawUnit[] | undefined;
   for (const n of [4, 6, 10, 16, 24, 40]) {
@@ -90,6 +95,14 @@ export function locate(units: readonly RawUnit[], file: string, passageText: str
     if (found.length === 0) break;
     candidates = found;
     if (found.length === 1 || n >= words.length) break;
+  }
+  if (candidates && candidates.length > 1 && leadIn) {
+    // The same item under two lists (two articles repeat "c) Xem xét, giải quyết kịp thời…"):
+    // the one after its own lead-in.
+    const lead = locate(units, file, leadIn);
+    const at = lead ? units.indexOf(lead) : -1;
+    const after = candidates.find((u) => units.indexOf(u) > at);
+    if (at >= 0 && after) return after;
   }
   if (candidates && candidates.length > 1) {
     // A subheading that several articles share ("3. Chế độ báo cáo"): the line after it decides.
@@ -211,7 +224,7 @@ export async function botReport(
       const file = b.index.documents.find((d) => d.id === c.documentId)?.source;
       if (!passage || !file) continue;
       check.checked += 1;
-      const unit = locate(b.units, basename(file), passage.text);
+      const unit = locate(b.units, basename(file), passage.text, passage.leadIn);
       if (!unit) {
         check.unlocated += 1;
         continue;
