@@ -44,6 +44,7 @@ const RepliesSchema = z.object({
   source_header: z.string().min(1),
   source_missing: z.string().min(1),
   source_none: z.string().min(1),
+  source_no_citations: z.string().min(1),
   no_more: z.string().min(1),
   no_previous: z.string().min(1),
   ask_empty: z.string().min(1),

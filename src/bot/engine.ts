@@ -174,7 +174,8 @@ export function createEngine(deps: EngineDeps): Engine {
 
   async function source(m: Incoming, n: number): Promise<Reply[]> {
     const c = await recall(m);
-    if (!c || c.citations.length === 0) return [{ kind: "text", text: r.source_none }];
+    if (!c) return [{ kind: "text", text: r.source_none }];
+    if (c.citations.length === 0) return [{ kind: "text", text: r.source_no_citations }];
     const citation = c.citations[n - 1];
     if (!citation) return [{ kind: "text", text: fill(r.source_missing, { n, count: c.citations.length }) }];
     return [{ kind: "source", number: n, citation }];

@@ -94,6 +94,12 @@ describe("the engine", () => {
     expect(textOf(await say("xem nguồn 1"))).toBe(r.source_none);
   });
 
+  it("says the last answer had no source when the documents did not answer it", async () => {
+    const { say } = setup();
+    await say("Giá xăng hôm nay?");
+    expect(textOf(await say("xem nguồn 1"))).toBe(r.source_no_citations);
+  });
+
   it("continues the previous question on 'còn gì nữa không?', numbering on", async () => {
     const { say, questionLog } = setup();
     const first = only(await say("vai trò của Nhân dân"));
