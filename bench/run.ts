@@ -262,7 +262,7 @@ async function planSection(lines: string[]): Promise<void> {
     "A hit is a question with citations shown (answered or partial) whose top-k excerpt contains the",
     "expected phrase. Each question is graded answered, partial (the closest passages, said to be no",
     "exact answer) or not found; the thresholds were set by `npm run calibrate` on dev questions only",
-    "(plan-dev, kb-dev, the ALQAC odd lines and the everyday dev set).",
+    "(plan-dev, kb-dev, kb-dev2, the ALQAC odd lines and the everyday dev set).",
     "",
     ...QUESTION_TABLE,
     questionRow("plan-test (held out)", test),
