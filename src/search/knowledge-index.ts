@@ -53,10 +53,11 @@ export interface SearchResult {
 /** Weight of the whole document's score added to each of its passages. */
 export const DOCUMENT_WEIGHT = 1;
 /**
- * Weight of the whole article's score (its title and all its clauses) added to each passage of a
+ * Weight of the article title's BM25 ("Điều 27. Hình thức giám sát") added to each passage of a
  * document divided into articles (Điều): a law's clause "2. Tổ chức đoàn giám sát." answers "hình
- * thức giám sát" through its article's title. Documents without articles (the plan, a corpus of
- * one article per document) get none: their document score plays that part already.
+ * thức giám sát" through its article's title. (A whole-article BM25, title and clauses, did worse
+ * on the dev questions.) Documents without articles (the plan, a corpus of one article per
+ * document) get none: their document score plays that part already.
  */
 export const ARTICLE_WEIGHT = 1;
 /** An article whose title names what the question asks for ("hình thức nào") counts this much more. */
@@ -97,7 +98,7 @@ export const DEFINITION_WEIGHT = 0.5;
  * raises that document's passages by this share of the best lexical score.
  */
 export const NAMED_DOCUMENT_WEIGHT = 0.5;
-/** BM25 for whole articles: between a passage and a document in length, as in a document. */
+/** BM25 for article titles, one unit per article. */
 export const ARTICLE_PARAMS: Bm25Params = { ...DEFAULT_PARAMS, k1: 0.8 };
 
 export interface KnowledgeIndexData {
@@ -105,7 +106,7 @@ export interface KnowledgeIndexData {
   passages: Passage[];
   passageIndex: LexicalIndexData;
   documentIndex: LexicalIndexData;
-  /** The articles (Điều) of the documents that have them, one unit each; absent in older indexes. */
+  /** The titles of the articles (Điều) of the documents that have them, one unit each; absent in older indexes. */
   articleIndex?: LexicalIndexData;
 }
 
@@ -422,8 +423,7 @@ function articleUnits(passages: readonly Passage[]): { articleOf: Int32Array; un
 }
 
 /**
- * One lexical unit per article: its heading (the article's own title, "Điều 27. Hình thức giám
- * sát", counted as text) and the text of all its passages; the enclosing headings as headings.
+ * One lexical unit per article: its heading alone ("Điều 27. Hình thức giám sát"), as text.
  */
 function buildArticleIndex(passages: readonly Passage[]): LexicalIndex {
   const { units } = articleUnits(passages);
