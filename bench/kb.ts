@@ -257,11 +257,14 @@ const f3 = (x: number) => x.toFixed(3);
 /** Prints the dev figures and misses (tuning aid). */
 async function printDev(): Promise<void> {
   const b = await openKbBench();
-  // Tuning aid: `--article-weight 0.5` tries another article weight on the dev set.
+  // Tuning aids: `--article-weight 0.5` tries another article weight on the dev set,
+  // `--per-article 1` another PER_ARTICLE.
   const aw = process.argv.indexOf("--article-weight");
   if (aw >= 0) b.index.articleWeight = Number(process.argv[aw + 1]);
   const dw = process.argv.indexOf("--definition-weight");
   if (dw >= 0) b.index.definitionWeight = Number(process.argv[dw + 1]);
+  const pa = process.argv.indexOf("--per-article");
+  if (pa >= 0) b.index.perArticle = Number(process.argv[pa + 1]);
   if (process.argv.includes("--no-vectors")) b.index.setVectorWeights({ cosine: 0, lead: 0 });
   if (process.argv.includes("--no-aliases")) b.index.setLexiconWeights({ expansion: 0.5, aliases: 0 });
   if (process.argv.includes("--no-lexicon")) b.index.setLexiconWeights({ expansion: 0, aliases: 0 });

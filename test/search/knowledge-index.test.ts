@@ -124,6 +124,16 @@ d) Được bồi dưỡng kiến thức, nghiệp vụ giám sát đầu tư c�
     ]);
   });
 
+  it("shows at most two clauses of one article before the best passage of another", () => {
+    // Điều 27's four clauses all match; the third citation is another article's (the one the
+    // question might be about).
+    const articles = lawIndex
+      .search("Mặt trận giám sát bằng những hình thức nào?", 3)
+      .hits.map((h) => h.passage.sectionPath.find((s) => s.startsWith("Điều")));
+    expect(articles.slice(0, 2)).toEqual(["Điều 27", "Điều 27"]);
+    expect(articles[2]).toMatch(/^Điều (26|28)$/);
+  });
+
   it("finds an item of a long list by what its lead-in says", () => {
     const r = lawIndex.search("ban giam sat dau tu cong dong co nhung quyen han gi", 3);
     expect(r.hits[0]?.passage.sectionPath.slice(-2)).toEqual([
