@@ -263,6 +263,8 @@ async function printDev(): Promise<void> {
   if (aw >= 0) b.index.articleWeight = Number(process.argv[aw + 1]);
   const dw = process.argv.indexOf("--definition-weight");
   if (dw >= 0) b.index.definitionWeight = Number(process.argv[dw + 1]);
+  const qw = process.argv.indexOf("--quoted-weight");
+  if (qw >= 0) b.index.quotedWeight = Number(process.argv[qw + 1]);
   const pa = process.argv.indexOf("--per-article");
   if (pa >= 0) b.index.perArticle = Number(process.argv[pa + 1]);
   if (process.argv.includes("--no-vectors")) b.index.setVectorWeights({ cosine: 0, lead: 0 });

@@ -8,9 +8,15 @@ import { fold } from "../text/vietnamese.js";
 
 const words = (s: string) => fold(s.toLowerCase()).match(/[\p{L}\p{N}]+/gu) ?? [];
 
-/** "… là gì", "… được hiểu là gì", "… được hiểu như thế nào", "khái niệm …", "thế nào là …". */
-const ASKS_AFTER =
-  /^(.*?)\s+(?:duoc hieu|duoc dinh nghia|co nghia|nghia)?\s*(?:la gi|la cai gi|nhu the nao|the nao|la sao)\b/u;
+/**
+ * "… là gì", "… là tổ chức gì", "… là cơ quan nào", "… được hiểu là gì", "… được hiểu như thế
+ * nào", "khái niệm …", "thế nào là …".
+ */
+const KIND = "(?:to chuc|co quan|van ban|hinh thuc|loai|nguoi|chuc danh)";
+const ASKS_AFTER = new RegExp(
+  `^(.*?)\\s+(?:duoc hieu|duoc dinh nghia|co nghia|nghia)?\\s*(?:la gi|la cai gi|la ${KIND} (?:gi|nao)|nhu the nao|the nao|la sao)\\b`,
+  "u",
+);
 const ASKS_BEFORE = /^(?:.*?\b)?(?:khai niem|dinh nghia|the nao la|the nao duoc goi la)\s+(.+)$/u;
 /** Words that open a question without being part of the term ("theo Luật …", "cho hỏi"). */
 const LEADING = /^(?:cho (?:toi |em |minh )?hoi|xin hoi|theo [^,]+,)\s*/u;
@@ -22,7 +28,10 @@ const LEADING = /^(?:cho (?:toi |em |minh )?hoi|xin hoi|theo [^,]+,)\s*/u;
 export function definedTerm(question: string): string[] | undefined {
   const quoted = /[“"«‘']([^”"»’']{2,60})[”"»’']/u.exec(question)?.[1];
   const q = words(question).join(" ");
-  if (!/\b(?:la gi|la cai gi|duoc hieu|khai niem|dinh nghia|the nao la|co nghia|nghia la)\b/u.test(q))
+  if (
+    !/\b(?:la gi|la cai gi|duoc hieu|khai niem|dinh nghia|the nao la|co nghia|nghia la)\b/u.test(q) &&
+    !new RegExp(`\\bla ${KIND} (?:gi|nao)\\b`, "u").test(q)
+  )
     return undefined;
   if (quoted) return words(quoted);
   const before = ASKS_BEFORE.exec(q)?.[1];

@@ -108,6 +108,11 @@ export const DEFINITION_WEIGHT = 0.5;
  * raises that document's passages by this share of the best lexical score.
  */
 export const NAMED_DOCUMENT_WEIGHT = 0.5;
+/**
+ * A question quoting words ("bị xếp loại “Không hoàn thành” khi nào") raises, by this share of the
+ * best lexical score, the passages that say those words in that order.
+ */
+export const QUOTED_WEIGHT = 0.5;
 /** BM25 for article titles, one unit per article. */
 export const ARTICLE_PARAMS: Bm25Params = { ...DEFAULT_PARAMS, k1: 0.8 };
 
@@ -137,6 +142,8 @@ export class KnowledgeIndex {
   perArticle = PER_ARTICLE;
   /** DEFINITION_WEIGHT, switchable for benchmarks. */
   definitionWeight = DEFINITION_WEIGHT;
+  /** QUOTED_WEIGHT, switchable for benchmarks. */
+  quotedWeight = QUOTED_WEIGHT;
   /** NAMED_DOCUMENT_WEIGHT, switchable for benchmarks. */
   namedWeight = NAMED_DOCUMENT_WEIGHT;
 
@@ -306,6 +313,7 @@ export class KnowledgeIndex {
       this.documentNumbers.flatMap((nums, d) => (named.some((n) => nums.has(n)) ? [d] : [])),
     );
     const namedBoost = namedDocs.size > 0 && namedDocs.size < this.documents.length ? this.namedWeight : 0;
+    const quoted = this.quotedWeight > 0 ? quotedPhrases(question) : [];
     const scored = [...units]
       .map((unit) => {
         const passage = this.passages[unit] as Passage;
@@ -315,7 +323,10 @@ export class KnowledgeIndex {
         if (defines) score += this.definitionWeight;
         const d = this.docIndexOf.get(passage.docId) ?? -1;
         if (namedDocs.has(d)) score += namedBoost;
-        return { unit, passage, d, cov: 0, phrase: false, score, defines };
+        const quotes =
+          quoted.length > 0 && quoted.some((q) => ` ${foldedWords(passage.text).join(" ")} `.includes(q));
+        if (quotes) score += this.quotedWeight;
+        return { unit, passage, d, cov: 0, phrase: false, score, defines, quotes };
       })
       .sort((a, b) => b.score - a.score || a.unit - b.unit);
     const head = scored.slice(0, RERANK_DEPTH);
@@ -324,6 +335,8 @@ export class KnowledgeIndex {
       r.score *= 0.1 + r.cov;
       // A definition seldom repeats the question's other words ("được hiểu"): it keeps its lead.
       if (r.defines) r.score += this.definitionWeight;
+      // Nor do the quoted words carry the rest of the question with them.
+      if (r.quotes) r.score += this.quotedWeight;
     }
     head.sort((a, b) => b.score - a.score || a.unit - b.unit);
     const ranked = this.spreadOverArticles([...head, ...scored.slice(RERANK_DEPTH)]).slice(0, k);
@@ -463,6 +476,16 @@ function buildArticleIndex(passages: readonly Passage[]): LexicalIndex {
 /** An article's heading ("Điều 27. Hình thức giám sát"), from its first passage's headings. */
 function articleTitle(ps: readonly Passage[]): string {
   return (ps[0]?.headings ?? "").split(" \n ").find((h) => /^Điều\s/u.test(h)) ?? "";
+}
+
+/** The phrases a question quotes (two words or more), folded and spaced for a substring test. */
+function quotedPhrases(question: string): string[] {
+  const found: string[] = [];
+  for (const m of question.matchAll(/[“"«]([^”"»\n]{3,80})[”"»]/gu)) {
+    const w = foldedWords(m[1] as string);
+    if (w.length >= 2) found.push(` ${w.join(" ")} `);
+  }
+  return found;
 }
 
 const foldedWords = (s: string) => fold(s.toLowerCase()).match(/[\p{L}\p{N}]+/gu) ?? [];

@@ -14,6 +14,12 @@ describe("questions asking what something is", () => {
     expect(
       definedTerm("Theo Luật Thực hiện dân chủ ở cơ sở, “cơ sở” được hiểu gồm những đơn vị nào?"),
     ).toEqual(["co", "so"]);
+    expect(
+      definedTerm(
+        "Mặt trận Tổ quốc Việt Nam là tổ chức gì và có vị trí như thế nào trong hệ thống chính trị?",
+      ),
+    ).toEqual("mat tran to quoc viet nam".split(" "));
+    expect(definedTerm("hoi dong nhan dan la co quan nao")).toEqual("hoi dong nhan dan".split(" "));
     expect(definedTerm("Ban Thanh tra nhân dân có nhiệm vụ gì?")).toBeUndefined();
     expect(definedTerm("Công dân có những nghĩa vụ gì?")).toBeUndefined();
   });

@@ -144,6 +144,49 @@ d) Được bồi dưỡng kiến thức, nghiệp vụ giám sát đầu tư c�
   });
 });
 
+describe("a question quoting words", () => {
+  const rules = `Điều 6. Xếp loại
+
+1. Hoàn thành xuất sắc nhiệm vụ: cơ quan, đơn vị đạt từ 90 điểm trở lên và không có tiêu chí nào không đạt.
+
+2. Hoàn thành tốt nhiệm vụ: cơ quan, đơn vị đạt từ 75 điểm đến dưới 90 điểm, không có tiêu chí bị điểm không.
+
+3. Không hoàn thành: là những cơ quan đạt dưới 75 điểm.
+`;
+  const index = KnowledgeIndex.build([
+    {
+      id: "qd",
+      title: "Quy định mẫu",
+      shortTitle: "Quy định mẫu",
+      source: "qd.txt",
+      hash: "",
+      meta: {},
+      text: rules,
+    },
+  ]);
+  const q = "Cơ quan, đơn vị bị xếp loại “không hoàn thành” khi nào?";
+
+  it("puts first the passage that says the quoted words in that order", () => {
+    expect(index.search(q, 3).hits[0]?.passage.text).toMatch(/^3\. Không hoàn thành/);
+  });
+
+  it("ranks by the words alone without the quotation boost (the test above would fail)", () => {
+    const plain = KnowledgeIndex.build([
+      {
+        id: "qd",
+        title: "Quy định mẫu",
+        shortTitle: "Quy định mẫu",
+        source: "qd.txt",
+        hash: "",
+        meta: {},
+        text: rules,
+      },
+    ]);
+    plain.quotedWeight = 0;
+    expect(plain.search(q, 3).hits[0]?.passage.text).not.toMatch(/^3\. Không hoàn thành/);
+  });
+});
+
 describe("a question naming a document by its number", () => {
   const doc = (id: string, shortTitle: string, text: string) => ({
     id,
