@@ -137,6 +137,15 @@ const KEYS = {
   documents_skipped: [],
   documents_upload_later: [],
   audit_title: [],
+  audit_sign_in: [],
+  audit_sign_in_link: [],
+  audit_sign_out: [],
+  audit_notice_draft: [],
+  audit_notice_send: [],
+  audit_notice_schedule: [],
+  audit_notice_cancel: [],
+  audit_questions_export: [],
+  series_day: [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type WebTextKey = keyof typeof KEYS;

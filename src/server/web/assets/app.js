@@ -8,7 +8,18 @@
   function drawChart(el) {
     if (typeof uPlot === "undefined") return;
     var data = JSON.parse(el.getAttribute("data-chart"));
-    var series = [{}];
+    // Days as people write them in Vietnam: 01/12 (the points are noon, Vietnam's time).
+    var two = (n) => (n < 10 ? `0${n}` : String(n));
+    var day = (ts) => {
+      var d = new Date((ts + 7 * 3600) * 1000);
+      return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}`;
+    };
+    var series = [
+      {
+        label: data.xLabel,
+        value: (_u, ts) => (ts == null ? "" : day(ts)),
+      },
+    ];
     var columns = [data.x];
     data.series.forEach((s, i) => {
       series.push({
@@ -51,8 +62,7 @@
             bar.value = p.counts.total - p.counts.pending;
           }
           if (text)
-            text.textContent =
-              p.statusText + ": " + (p.counts.total - p.counts.pending) + "/" + p.counts.total;
+            text.textContent = `${p.statusText}: ${p.counts.total - p.counts.pending}/${p.counts.total}`;
           if (p.finished) window.location.reload();
           else setTimeout(tick, 1000);
         })

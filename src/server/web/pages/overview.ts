@@ -7,6 +7,7 @@ import { html } from "hono/html";
 import { fill } from "../../../prompts.js";
 import type { WebKit } from "../index.js";
 import { channelName, type Html, kindName, type PageContext, page, when } from "../layout.js";
+import type { WebTexts } from "../texts.js";
 
 const DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -41,6 +42,7 @@ export async function overviewPage(kit: WebKit, ctx: PageContext): Promise<Html>
   const chart = {
     // Noon of each day in Vietnam, as Unix seconds (uPlot's time axis).
     x: days.map((d) => (Date.parse(`${d}T12:00:00+07:00`) / 1000) | 0),
+    xLabel: t.series_day,
     series: [
       { label: t.series_answered, values: series((d) => d.answered) },
       { label: t.series_partial, values: series((d) => d.partial) },
@@ -101,9 +103,18 @@ ${
 </section>
 <section>
 <h2>${t.audit_title}</h2>
-<ul class="audit">${actions.map((a) => html`<li>${when(a.at)} · ${a.actor} · ${a.action}${a.detail ? html` · ${a.detail}` : ""}</li>`)}</ul>
+<ul class="audit">${actions.map(
+      (a) =>
+        html`<li>${when(a.at)} · ${a.actor} · ${actionName(t, a.action)}${a.detail ? html` · ${a.detail}` : ""}</li>`,
+    )}</ul>
 </section>`,
   );
+}
+
+/** An audit entry's action as administrators read it. */
+function actionName(t: WebTexts, action: string): string {
+  const key = `audit_${action.replace(/-/g, "_")}` as keyof WebTexts;
+  return key in t ? t[key] : action;
 }
 
 /** The first characters of a notice, for a list. */
