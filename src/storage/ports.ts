@@ -266,7 +266,10 @@ export interface AuditLog {
 
 /** What the Questions page filters by; every field optional. */
 export interface QuestionFilter {
-  /** Words the question contains, case and diacritics aside ("ket luan" finds "Kết luận"). */
+  /**
+   * Words the question contains, case and diacritics aside: each word typed begins one of its words
+   * ("ket lu" finds "Kết luận"); text of symbols only is matched as typed.
+   */
   text?: string;
   statuses?: readonly QuestionRecord["status"][];
   feedback?: -1 | 1;
@@ -295,6 +298,8 @@ export interface QuestionInsights {
     limit: number,
     offset: number,
   ): Promise<{ total: number; rows: LoggedQuestion[] }>;
+  /** Only the wording and time of the questions matching `filter`, newest first (the gaps of the knowledge base). */
+  texts(filter: QuestionFilter, limit: number): Promise<{ question: string; askedAt: string }[]>;
   /** Questions per day asked at or after `since` (ISO time), oldest day first; days without questions are absent. */
   daily(since: string): Promise<QuestionDay[]>;
   /** Deletes the questions asked before `before` (ISO time); how many. */

@@ -408,8 +408,12 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await ids({}, 1, 1)).toEqual({ total: 3, ids: [b] });
         expect(await ids({ text: "KẾT LUẬN" })).toEqual({ total: 1, ids: [a] });
         expect(await ids({ text: "ket luan 43" })).toEqual({ total: 1, ids: [a] });
-        // % and _ are the words typed, not patterns.
+        expect(await ids({ text: "quy cua hoi" })).toEqual({ total: 1, ids: [c] });
+        expect(await ids({ text: "ban hanh ket" })).toEqual({ total: 1, ids: [a] });
+        expect(await ids({ text: "luận xăng" })).toEqual({ total: 0, ids: [] });
+        // % and _ are what was typed, not patterns.
         expect(await ids({ text: "100%" })).toEqual({ total: 1, ids: [c] });
+        expect(await ids({ text: "%" })).toEqual({ total: 1, ids: [c] });
         expect(await ids({ text: "_" })).toEqual({ total: 0, ids: [] });
         expect(await ids({ statuses: ["not_found", "partial"] })).toEqual({ total: 2, ids: [c, b] });
         expect(await ids({ feedback: -1 })).toEqual({ total: 1, ids: [a] });
@@ -424,6 +428,14 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           feedback: 1,
           citations: ["kh:p1", "kh:p2"],
         });
+        expect(await s.questionInsights.texts({ statuses: ["not_found", "partial"] }, 10)).toMatchObject([
+          { question: "Quỹ 100% của hội?" },
+          { question: "Giá xăng hôm nay?" },
+        ]);
+        expect(await s.questionInsights.texts({ text: "xang" }, 1)).toHaveLength(1);
+        // A question deleted from the log is no longer found.
+        await s.questionInsights.prune(iso(Date.now() + HOUR));
+        expect(await ids({ text: "ket luan" })).toEqual({ total: 0, ids: [] });
       });
 
       it("counts questions per day by outcome and feedback, and prunes old ones", async () => {

@@ -5,10 +5,12 @@
  * (Jaccard ≥ SIMILARITY, against the group's first question), so "giá xăng hôm nay?" and "Gia xang hom nay bao nhieu" are one gap.
  */
 
-import { foldForSearch } from "../../storage/sqlite/web.js";
 import stopwordData from "../../text/data/stopwords.json" with { type: "json" };
+import { fold } from "../../text/vietnamese.js";
 
 const SIMILARITY = 0.5;
+/** Lower case without diacritics (đ → d). */
+const foldForSearch = (text: string) => fold(text).toLowerCase();
 const STOP = new Set([...stopwordData.words, ...(stopwordData.folded ?? [])].map(foldForSearch));
 
 export interface Gap {
@@ -22,10 +24,11 @@ export interface Gap {
 
 /** A question's topic words, folded. */
 export function topicWords(question: string): Set<string> {
-  const words = foldForSearch(question.normalize("NFC"))
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0 && !STOP.has(w));
-  return new Set(words);
+  return wordsOfFolded(foldForSearch(question.normalize("NFC")));
+}
+
+function wordsOfFolded(folded: string): Set<string> {
+  return new Set(folded.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0 && !STOP.has(w)));
 }
 
 function jaccard(a: Set<string>, b: Set<string>): number {
@@ -40,6 +43,7 @@ function jaccard(a: Set<string>, b: Set<string>): number {
  * to the gap asked most recently. Greedy: each question joins the first group it resembles.
  */
 export function groupGaps(questions: readonly { question: string; askedAt: string }[], limit = 20): Gap[] {
+  const foldCache = new Map<string, string>();
   interface Group {
     words: Set<string>;
     wordings: Map<string, { text: string; count: number }>;
@@ -52,10 +56,15 @@ export function groupGaps(questions: readonly { question: string; askedAt: strin
   // Groups by the words of their first question: only groups sharing a word are compared.
   const byWord = new Map<string, Group[]>();
   for (const q of questions) {
-    const words = topicWords(q.question);
-    const key = foldForSearch(q.question).replace(/\s+/g, " ").trim();
+    let key = foldCache.get(q.question);
+    if (key === undefined) {
+      key = foldForSearch(q.question.normalize("NFC")).replace(/\s+/g, " ").trim();
+      foldCache.set(q.question, key);
+    }
     let group = byKey.get(key);
-    if (!group) {
+    // A wording seen before joins its group without comparing words again.
+    const words = group ? undefined : wordsOfFolded(key);
+    if (!group && words) {
       const seen = new Set<Group>();
       for (const w of words) {
         for (const g of byWord.get(w) ?? []) {
@@ -66,9 +75,19 @@ export function groupGaps(questions: readonly { question: string; askedAt: strin
       }
     }
     if (!group) {
-      group = { words, wordings: new Map(), count: 0, lastAskedAt: q.askedAt, order: groups.length };
+      group = {
+        words: words ?? new Set(),
+        wordings: new Map(),
+        count: 0,
+        lastAskedAt: q.askedAt,
+        order: groups.length,
+      };
       groups.push(group);
-      for (const w of words) byWord.set(w, [...(byWord.get(w) ?? []), group]);
+      for (const w of group.words) {
+        const list = byWord.get(w);
+        if (list) list.push(group);
+        else byWord.set(w, [group]);
+      }
     }
     byKey.set(key, group);
     group.count += 1;
@@ -81,7 +100,11 @@ export function groupGaps(questions: readonly { question: string; askedAt: strin
     .sort((a, b) => b.count - a.count || b.lastAskedAt.localeCompare(a.lastAskedAt))
     .slice(0, limit)
     .map((g) => {
-      const wordings = [...g.wordings.values()].sort((a, b) => b.count - a.count);
+      // Most asked first; between equals, the one written with diacritics reads best.
+      const accented = (x: string) => (foldForSearch(x) === x.toLowerCase() ? 0 : 1);
+      const wordings = [...g.wordings.values()].sort(
+        (a, b) => b.count - a.count || accented(b.text) - accented(a.text),
+      );
       return {
         question: wordings[0]?.text ?? "",
         count: g.count,

@@ -41,8 +41,20 @@ export const WEB_MIGRATION_SQL = `
     action TEXT NOT NULL,
     detail TEXT NOT NULL
   );
-  CREATE INDEX questions_time ON questions (asked_at);
+  CREATE INDEX questions_time ON questions (asked_at, status, feedback);
   CREATE INDEX subscriptions_updated ON subscriptions (updated_at);
+  -- The words of each question for the Questions page's search: SQLite's own full-text index,
+  -- diacritics removed by its tokenizer and đ made d here (the tokenizer keeps it), kept in step
+  -- with the log by triggers, so whatever connection writes a question needs nothing of ours.
+  CREATE VIRTUAL TABLE questions_words USING fts5 (question, tokenize = 'unicode61 remove_diacritics 2');
+  INSERT INTO questions_words (rowid, question)
+    SELECT id, replace(replace(question, 'đ', 'd'), 'Đ', 'D') FROM questions;
+  CREATE TRIGGER questions_words_insert AFTER INSERT ON questions BEGIN
+    INSERT INTO questions_words (rowid, question) VALUES (new.id, replace(replace(new.question, 'đ', 'd'), 'Đ', 'D'));
+  END;
+  CREATE TRIGGER questions_words_delete AFTER DELETE ON questions BEGIN
+    DELETE FROM questions_words WHERE rowid = old.id;
+  END;
 `;
 
 export function createSqliteWebSignIn(db: Db): WebSignInStore {
@@ -138,9 +150,18 @@ function likePattern(text: string): string {
 function whereOf(f: QuestionFilter): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  if (f.text?.trim()) {
-    clauses.push("vi_fold(question) LIKE ? ESCAPE '\\'");
-    params.push(likePattern(foldForSearch(f.text.trim())));
+  const text = f.text?.trim();
+  if (text) {
+    // Each word typed must begin a word of the question ("ket luan" finds "Kết luận 43").
+    const words = foldForSearch(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+    if (words.length > 0) {
+      clauses.push("id IN (SELECT rowid FROM questions_words WHERE questions_words MATCH ?)");
+      params.push(words.map((w) => `"${w}"*`).join(" AND "));
+    } else {
+      // Only symbols: taken literally.
+      clauses.push("question LIKE ? ESCAPE '\\'");
+      params.push(likePattern(text));
+    }
   }
   if (f.statuses && f.statuses.length > 0) {
     clauses.push(`status IN (${f.statuses.map(() => "?").join(",")})`);
@@ -183,14 +204,14 @@ function toLogged(r: Record<string, unknown>): LoggedQuestion {
 }
 
 export function createSqliteQuestionInsights(db: Db): QuestionInsights {
-  db.function("vi_fold", { deterministic: true }, (t: unknown) => foldForSearch(String(t)));
-  // Days in Vietnam's time (UTC+7, no daylight saving).
-  const daily = db.prepare(
-    `SELECT date(asked_at, '+7 hours') AS day,
+  // By UTC hour (a cheap prefix of the ISO time, read from the index alone), then folded into
+  // days of Vietnam's time (UTC+7, no daylight saving) here.
+  const hourly = db.prepare(
+    `SELECT substr(asked_at, 1, 13) AS hour,
             sum(status = 'answered') AS answered, sum(status = 'partial') AS partial,
             sum(status = 'not_found') AS notFound,
             sum(coalesce(feedback, 0) = 1) AS liked, sum(coalesce(feedback, 0) = -1) AS disliked
-     FROM questions WHERE asked_at >= ? GROUP BY day ORDER BY day`,
+     FROM questions WHERE asked_at >= ? GROUP BY hour ORDER BY hour`,
   );
   const prune = db.prepare("DELETE FROM questions WHERE asked_at < ?");
   return {
@@ -199,12 +220,29 @@ export function createSqliteQuestionInsights(db: Db): QuestionInsights {
       const total = (db.prepare(`SELECT count(*) AS n FROM questions ${sql}`).get(...params) as { n: number })
         .n;
       const rows = db
-        .prepare(`SELECT * FROM questions ${sql} ORDER BY asked_at DESC, id DESC LIMIT ? OFFSET ?`)
+        .prepare(`SELECT * FROM questions ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
         .all(...params, limit, offset) as Record<string, unknown>[];
       return { total, rows: rows.map(toLogged) };
     },
+    async texts(filter, limit) {
+      const { sql, params } = whereOf(filter);
+      return db
+        .prepare(`SELECT question, asked_at AS askedAt FROM questions ${sql} ORDER BY id DESC LIMIT ?`)
+        .all(...params, limit) as { question: string; askedAt: string }[];
+    },
     async daily(since) {
-      return daily.all(since) as QuestionDay[];
+      const days = new Map<string, QuestionDay>();
+      for (const h of hourly.all(since) as (Omit<QuestionDay, "day"> & { hour: string })[]) {
+        const day = new Date(Date.parse(`${h.hour}:00:00Z`) + 7 * 3600_000).toISOString().slice(0, 10);
+        const d = days.get(day) ?? { day, answered: 0, partial: 0, notFound: 0, liked: 0, disliked: 0 };
+        d.answered += h.answered;
+        d.partial += h.partial;
+        d.notFound += h.notFound;
+        d.liked += h.liked;
+        d.disliked += h.disliked;
+        days.set(day, d);
+      }
+      return [...days.values()];
     },
     async prune(before) {
       return prune.run(before).changes;

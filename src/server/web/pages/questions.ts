@@ -133,12 +133,11 @@ async function questionsPage(kit: WebKit, ctx: PageContext, query: URLSearchPara
   const gapDays = Math.round(
     (Date.parse(filter.to ?? kit.now().toISOString()) - Date.parse(gapFrom)) / DAY_MS,
   );
-  const notFoundRows = await insights.search(
+  const notFound = await insights.texts(
     { ...filter, statuses: ["not_found"], feedback: undefined, from: gapFrom },
     GAP_SOURCE,
-    0,
   );
-  const gaps = groupGaps(notFoundRows.rows, 20);
+  const gaps = groupGaps(notFound, 20);
   const csvQuery = new URLSearchParams(query);
   csvQuery.delete("trang");
   return page(
