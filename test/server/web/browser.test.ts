@@ -238,6 +238,22 @@ describe.skipIf(!hasChromium)("the administrators' web page in Chromium", () => 
     await shot("quantri-tai-lieu");
   });
 
+  it("fits a phone's screen: nothing wider than the page but the tables, which scroll on their own", async () => {
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    for (const path of ["/quantri", "/quantri/cau-hoi", "/quantri/thong-bao", "/quantri/nguoi-dang-ky"]) {
+      await phone.goto(`${origin}${path}`);
+      const { scroll, width } = (await phone.evaluate(
+        "({ scroll: document.documentElement.scrollWidth, width: window.innerWidth })",
+      )) as { scroll: number; width: number };
+      expect(scroll, path).toBeLessThanOrEqual(width);
+    }
+    await phone.goto(`${origin}/quantri`);
+    await phone.locator("#chart-questions canvas").waitFor();
+    if (shots) await phone.screenshot({ path: join(shots, "quantri-dien-thoai.png"), fullPage: true });
+    await phone.close();
+  });
+
   it("refuses the link once used, and signs out", async () => {
     await page.getByRole("button", { name: "Đăng xuất" }).click();
     expect(await page.textContent("main")).toContain("Bạn đã đăng xuất");

@@ -37,7 +37,7 @@
         height: 260,
         series: series,
         scales: { x: { time: true } },
-        axes: [{}, { size: 40 }],
+        axes: [{ values: (_u, splits) => splits.map(day) }, { size: 40 }],
       },
       columns,
       el,
