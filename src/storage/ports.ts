@@ -208,6 +208,7 @@ export interface Storage {
   questionInsights: QuestionInsights;
   subscriberDirectory: SubscriberDirectory;
   noticeInsights: NoticeInsights;
+  sessionRetention: SessionRetention;
   close(): Promise<void>;
 }
 
@@ -326,6 +327,12 @@ export interface SubscriberDirectory {
 /** A notice's deliveries counted per channel (its report on the web page). */
 export interface NoticeChannelCounts extends BroadcastCounts {
   channel: string;
+}
+
+/** Retention of the chats' conversations (they hold the last question asked, a user's words). */
+export interface SessionRetention {
+  /** Deletes the sessions last written before `before` (ISO time); how many. */
+  prune(before: string): Promise<number>;
 }
 
 /** Notices as the web page reports them. */

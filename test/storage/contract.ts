@@ -485,6 +485,15 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect((await s.subscriberDirectory.list({}, 1, 2)).rows).toHaveLength(1);
       });
 
+      it("deletes the conversations last written before a time", async () => {
+        const s = await fresh();
+        await s.sessions.set("telegram:1", { question: "Kết luận 43?" });
+        expect(await s.sessionRetention.prune(iso(Date.now() - HOUR))).toBe(0);
+        expect(await s.sessions.get("telegram:1")).toEqual({ question: "Kết luận 43?" });
+        expect(await s.sessionRetention.prune(iso(Date.now() + HOUR))).toBe(1);
+        expect(await s.sessions.get("telegram:1")).toBeUndefined();
+      });
+
       it("counts a notice's deliveries per channel", async () => {
         const s = await fresh();
         await s.subscriptions.subscribe({ channel: "telegram", chatId: "1", chatType: "private" });

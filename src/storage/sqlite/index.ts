@@ -11,6 +11,7 @@ import {
   createSqliteAuditLog,
   createSqliteNoticeInsights,
   createSqliteQuestionInsights,
+  createSqliteSessionRetention,
   createSqliteSubscriberDirectory,
   createSqliteWebSignIn,
 } from "./web.js";
@@ -31,6 +32,7 @@ export function sqliteStorage(db: Db, now: () => Date = () => new Date()): Stora
     questionInsights: createSqliteQuestionInsights(db),
     subscriberDirectory: createSqliteSubscriberDirectory(db),
     noticeInsights: createSqliteNoticeInsights(db),
+    sessionRetention: createSqliteSessionRetention(db),
     close: async () => {
       db.close();
     },

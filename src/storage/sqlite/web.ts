@@ -11,6 +11,7 @@ import type {
   QuestionFilter,
   QuestionInsights,
   QuestionRecord,
+  SessionRetention,
   SubscriberDirectory,
   Subscription,
   WebSignInStore,
@@ -305,6 +306,15 @@ export function createSqliteNoticeInsights(db: Db): NoticeInsights {
   return {
     async countsByChannel(id) {
       return byChannel.all(id) as Awaited<ReturnType<NoticeInsights["countsByChannel"]>>;
+    },
+  };
+}
+
+export function createSqliteSessionRetention(db: Db): SessionRetention {
+  const prune = db.prepare("DELETE FROM sessions WHERE updated_at < ?");
+  return {
+    async prune(before) {
+      return prune.run(before).changes;
     },
   };
 }
