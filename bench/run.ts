@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAnswerer } from "../src/answer/compose.js";
@@ -477,6 +477,30 @@ async function broadcastSection(lines: string[]): Promise<void> {
   );
 }
 
+/** The administrators' web page: server time per page over 100,000 questions and 10,000 subscribers (bench/admin-web.ts). */
+async function adminWebSection(lines: string[]): Promise<void> {
+  const r = JSON.parse(await runScript("bench/admin-web.ts", [])) as {
+    questions: number;
+    subscribers: number;
+    runs: number;
+    results: { page: string; medianMs: number; maxMs: number; bytes: number }[];
+  };
+  console.log(`admin web: ${r.results.map((x) => `${x.page} ${f1(x.medianMs)} ms`).join(", ")}`);
+  lines.push(
+    "## Administrators' web page",
+    "",
+    `A database file with ${r.questions} logged questions over 60 days (a third not found, some rated) and ${r.subscribers}`,
+    `subscribers; each page rendered ${r.runs} times by the bot's own HTTP app (signed in), server time (query, gaps, HTML).`,
+    "Target: ≤ 200 ms for the overview and the question pages.",
+    `Load average at the end of the run: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores (other work shares them: the slowest times are noisy).`,
+    "",
+    "| page | median ms | slowest ms | HTML bytes |",
+    "|---|---|---|---|",
+    ...r.results.map((x) => `| ${x.page} | ${f1(x.medianMs)} | ${f1(x.maxMs)} | ${x.bytes} |`),
+    "",
+  );
+}
+
 const SECTIONS: Record<string, (lines: string[]) => Promise<void>> = {
   alqac: alqacSection,
   plan: planSection,
@@ -484,6 +508,7 @@ const SECTIONS: Record<string, (lines: string[]) => Promise<void>> = {
   terminal: terminalSection,
   scale: scaleSection,
   broadcast: broadcastSection,
+  adminweb: adminWebSection,
 };
 
 // `npm run bench -- --only plan,broadcast` reruns some sections and keeps the others as they were.

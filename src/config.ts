@@ -53,6 +53,10 @@ const schema = z.object({
   MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1000).default(DEFAULT_MAX_DOCUMENT_BYTES),
   MAX_QUESTION_LENGTH: z.coerce.number().int().min(20).max(4000).default(1000),
   QUESTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ADMIN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  ADMIN_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  QUESTION_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 });
 
 export interface Config {
@@ -95,6 +99,17 @@ export interface Config {
   };
   /** Port of the HTTP server (webhooks, /healthz). */
   port: number;
+  /** The administrators' web page (/quantri), when PUBLIC_URL says where it is reached. */
+  web?: {
+    /** PUBLIC_URL without a trailing slash: links are `${publicUrl}/quantri/…`. */
+    publicUrl: string;
+    /** Cookies are Secure when the page is reached over HTTPS. */
+    secure: boolean;
+    idleMinutes: number;
+    maxHours: number;
+  };
+  /** Questions older than this many days are deleted from the question log (QUESTION_LOG_RETENTION_DAYS). */
+  questionLogRetentionDays: number;
 }
 
 /**
@@ -181,6 +196,15 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         }
       : undefined,
     port: c.PORT,
+    web: c.PUBLIC_URL
+      ? {
+          publicUrl: c.PUBLIC_URL.replace(/\/+$/, ""),
+          secure: c.PUBLIC_URL.startsWith("https:"),
+          idleMinutes: c.ADMIN_SESSION_IDLE_MINUTES,
+          maxHours: c.ADMIN_SESSION_MAX_HOURS,
+        }
+      : undefined,
+    questionLogRetentionDays: c.QUESTION_LOG_RETENTION_DAYS,
     embedder:
       c.EMBEDDINGS === "openai" && c.EMBEDDINGS_BASE_URL
         ? {
@@ -214,6 +238,11 @@ function describe(variable: string, message: string): string {
   if (variable === "TELEGRAM_WEBHOOK_URL") return "phải là một địa chỉ https://… mà Telegram gọi tới được";
   if (variable === "TELEGRAM_WEBHOOK_SECRET") return "chỉ gồm chữ, số, _ và -, tối đa 256 ký tự";
   if (variable === "PORT") return "phải là số cổng từ 1 đến 65535";
+  if (variable === "PUBLIC_URL")
+    return "phải là địa chỉ http(s)://… nơi mở trang quản trị, ví dụ https://bot.example.vn";
+  if (variable === "QUESTION_LOG_RETENTION_DAYS") return "phải là số ngày từ 1 đến 3650";
+  if (variable === "ADMIN_SESSION_IDLE_MINUTES") return "phải là số phút từ 1 đến 1440";
+  if (variable === "ADMIN_SESSION_MAX_HOURS") return "phải là số giờ từ 1 đến 168";
   if (variable === "TELEGRAM_ADMIN_IDS") return "phải là các số id người dùng, cách nhau bởi dấu phẩy";
   if (variable === "VECTOR_WEIGHT" || variable === "VECTOR_LEAD_WEIGHT") return "phải là một số từ 0 đến 10";
   if (variable === "EMBEDDINGS") return "phải là corpus, openai hoặc none";

@@ -25,6 +25,11 @@ import { fill, loadPrompts } from "./prompts.js";
 import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
 import { createIndexHolder } from "./search/retriever.js";
 import { createHttpApp, type Route } from "./server/app.js";
+import { createAdminWeb } from "./server/web/index.js";
+import { readIndexInfo } from "./server/web/index-info.js";
+import { createSignInLinks, WEB_PREFIX } from "./server/web/sign-in.js";
+import { loadWebTexts } from "./server/web/texts.js";
+import { createRetention } from "./storage/retention.js";
 import { openSqliteStorage } from "./storage/sqlite/index.js";
 
 /** A running channel: its webhook route (if any), a start once the HTTP server listens, a stop. */
@@ -94,7 +99,12 @@ async function startZalo(config: Config, client: ZaloClient, deps: ChannelDeps):
 }
 
 /** Runs the configured channels until SIGINT/SIGTERM, then stops taking updates and finishes. */
-async function runChannels(config: Config, deps: ChannelDeps, zaloClient?: ZaloClient): Promise<void> {
+async function runChannels(
+  config: Config,
+  deps: ChannelDeps,
+  zaloClient?: ZaloClient,
+  web?: ReturnType<typeof createAdminWeb>,
+): Promise<void> {
   const signal = new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
@@ -103,7 +113,9 @@ async function runChannels(config: Config, deps: ChannelDeps, zaloClient?: ZaloC
   if (config.telegram) running.push(await startTelegram(config, deps));
   if (config.zalo && zaloClient) running.push(await startZalo(config, zaloClient, deps));
   const routes = running.flatMap((r) => r.routes);
-  const http = routes.length > 0 ? createHttpApp(new Map(routes), deps.logger) : undefined;
+  const http = routes.length > 0 || web ? createHttpApp(new Map(routes), deps.logger) : undefined;
+  // The administrators' web page shares the webhooks' server (issue 14).
+  if (http && web) http.app.route(WEB_PREFIX, web);
   if (http) {
     const port = await http.listen(config.port);
     deps.logger.info({ port, paths: routes.map(([p]) => p) }, "máy chủ webhook đang nghe");
@@ -196,19 +208,51 @@ async function main(): Promise<number> {
       storage,
       senders.map((x) => x.channel),
     );
+    // At the terminal the operator is the administrator.
+    const admins: Record<string, ReadonlySet<string>> = {
+      telegram: new Set(config.telegram?.adminIds.map(String)),
+      zalo: new Set(config.zalo?.adminIds),
+      console: new Set([consoleUser()]),
+    };
+    const webLinks = config.web
+      ? createSignInLinks({ store: storage.webSignIn, audit: storage.audit, publicUrl: config.web.publicUrl })
+      : undefined;
     const admin = createAdmin({
       subscriptions,
       broadcasts,
       questionLog,
-      // At the terminal the operator is the administrator.
-      admins: {
-        telegram: new Set(config.telegram?.adminIds.map(String)),
-        zalo: new Set(config.zalo?.adminIds),
-        console: new Set([consoleUser()]),
-      },
+      admins,
       replies: prompts.replies,
       logger,
+      webLinks,
     });
+    const retention = createRetention({
+      ...storage,
+      retentionDays: config.questionLogRetentionDays,
+      sessionIdleMinutes: config.web?.idleMinutes ?? 30,
+      logger,
+    });
+    retention.start();
+    const web = config.web
+      ? createAdminWeb({
+          storage,
+          broadcasts,
+          channels: senders.map((x) => x.channel),
+          isAdmin: (who) => {
+            const at = who.indexOf(":");
+            return at > 0 && admins[who.slice(0, at)]?.has(who.slice(at + 1)) === true;
+          },
+          documents,
+          citation: (passageId) => citationOfPassage(holder.current().index, passageId),
+          indexInfo: () => readIndexInfo(config.indexDir),
+          replies: prompts.replies,
+          texts: await loadWebTexts(),
+          publicUrl: config.web.publicUrl,
+          secure: config.web.secure,
+          session: { idleMinutes: config.web.idleMinutes, maxHours: config.web.maxHours },
+          logger,
+        })
+      : undefined;
     // Only a process that can send runs a worker (the terminal chat has no channel to send on).
     const worker =
       senders.length === 0
@@ -232,11 +276,23 @@ async function main(): Promise<number> {
     });
     try {
       if (config.telegram || config.zalo) {
-        await runChannels(config, { engine, replies: prompts.replies, logger, subscriptions }, zaloClient);
+        await runChannels(
+          config,
+          { engine, replies: prompts.replies, logger, subscriptions },
+          zaloClient,
+          web,
+        );
       } else {
+        const http = web ? createHttpApp(new Map(), logger) : undefined;
+        if (http && web) {
+          http.app.route(WEB_PREFIX, web);
+          logger.info({ port: await http.listen(config.port) }, "trang quản trị đang nghe");
+        }
         await runConsoleChat({ engine, replies: prompts.replies, logger });
+        await http?.close();
       }
     } finally {
+      retention.stop();
       holder.close();
       worker?.stop();
       await delivering;

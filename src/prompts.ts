@@ -124,6 +124,14 @@ const RepliesSchema = z.object({
   broadcast_usage: z.string().min(1),
   broadcast_no_channel: z.string().min(1),
   data_dir_unusable: z.string().min(1),
+  // The administrators' web page (issue 14); its own texts are the `web:` block (src/server/web/texts.ts).
+  menu_web: z.string().min(1),
+  help_web: z.string().min(1),
+  web_link: z.string().min(1),
+  web_private_only: z.string().min(1),
+  web_not_configured: z.string().min(1),
+  web_link_error: z.string().min(1),
+  web_cli_not_admin: z.string().min(1),
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 
@@ -178,6 +186,8 @@ export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
   ingest_skipped_line: ["source", "reason"],
   ingest_index: ["dir"],
   data_dir_unusable: ["dir", "database", "cause"],
+  web_link: ["minutes", "url"],
+  web_cli_not_admin: ["admin"],
 };
 
 /** The project's prompts folder (beside `src/`). */

@@ -20,6 +20,8 @@ export interface AdminDeps {
   replies: Replies;
   logger: Logger;
   now?: () => Date;
+  /** One-time sign-in links to the administrators' web page; without them /quantri says the page is off. */
+  webLinks?: { issue(admin: string): Promise<string>; readonly minutes: number };
 }
 
 /** Commands only the bot's administrators may use, as the feature registry declares them. */
@@ -181,6 +183,25 @@ export function createAdmin(deps: AdminDeps): Admin {
         }
         case "stats":
           return text(await stats(deps));
+        case "web": {
+          // A link in a group could be opened by anyone in it.
+          if (m.chatType !== "private") return text(r.web_private_only);
+          if (!deps.webLinks) return text(r.web_not_configured);
+          try {
+            const url = await deps.webLinks.issue(`${m.channel}:${m.userId}`);
+            (m.logger ?? deps.logger).info(
+              { admin: `${m.channel}:${m.userId}` },
+              "đã gửi liên kết đăng nhập trang quản trị",
+            );
+            return text(fill(r.web_link, { url, minutes: deps.webLinks.minutes }));
+          } catch (err) {
+            (m.logger ?? deps.logger).error(
+              { err: (err as Error).message },
+              "không tạo được liên kết đăng nhập",
+            );
+            return text(r.web_link_error);
+          }
+        }
       }
     },
     async confirm(id, m, report) {

@@ -202,5 +202,141 @@ export interface Storage {
   lease: LeaseStore;
   usage: UsageCounter;
   sessions: SessionStore;
+  /** The administrators' web page: sign-in links and sessions, audit log, the pages' queries. */
+  webSignIn: WebSignInStore;
+  audit: AuditLog;
+  questionInsights: QuestionInsights;
+  subscriberDirectory: SubscriberDirectory;
+  noticeInsights: NoticeInsights;
+  sessionRetention: SessionRetention;
   close(): Promise<void>;
+}
+
+// ─── Administrators' web page (issue 14) ────────────────────────────────────────────────────
+
+/**
+ * A session of the administrators' web page. Only hashes of the secrets are kept (a copy of the
+ * database opens no session); `admin` is the administrator's identity, "telegram:123",
+ * "zalo:abc" or "console:<user>".
+ */
+export interface WebSession {
+  idHash: string;
+  admin: string;
+  /** The token every form of this session carries (CSRF). */
+  csrf: string;
+  createdAt: string;
+  lastSeenAt: string;
+  /** Absolute end of the session, whatever its activity. */
+  expiresAt: string;
+}
+
+/** One-time sign-in links and sessions of the administrators' web page. */
+export interface WebSignInStore {
+  /** Keeps a one-time link (its token's hash) for `admin`, usable until `expiresAt`. */
+  createLink(tokenHash: string, admin: string, createdAt: string, expiresAt: string): Promise<void>;
+  /** The administrator of a link neither used nor expired at `at`, without using it. */
+  peekLink(tokenHash: string, at: string): Promise<string | undefined>;
+  /** Uses a link once (atomically): its administrator when it was unused and unexpired at `at`. */
+  useLink(tokenHash: string, at: string): Promise<string | undefined>;
+  createSession(s: WebSession): Promise<void>;
+  getSession(idHash: string): Promise<WebSession | undefined>;
+  /** Records activity (for the idle expiry). */
+  touchSession(idHash: string, at: string): Promise<void>;
+  endSession(idHash: string): Promise<void>;
+  /** Drops links and sessions expired by `at` (sessions idle since before `idleBefore` too); how many. */
+  prune(at: string, idleBefore: string): Promise<number>;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  /** Who: the administrator's identity ("telegram:123"). */
+  actor: string;
+  /** What, as a short machine name: "sign-in", "notice-send", "questions-export"… */
+  action: string;
+  /** The object of the action and its figures (a notice's id, a filter), never a secret. */
+  detail: string;
+}
+
+/** What administrators did on the web page (who, what, when), kept for accountability. */
+export interface AuditLog {
+  record(e: { actor: string; action: string; detail: string; at: string }): Promise<void>;
+  /** The latest entries, newest first. */
+  recent(limit: number): Promise<AuditEntry[]>;
+}
+
+/** What the Questions page filters by; every field optional. */
+export interface QuestionFilter {
+  /**
+   * Words the question contains, case and diacritics aside: each word typed begins one of its words
+   * ("ket lu" finds "Kết luận"); text of symbols only is matched as typed.
+   */
+  text?: string;
+  statuses?: readonly QuestionRecord["status"][];
+  feedback?: -1 | 1;
+  channel?: string;
+  /** ISO times: asked at or after `from`, before `to`. */
+  from?: string;
+  to?: string;
+}
+
+/** Questions of one day (Vietnam's time) by outcome, for the overview chart. */
+export interface QuestionDay {
+  /** yyyy-mm-dd in Vietnam's time. */
+  day: string;
+  answered: number;
+  partial: number;
+  notFound: number;
+  liked: number;
+  disliked: number;
+}
+
+/** The question log as the web page reads it: search, daily figures, and retention. */
+export interface QuestionInsights {
+  /** Questions matching `filter`, newest first, and how many match in all. */
+  search(
+    filter: QuestionFilter,
+    limit: number,
+    offset: number,
+  ): Promise<{ total: number; rows: LoggedQuestion[] }>;
+  /** Only the wording and time of the questions matching `filter`, newest first (the gaps of the knowledge base). */
+  texts(filter: QuestionFilter, limit: number): Promise<{ question: string; askedAt: string }[]>;
+  /** Questions per day asked at or after `since` (ISO time), oldest day first; days without questions are absent. */
+  daily(since: string): Promise<QuestionDay[]>;
+  /** Deletes the questions asked before `before` (ISO time); how many. */
+  prune(before: string): Promise<number>;
+}
+
+/** Which subscriptions the Subscribers page lists. */
+export interface SubscriberFilter {
+  channel?: string;
+  chatType?: "private" | "group";
+  active?: boolean;
+}
+
+/** Subscriptions as the web page lists them. */
+export interface SubscriberDirectory {
+  /** Subscriptions matching `filter`, most recently changed first, and how many match. */
+  list(
+    filter: SubscriberFilter,
+    limit: number,
+    offset: number,
+  ): Promise<{ total: number; rows: Subscription[] }>;
+}
+
+/** A notice's deliveries counted per channel (its report on the web page). */
+export interface NoticeChannelCounts extends BroadcastCounts {
+  channel: string;
+}
+
+/** Retention of the chats' conversations (they hold the last question asked, a user's words). */
+export interface SessionRetention {
+  /** Deletes the sessions last written before `before` (ISO time); how many. */
+  prune(before: string): Promise<number>;
+}
+
+/** Notices as the web page reports them. */
+export interface NoticeInsights {
+  /** A notice's deliveries per channel, in channel order. */
+  countsByChannel(id: number): Promise<NoticeChannelCounts[]>;
 }

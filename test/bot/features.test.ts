@@ -11,6 +11,7 @@ describe("the feature registry", () => {
       "documents",
       "subscriptions",
       "announcements",
+      "web",
       "help",
     ]);
     for (const c of COMMANDS) for (const key of [c.name, ...c.aliases]) expect(findCommand(key), key).toBe(c);

@@ -323,5 +323,193 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.sessions.get("zalo:1")).toEqual({ question: "khác" });
       });
     });
+    describe("administrators' web page (issue 14)", () => {
+      const HOUR = 3600_000;
+      const iso = (ms: number) => new Date(ms).toISOString();
+
+      it("uses a sign-in link once, only before it expires, and never another's", async () => {
+        const s = await fresh();
+        const t0 = Date.parse("2026-12-01T10:00:00Z");
+        await s.webSignIn.createLink("hash-a", "telegram:1001", iso(t0), iso(t0 + 600_000));
+        await s.webSignIn.createLink("hash-b", "zalo:abc", iso(t0), iso(t0 + 600_000));
+        expect(await s.webSignIn.peekLink("hash-a", iso(t0 + 1000))).toBe("telegram:1001");
+        // Peeking does not use it.
+        expect(await s.webSignIn.useLink("hash-a", iso(t0 + 2000))).toBe("telegram:1001");
+        expect(await s.webSignIn.useLink("hash-a", iso(t0 + 3000))).toBeUndefined();
+        expect(await s.webSignIn.peekLink("hash-a", iso(t0 + 3000))).toBeUndefined();
+        expect(await s.webSignIn.useLink("nope", iso(t0 + 3000))).toBeUndefined();
+        expect(await s.webSignIn.useLink("hash-b", iso(t0 + 600_000))).toBeUndefined();
+        expect(await s.webSignIn.peekLink("hash-b", iso(t0 + 600_001))).toBeUndefined();
+      });
+
+      it("keeps sessions by the hash of their id, records activity, ends and prunes them", async () => {
+        const s = await fresh();
+        const t0 = Date.parse("2026-12-01T10:00:00Z");
+        const session = {
+          idHash: "sess-1",
+          admin: "telegram:1001",
+          csrf: "csrf-1",
+          createdAt: iso(t0),
+          lastSeenAt: iso(t0),
+          expiresAt: iso(t0 + 12 * HOUR),
+        };
+        await s.webSignIn.createSession(session);
+        await s.webSignIn.createSession({ ...session, idHash: "sess-2", csrf: "csrf-2" });
+        await s.webSignIn.createSession({ ...session, idHash: "sess-3", expiresAt: iso(t0 + HOUR) });
+        expect(await s.webSignIn.getSession("sess-1")).toEqual(session);
+        await s.webSignIn.touchSession("sess-1", iso(t0 + 2 * HOUR));
+        expect((await s.webSignIn.getSession("sess-1"))?.lastSeenAt).toBe(iso(t0 + 2 * HOUR));
+        await s.webSignIn.endSession("sess-2");
+        expect(await s.webSignIn.getSession("sess-2")).toBeUndefined();
+        await s.webSignIn.createLink("used", "telegram:1001", iso(t0), iso(t0 + 600_000));
+        await s.webSignIn.useLink("used", iso(t0));
+        // At t0 + 2h: sess-3 has expired; sess-1 was seen at t0 + 2h (not idle since t0 + 1h).
+        expect(await s.webSignIn.prune(iso(t0 + 2 * HOUR), iso(t0 + HOUR))).toBe(2);
+        expect(await s.webSignIn.getSession("sess-1")).toBeDefined();
+        expect(await s.webSignIn.getSession("sess-3")).toBeUndefined();
+      });
+
+      it("writes the audit log and reads it newest first", async () => {
+        const s = await fresh();
+        await s.audit.record({
+          actor: "telegram:1",
+          action: "sign-in",
+          detail: "",
+          at: "2026-12-01T10:00:00.000Z",
+        });
+        await s.audit.record({
+          actor: "zalo:x",
+          action: "notice-send",
+          detail: "#3",
+          at: "2026-12-01T10:05:00.000Z",
+        });
+        const recent = await s.audit.recent(10);
+        expect(recent.map((e) => [e.actor, e.action, e.detail, e.at])).toEqual([
+          ["zalo:x", "notice-send", "#3", "2026-12-01T10:05:00.000Z"],
+          ["telegram:1", "sign-in", "", "2026-12-01T10:00:00.000Z"],
+        ]);
+        expect(await s.audit.recent(1)).toHaveLength(1);
+      });
+
+      it("searches the question log by words, grade, feedback and channel, newest first, with the total", async () => {
+        const s = await fresh();
+        const a = await s.questions.record(question({ question: "Kết luận 43 ban hành ngày nào?" }));
+        const b = await s.questions.record(question({ question: "Giá xăng hôm nay?", status: "not_found" }));
+        const c = await s.questions.record(
+          question({ question: "Quỹ 100% của hội?", status: "partial", channel: "zalo" }),
+        );
+        await s.feedback.set(a, -1);
+        await s.feedback.set(c, 1);
+        const ids = async (f: Parameters<typeof s.questionInsights.search>[0], limit = 10, offset = 0) => {
+          const r = await s.questionInsights.search(f, limit, offset);
+          return { total: r.total, ids: r.rows.map((q) => q.id) };
+        };
+        expect(await ids({})).toEqual({ total: 3, ids: [c, b, a] });
+        expect(await ids({}, 1, 1)).toEqual({ total: 3, ids: [b] });
+        expect(await ids({ text: "KẾT LUẬN" })).toEqual({ total: 1, ids: [a] });
+        expect(await ids({ text: "ket luan 43" })).toEqual({ total: 1, ids: [a] });
+        expect(await ids({ text: "quy cua hoi" })).toEqual({ total: 1, ids: [c] });
+        expect(await ids({ text: "ban hanh ket" })).toEqual({ total: 1, ids: [a] });
+        expect(await ids({ text: "luận xăng" })).toEqual({ total: 0, ids: [] });
+        // % and _ are what was typed, not patterns.
+        expect(await ids({ text: "100%" })).toEqual({ total: 1, ids: [c] });
+        expect(await ids({ text: "%" })).toEqual({ total: 1, ids: [c] });
+        expect(await ids({ text: "_" })).toEqual({ total: 0, ids: [] });
+        expect(await ids({ statuses: ["not_found", "partial"] })).toEqual({ total: 2, ids: [c, b] });
+        expect(await ids({ feedback: -1 })).toEqual({ total: 1, ids: [a] });
+        expect(await ids({ channel: "zalo" })).toEqual({ total: 1, ids: [c] });
+        expect(await ids({ from: iso(Date.now() + HOUR) })).toEqual({ total: 0, ids: [] });
+        expect(await ids({ from: iso(Date.now() - HOUR), to: iso(Date.now() + HOUR) })).toMatchObject({
+          total: 3,
+        });
+        expect((await s.questionInsights.search({ feedback: 1 }, 5, 0)).rows[0]).toMatchObject({
+          question: "Quỹ 100% của hội?",
+          status: "partial",
+          feedback: 1,
+          citations: ["kh:p1", "kh:p2"],
+        });
+        expect(await s.questionInsights.texts({ statuses: ["not_found", "partial"] }, 10)).toMatchObject([
+          { question: "Quỹ 100% của hội?" },
+          { question: "Giá xăng hôm nay?" },
+        ]);
+        expect(await s.questionInsights.texts({ text: "xang" }, 1)).toHaveLength(1);
+        // A question deleted from the log is no longer found.
+        await s.questionInsights.prune(iso(Date.now() + HOUR));
+        expect(await ids({ text: "ket luan" })).toEqual({ total: 0, ids: [] });
+      });
+
+      it("counts questions per day by outcome and feedback, and prunes old ones", async () => {
+        const s = await fresh();
+        const a = await s.questions.record(question());
+        await s.questions.record(question({ status: "partial" }));
+        await s.questions.record(question({ status: "not_found" }));
+        const d = await s.questions.record(question({ status: "not_found" }));
+        await s.feedback.set(a, 1);
+        await s.feedback.set(d, -1);
+        const days = await s.questionInsights.daily(iso(Date.now() - 24 * HOUR));
+        expect(days).toHaveLength(1);
+        expect(days[0]).toMatchObject({ answered: 1, partial: 1, notFound: 2, liked: 1, disliked: 1 });
+        expect(days[0]?.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(await s.questionInsights.daily(iso(Date.now() + HOUR))).toEqual([]);
+        expect(await s.questionInsights.prune(iso(Date.now() - HOUR))).toBe(0);
+        expect(await s.questions.count()).toBe(4);
+        expect(await s.questionInsights.prune(iso(Date.now() + HOUR))).toBe(4);
+        expect(await s.questions.count()).toBe(0);
+      });
+
+      it("lists subscriptions by channel, kind and state with the reason they stopped", async () => {
+        const s = await fresh();
+        await s.subscriptions.subscribe({ channel: "telegram", chatId: "1", chatType: "private" });
+        await s.subscriptions.subscribe({
+          channel: "telegram",
+          chatId: "-5",
+          chatType: "group",
+          title: "Chi bộ",
+        });
+        await s.subscriptions.subscribe({ channel: "zalo", chatId: "z1", chatType: "private" });
+        await s.subscriptions.deactivate("telegram", "1", "blocked");
+        const all = await s.subscriberDirectory.list({}, 10, 0);
+        expect(all.total).toBe(3);
+        expect(all.rows).toHaveLength(3);
+        const inactive = await s.subscriberDirectory.list({ active: false }, 10, 0);
+        expect(inactive.rows.map((r) => [r.channel, r.chatId, r.inactiveReason])).toEqual([
+          ["telegram", "1", "blocked"],
+        ]);
+        const groups = await s.subscriberDirectory.list(
+          { channel: "telegram", chatType: "group", active: true },
+          10,
+          0,
+        );
+        expect(groups.rows.map((r) => [r.chatId, r.title])).toEqual([["-5", "Chi bộ"]]);
+        expect((await s.subscriberDirectory.list({ channel: "zalo" }, 10, 0)).total).toBe(1);
+        expect((await s.subscriberDirectory.list({}, 1, 2)).rows).toHaveLength(1);
+      });
+
+      it("deletes the conversations last written before a time", async () => {
+        const s = await fresh();
+        await s.sessions.set("telegram:1", { question: "Kết luận 43?" });
+        expect(await s.sessionRetention.prune(iso(Date.now() - HOUR))).toBe(0);
+        expect(await s.sessions.get("telegram:1")).toEqual({ question: "Kết luận 43?" });
+        expect(await s.sessionRetention.prune(iso(Date.now() + HOUR))).toBe(1);
+        expect(await s.sessions.get("telegram:1")).toBeUndefined();
+      });
+
+      it("counts a notice's deliveries per channel", async () => {
+        const s = await fresh();
+        await s.subscriptions.subscribe({ channel: "telegram", chatId: "1", chatType: "private" });
+        await s.subscriptions.subscribe({ channel: "telegram", chatId: "2", chatType: "private" });
+        await s.subscriptions.subscribe({ channel: "zalo", chatId: "z1", chatType: "private" });
+        const id = await s.notices.create("Họp lúc 8 giờ", "telegram:1", "2026-12-01T10:00:00.000Z");
+        await s.notices.queue(id, ["telegram", "zalo"], undefined, "2026-12-01T10:00:00.000Z");
+        const row = await s.notices.claim("telegram", Date.now(), "2026-12-01T10:00:01.000Z");
+        if (!row) throw new Error("nothing to claim");
+        await s.notices.settle(row, { status: "sent", error: null, nextAtMs: 0 }, "2026-12-01T10:00:02.000Z");
+        expect(await s.noticeInsights.countsByChannel(id)).toEqual([
+          { channel: "telegram", total: 2, pending: 1, sent: 1, failed: 0, blocked: 0, cancelled: 0 },
+          { channel: "zalo", total: 1, pending: 1, sent: 0, failed: 0, blocked: 0, cancelled: 0 },
+        ]);
+        expect(await s.noticeInsights.countsByChannel(id + 1)).toEqual([]);
+      });
+    });
   });
 }

@@ -15,7 +15,9 @@ export type AdminCommand =
   | "unschedule"
   | "confirm"
   | "cancel"
-  | "stats";
+  | "stats"
+  /** A one-time sign-in link to the administrators' web page (/quantri). */
+  | "web";
 
 export interface CommandSpec {
   /** The name typed after "/" (Vietnamese, without diacritics), the one menus show. */

@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { WEB_MIGRATION_SQL } from "./web.js";
 
 export type Db = Database.Database;
 
@@ -128,6 +129,11 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         updated_at TEXT NOT NULL
       );
     `,
+  },
+  {
+    version: 6,
+    name: "administrators' web page: sign-in links, sessions, audit log; question log by time",
+    sql: WEB_MIGRATION_SQL,
   },
 ];
 

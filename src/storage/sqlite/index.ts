@@ -7,6 +7,14 @@ import { createSqliteFeedback, createSqliteQuestionLog } from "./question-log.js
 import { createSqliteSessions } from "./sessions.js";
 import { createSqliteSubscriptions } from "./subscriptions.js";
 import { createSqliteUsageCounter } from "./usage.js";
+import {
+  createSqliteAuditLog,
+  createSqliteNoticeInsights,
+  createSqliteQuestionInsights,
+  createSqliteSessionRetention,
+  createSqliteSubscriberDirectory,
+  createSqliteWebSignIn,
+} from "./web.js";
 
 /** The ports on an open database; `close` closes it. */
 export function sqliteStorage(db: Db, now: () => Date = () => new Date()): Storage & { db: Db } {
@@ -19,6 +27,12 @@ export function sqliteStorage(db: Db, now: () => Date = () => new Date()): Stora
     lease: createSqliteLease(db),
     usage: createSqliteUsageCounter(db, now),
     sessions: createSqliteSessions(db, now),
+    webSignIn: createSqliteWebSignIn(db),
+    audit: createSqliteAuditLog(db),
+    questionInsights: createSqliteQuestionInsights(db),
+    subscriberDirectory: createSqliteSubscriberDirectory(db),
+    noticeInsights: createSqliteNoticeInsights(db),
+    sessionRetention: createSqliteSessionRetention(db),
     close: async () => {
       db.close();
     },

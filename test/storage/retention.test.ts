@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { createRetention } from "../../src/storage/retention.js";
+import { openSqliteStorage } from "../../src/storage/sqlite/index.js";
+import { memoryLogger } from "../fakes/memory-logger.js";
+
+describe("question-log retention", () => {
+  it("deletes questions and conversations older than the retention, keeps the others, and drops used sign-in links", async () => {
+    const clock = { now: new Date("2026-06-01T00:00:00Z") };
+    const storage = openSqliteStorage(":memory:", () => clock.now);
+    const q = (question: string) => ({
+      channel: "telegram",
+      chatId: "c",
+      userId: "u",
+      question,
+      status: "answered" as const,
+      topScore: 1,
+      coverage: 1,
+      latencyMs: 1,
+      citations: [],
+    });
+    await storage.questions.record(q("cũ"));
+    await storage.sessions.set("telegram:old", { question: "cũ", citations: [] });
+    clock.now = new Date("2026-11-20T00:00:00Z");
+    await storage.questions.record(q("mới"));
+    await storage.sessions.set("telegram:new", { question: "mới", citations: [] });
+    await storage.webSignIn.createLink(
+      "h",
+      "telegram:1",
+      clock.now.toISOString(),
+      "2026-11-20T00:10:00.000Z",
+    );
+    clock.now = new Date("2026-12-01T00:00:00Z");
+    const log = memoryLogger();
+    const retention = createRetention({
+      ...storage,
+      retentionDays: 90,
+      sessionIdleMinutes: 30,
+      logger: log.logger,
+      now: () => clock.now,
+    });
+    expect(await retention.prune()).toEqual({ questions: 1, conversations: 1, signIn: 1 });
+    expect(await storage.sessions.get("telegram:old")).toBeUndefined();
+    expect(await storage.sessions.get("telegram:new")).toEqual({ question: "mới", citations: [] });
+    expect((await storage.questions.recent(10)).map((x) => x.question)).toEqual(["mới"]);
+    expect(log.lines().some((l) => l.questions === 1 && l.days === 90)).toBe(true);
+    expect(await retention.prune()).toEqual({ questions: 0, conversations: 0, signIn: 0 });
+  });
+});
