@@ -14,6 +14,7 @@ import { createEngine } from "./bot/engine.js";
 import { progressReporter } from "./broadcast/progress.js";
 import { createBroadcastService, createWorker } from "./broadcast/service.js";
 import { consoleUser, runConsoleChat } from "./channels/console/chat.js";
+import { createQuizMessengers } from "./channels/quiz-messengers.js";
 import { createChannelSenders } from "./channels/senders.js";
 import { createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
 import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
@@ -26,6 +27,7 @@ import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./se
 import { createIndexHolder } from "./search/retriever.js";
 import { createHttpApp, type Route } from "./server/app.js";
 import { openSqliteStorage } from "./storage/sqlite/index.js";
+import { createStudyService } from "./study/service.js";
 
 /** A running channel: its webhook route (if any), a start once the HTTP server listens, a stop. */
 interface RunningChannel {
@@ -52,7 +54,7 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
       afterListen: async () => {
         await bot.api.setWebhook(url, {
           secret_token: secret,
-          allowed_updates: ["message", "callback_query", "my_chat_member"],
+          allowed_updates: ["message", "callback_query", "my_chat_member", "poll_answer"],
         });
         deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (webhook)");
       },
@@ -209,17 +211,34 @@ async function main(): Promise<number> {
       replies: prompts.replies,
       logger,
     });
+    const study = createStudyService({
+      study: storage.study,
+      quizzes: storage.quizzes,
+      index: () => holder.current().index,
+      channels: senders.map((x) => x.channel),
+      messengers: createQuizMessengers(config, zaloClient),
+      isAdmin: (m) => admin.isAdmin(m),
+      replies: prompts.replies,
+      logger,
+    });
     // Only a process that can send runs a worker (the terminal chat has no channel to send on).
     const worker =
       senders.length === 0
         ? undefined
         : createWorker(
             { ...storage, senders, service: broadcasts, logger },
-            { onProgress: progressReporter(messengers, prompts.replies, logger) },
+            {
+              onProgress: progressReporter(messengers, prompts.replies, logger),
+              extraFor: (d, b) => study.extraFor(d, b),
+              afterDelivery: (d, result) => study.afterDelivery(d, result),
+            },
           );
     const delivering = worker ? worker.run() : Promise.resolve();
+    // Study series sends and quiz questions fall due on their schedules (a tick every 5 seconds).
+    const studyTimer = worker ? setInterval(() => void study.tick(), 5000) : undefined;
     const engine = createEngine({
       admin,
+      study,
       answerer,
       documents,
       citation: (passageId) => citationOfPassage(holder.current().index, passageId),
@@ -232,12 +251,23 @@ async function main(): Promise<number> {
     });
     try {
       if (config.telegram || config.zalo) {
-        await runChannels(config, { engine, replies: prompts.replies, logger, subscriptions }, zaloClient);
+        await runChannels(
+          config,
+          {
+            engine,
+            replies: prompts.replies,
+            logger,
+            subscriptions,
+            onPollAnswer: (a) => study.pollAnswer(a),
+          },
+          zaloClient,
+        );
       } else {
         await runConsoleChat({ engine, replies: prompts.replies, logger });
       }
     } finally {
       holder.close();
+      clearInterval(studyTimer);
       worker?.stop();
       await delivering;
     }

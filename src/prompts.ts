@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { STUDY_PLACEHOLDERS, STUDY_REPLIES } from "./study/replies.js";
 
 const RepliesSchema = z.object({
   not_found: z.string().min(1),
@@ -124,6 +125,8 @@ const RepliesSchema = z.object({
   broadcast_usage: z.string().min(1),
   broadcast_no_channel: z.string().min(1),
   data_dir_unusable: z.string().min(1),
+  // Study series and quizzes (issue 15): declared in study/replies.ts.
+  ...STUDY_REPLIES,
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 
@@ -178,6 +181,7 @@ export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
   ingest_skipped_line: ["source", "reason"],
   ingest_index: ["dir"],
   data_dir_unusable: ["dir", "database", "cause"],
+  ...STUDY_PLACEHOLDERS,
 };
 
 /** The project's prompts folder (beside `src/`). */

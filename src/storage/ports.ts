@@ -241,8 +241,11 @@ export interface StudyStore {
   getSeries(id: number): Promise<StudySeries | undefined>;
   /** Series in one of `statuses` (every series without), oldest first. */
   listSeries(statuses?: readonly SeriesStatus[]): Promise<StudySeries[]>;
-  /** A series in one of `from` gets status `to`; false otherwise. */
-  setStatus(id: number, to: SeriesStatus, from: readonly SeriesStatus[]): Promise<boolean>;
+  /**
+   * A series in one of `from` gets status `to`; false otherwise. One that becomes active counts
+   * its runs from `at` (ISO): a send missed while it was paused is not made when it resumes.
+   */
+  setStatus(id: number, to: SeriesStatus, from: readonly SeriesStatus[], at: string): Promise<boolean>;
   /** "new", "again" (had left: progress kept) or "already". */
   join(
     seriesId: number,

@@ -350,12 +350,13 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           schedule: "0 7 * * 1-5",
           lastRunAt: null,
         });
-        expect(await s.study.setStatus(id, "active", ["draft", "paused"])).toBe(true);
-        expect(await s.study.setStatus(id, "active", ["draft", "paused"])).toBe(false);
-        expect(await s.study.setStatus(id, "paused", ["active"])).toBe(true);
+        expect(await s.study.setStatus(id, "active", ["draft", "paused"], at)).toBe(true);
+        expect((await s.study.getSeries(id))?.lastRunAt).toBe(at);
+        expect(await s.study.setStatus(id, "active", ["draft", "paused"], at)).toBe(false);
+        expect(await s.study.setStatus(id, "paused", ["active"], at)).toBe(true);
         expect((await s.study.listSeries(["active"])).map((x) => x.id)).toEqual([]);
         expect((await s.study.listSeries()).map((x) => x.id)).toEqual([id]);
-        expect(await s.study.setStatus(id, "stopped", ["draft", "active", "paused"])).toBe(true);
+        expect(await s.study.setStatus(id, "stopped", ["draft", "active", "paused"], at)).toBe(true);
         expect(await s.study.getSeries(id + 99)).toBeUndefined();
       });
 

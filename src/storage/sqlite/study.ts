@@ -131,11 +131,15 @@ export function createSqliteStudy(db: Db): StudyStore {
         : db.prepare("SELECT * FROM study_series ORDER BY id").all();
       return (rows as Row[]).map((r) => toSeries(r) as StudySeries);
     },
-    async setStatus(id, to, from) {
+    async setStatus(id, to, from, at) {
       return (
         db
-          .prepare(`UPDATE study_series SET status = ? WHERE id = ? AND status IN (${list(from)})`)
-          .run(to, id, ...from).changes > 0
+          .prepare(
+            `UPDATE study_series SET status = @to,
+               last_run_at = CASE WHEN @to = 'active' AND (last_run_at IS NULL OR last_run_at < @at) THEN @at ELSE last_run_at END
+             WHERE id = @id AND status IN (${from.map((_, i) => `@f${i}`).join(",") || "NULL"})`,
+          )
+          .run({ to, id, at, ...Object.fromEntries(from.map((f, i) => [`f${i}`, f])) }).changes > 0
       );
     },
     async join(seriesId, chat, at) {
