@@ -216,9 +216,11 @@ export function createWorker(
       // 5xx and network errors: back off 2, 4, 8… seconds.
       await settle("pending", result.reason, now() + 1000 * 2 ** row.attempts);
     }
-    await options.afterDelivery?.(row, result).catch((err: unknown) =>
-      logger.warn({ err: errorSummary(err) }, "không xử lý được kết quả gửi bài học"),
-    );
+    await options
+      .afterDelivery?.(row, result)
+      .catch((err: unknown) =>
+        logger.warn({ err: errorSummary(err) }, "không xử lý được kết quả gửi bài học"),
+      );
   };
 
   const step = async (): Promise<boolean> => {
