@@ -90,8 +90,8 @@ export function questionOf(item: QuizItem, r: Replies): QuizQuestion {
 
 /**
  * A passage's check question: its first accepted quiz item (a cloze first); for a passage that
- * holds no fact to ask about, which part of the document it comes from (its top-level section
- * among the document's others), when the document has at least three.
+ * holds no fact to ask about, where in the document it stands (its section among the ones
+ * around it, labelled as citations label them), when the document has at least three.
  */
 export function checkQuestion(index: StudyIndex, passage: Passage, r: Replies): QuizQuestion | undefined {
   const rank = { cloze: 0, choice: 1, truefalse: 2 } as const;
@@ -99,23 +99,29 @@ export function checkQuestion(index: StudyIndex, passage: Passage, r: Replies): 
     .filter((i) => i.source.passageId === passage.id)
     .sort((a, b) => rank[a.form] - rank[b.form]);
   if (item) return questionOf(item, r);
-  const own = passage.sectionPath[0];
   const document = index.documents.find((d) => d.id === passage.docId);
-  if (!own || !document) return undefined;
-  const tops = [
-    ...new Set(index.passages.filter((p) => p.docId === passage.docId).map((p) => p.sectionPath[0])),
-  ].filter((t): t is string => t !== undefined && t.length <= 100);
-  const others = tops.filter((t) => t !== own);
-  if (others.length < 2 || own.length > 100) return undefined;
-  // The section's own place among the document's, so the right option moves with the lesson.
-  const options = [own, ...others.slice(0, 3)].sort((a, b) => tops.indexOf(a) - tops.indexOf(b));
-  const label = shortSection(citationPath(passage.sectionPath));
+  if (!document) return undefined;
+  const labelOf = (p: Passage) => shortSection(citationPath(p.sectionPath));
+  const labels = [
+    ...new Set(
+      index.passages
+        .filter((p) => p.docId === passage.docId)
+        .sort((a, b) => a.ordinal - b.ordinal)
+        .map(labelOf),
+    ),
+  ].filter((l) => l.length <= 100);
+  const own = labelOf(passage);
+  const at = labels.indexOf(own);
+  if (at < 0 || labels.length < 3) return undefined;
+  // The sections around its own, in the document's order, so the right option moves with the lesson.
+  const from = Math.max(0, Math.min(at - 1, labels.length - 4));
+  const options = labels.slice(from, from + 4);
   return {
     itemId: `section:${passage.id}`,
     question: fill(r.study_question_section, { title: document.shortTitle }),
     options,
     correct: options.indexOf(own),
-    explanation: fill(r.study_explanation, { answer: cutTo(own, 90), title: document.shortTitle, label }),
+    explanation: fill(r.study_explanation, { answer: own, title: document.shortTitle, label: own }),
   };
 }
 
