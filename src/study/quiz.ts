@@ -87,7 +87,6 @@ const BODIES = [
   "Quốc hội",
   "Ủy ban Thường vụ Quốc hội",
   "Chính phủ",
-  "Thủ tướng Chính phủ",
   "Đoàn Chủ tịch Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam",
   "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam",
   "Ủy ban Mặt trận Tổ quốc Việt Nam",
@@ -142,7 +141,7 @@ const BODY_AFTER = /^\s+(?:ban hành|chủ trì|quyết định|hướng dẫn|c
 const DATE_RE = /(?<![\p{L}\p{N}/])(\d{1,2})\/(\d{1,2})\/(\d{4})(?![\p{N}/])/gu;
 const DATE_WORDS_RE = /ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})/gu;
 const DOCUMENT_RE =
-  /(?<![\p{L}\p{N}/])\d{1,4}(?:\/\d{4})?[-/][A-ZĐ][A-Za-zĐđ]*(?:[-/][A-ZĐ0-9][A-Za-zĐđ0-9]*)*(?![\p{L}\p{N}])/gu;
+  /(?<![\p{L}\p{N}/])\d{1,4}(?:\/\d{4})?[-/][A-ZĐ][A-Za-zĐđ]*(?:[-/][A-ZĐ0-9][A-Za-zĐđ0-9]*)*(?![\p{L}\p{N}&/-])/gu;
 const UNITS = [
   "ngày làm việc",
   "ngày",
@@ -196,6 +195,13 @@ export function findSlots(sentence: string): Slot[] {
   }
   for (const m of sentence.matchAll(NUMBER_RE)) {
     const unit = m[2] ?? m[3] ?? "";
+    // "ngày 18 tháng 11", "tháng 6 năm 2025": parts of a date, not a number of months or years.
+    const after = sentence.slice(m.index + m[0].length);
+    if (
+      (unit === "tháng" || unit === "năm") &&
+      (/^\s*\d/.test(after) || /ngày\s*$/u.test(sentence.slice(0, m.index)))
+    )
+      continue;
     add({
       kind: "number",
       start: m.index,
@@ -309,6 +315,25 @@ function quoteAround(sentence: string, slot: Slot): string {
   const open = Math.max(sentence.lastIndexOf("“", slot.start), sentence.lastIndexOf('"', slot.start - 1));
   const close = sentence.slice(slot.end).search(/[”"]/);
   return sentence.slice(Math.max(0, open), close < 0 ? sentence.length : slot.end + close);
+}
+
+const BOUND_BEFORE =
+  /(?:ít nhất|không ít hơn|tối thiểu|tối đa|không quá|không vượt quá|chậm nhất|sớm nhất|dưới|trên|ít hơn|nhiều hơn|hơn|quá|đến|tới)(?:\s+là)?\s*$/u;
+const BOUND_AFTER = /^\s*(?:trở lên|trở xuống|trở lại)/u;
+
+/** Whether a number is a bound ("ít nhất 02 ngày", "từ 100 người trở lên"), not an exact figure. */
+function isBound(sentence: string, slot: Slot): boolean {
+  return BOUND_BEFORE.test(sentence.slice(0, slot.start)) || BOUND_AFTER.test(sentence.slice(slot.end));
+}
+
+/**
+ * Bodies of one family are never wrong options for each other: "Ủy ban Mặt trận Tổ quốc Việt
+ * Nam" and "Đoàn Chủ tịch Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam" may both be right.
+ */
+const FAMILIES = [" mat tran ", " quoc hoi ", " ban chap hanh trung uong "];
+function sameFamily(a: string, b: string): boolean {
+  const [x, y] = [comparable(a), comparable(b)];
+  return FAMILIES.some((f) => x.includes(f) && y.includes(f));
 }
 
 /** Whether one fact's words hold the other's ("Ủy ban nhân dân" and "nhân dân"). */
@@ -443,7 +468,7 @@ export function generateItems(
     const candidates = [...(pool.get(poolKey(slot)) ?? new Map()).entries()]
       .filter(([key, fact]) => key !== slot.key && !shown.includes(comparable(fact.value)))
       // "Mặt trận Tổ quốc Việt Nam" for "Ủy ban Mặt trận Tổ quốc Việt Nam" is not plainly wrong.
-      .filter(([, fact]) => !nested(fact.value, slot.value))
+      .filter(([, fact]) => !nested(fact.value, slot.value) && !sameFamily(fact.value, slot.value))
       // "… của ___ cấp xã": only a body that has levels reads as a wrong option there.
       .filter(([key]) => slot.kind !== "body" || !levelled || LEVELLED.has(key))
       .map(([key, fact]) => ({ key, ...fact }))
@@ -483,7 +508,10 @@ export function generateItems(
     const statement = (value: string) =>
       `${short.text.slice(0, sAt)}${value}${short.text.slice(sAt + slot.value.length)}`;
     const shortOk = short.text.slice(sAt, sAt + slot.value.length) === slot.value;
-    if (forms.has("choice") && shortOk) {
+    // "không ít hơn 05 người": a smaller number would be true too, so only the cloze (what the
+    // document says) is asked, never a statement to judge.
+    const bound = slot.kind === "number" && isBound(sentence, slot);
+    if (forms.has("choice") && shortOk && !bound) {
       const opts = [slot.value, ...distractors].map(statement);
       if (opts.every((o) => o.length <= MAX_OPTION_CHARS)) {
         const order = shuffle(opts.length, seed >>> 3);
@@ -499,7 +527,8 @@ export function generateItems(
         });
       }
     }
-    if (forms.has("truefalse")) {
+    // A statement to judge needs its subject: only when the shown part opens the sentence.
+    if (forms.has("truefalse") && !bound && !window.text.startsWith("…")) {
       const truth = seed % 2 === 0;
       const value = truth ? slot.value : (distractors[0] as string);
       items.push({

@@ -31,6 +31,12 @@ describe("quiz items from passages", () => {
     ]);
   });
 
+  it("reads a day and month without a year as a date part, not a number of months", () => {
+    expect(
+      findSlots("Ngày 18 tháng 11 hằng năm là Ngày truyền thống; nhiệm kỳ 02 năm.").map((s) => s.value),
+    ).toEqual(["02 năm"]);
+  });
+
   it("blanks a fact with wrong options of the same type from the corpus, never one true elsewhere", () => {
     const passages = [
       passage("p1", "Ý kiến được gửi trong thời hạn 15 ngày kể từ ngày nhận được thông báo."),
