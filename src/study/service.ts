@@ -148,7 +148,11 @@ export function createStudyService(deps: StudyDeps): StudyService {
 
   // ── Quizzes ──────────────────────────────────────────────────────────────────────────────
 
-  /** `count` questions drawn from the bank, mixed forms, one per sentence, new to the chat if possible. */
+  /**
+   * `count` questions drawn from the bank, mixed forms: first items new to the chat, one per
+   * sentence; then items it has had (or `exclude`), still one per sentence; then, for a small
+   * bank, more of the same sentences, one per fact.
+   */
   const draw = async (
     count: number,
     channel: string,
@@ -160,19 +164,23 @@ export function createStudyService(deps: StudyDeps): StudyService {
       (await deps.quizzes.ran({ channel, chatId })).flatMap((q) => q.questions.map((x) => x.itemId)),
     );
     const order = bank.map((item) => ({ item, key: Math.random() })).sort((a, b) => a.key - b.key);
-    const pick = (skipUsed: boolean, chosen: QuizQuestion[], sentences: Set<string>) => {
+    const chosen: QuizQuestion[] = [];
+    const ids = new Set<string>();
+    const sentences = new Set<string>();
+    const facts = new Set<string>();
+    for (const pass of [0, 1, 2]) {
       for (const { item } of order) {
         if (chosen.length >= count) break;
-        if (exclude.has(item.id) || sentences.has(item.source.sentence)) continue;
-        if (skipUsed && used.has(item.id)) continue;
+        const fact = `${item.source.sentence}\u0000${item.answer}`;
+        if (ids.has(item.id) || facts.has(fact)) continue;
+        if (pass < 2 && sentences.has(item.source.sentence)) continue;
+        if (pass === 0 && (used.has(item.id) || exclude.has(item.id))) continue;
+        ids.add(item.id);
         sentences.add(item.source.sentence);
+        facts.add(fact);
         chosen.push(questionOf(item, r));
       }
-    };
-    const chosen: QuizQuestion[] = [];
-    const sentences = new Set<string>();
-    pick(true, chosen, sentences);
-    pick(false, chosen, sentences);
+    }
     return chosen;
   };
 
