@@ -213,6 +213,21 @@ export interface StudySeries {
   lastRunAt: string | null;
 }
 
+/** A lesson's check question as it is sent: quiz poll fields, and the numbered form for channels without polls. */
+export interface LessonQuestion {
+  question: string;
+  options: string[];
+  correct: number;
+  explanation: string;
+  plain: string;
+}
+
+/** A lesson as queued: its text, and its check question when it has one. */
+export interface QueuedLesson {
+  text: string;
+  question?: LessonQuestion;
+}
+
 /** A chat following a series, with its own progress. */
 export interface StudyMember {
   seriesId: number;
@@ -266,18 +281,21 @@ export interface StudyStore {
   /**
    * One scheduled send, at once or not at all: unless the series' last run is at or after
    * `runAt`, each active member on `channels` whose next lesson exists (`lessons[i]` is lesson
-   * i + 1's text) gets it as a pending delivery of that lesson's notice, moves on by one, and
-   * `runAt` becomes the last run. The notices queued, by lesson (none when already run).
+   * i + 1) gets it as a pending delivery of that lesson's notice (its text; its question kept
+   * with it), moves on by one, and `runAt` becomes the last run. The notices queued, by lesson
+   * (none when already run).
    */
   queueRun(
     seriesId: number,
     runAt: string,
-    lessons: readonly string[],
+    lessons: readonly QueuedLesson[],
     channels: readonly string[],
     at: string,
   ): Promise<{ broadcastId: number; lesson: number; chats: number }[]>;
-  /** The series and lesson (from 1) a lesson notice carries. */
-  lessonOf(broadcastId: number): Promise<{ seriesId: number; lesson: number } | undefined>;
+  /** The series, lesson (from 1) and check question a lesson notice carries. */
+  lessonOf(
+    broadcastId: number,
+  ): Promise<{ seriesId: number; lesson: number; question?: LessonQuestion } | undefined>;
 }
 
 /** A quiz question as sent: rendered texts, the right option, and the explanation with its citation. */

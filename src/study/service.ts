@@ -24,6 +24,7 @@ import type {
   StudyStore,
 } from "../storage/ports.js";
 import { fold } from "../text/vietnamese.js";
+import { lessonAfterDelivery, lessonExtra } from "./delivery.js";
 import {
   gradedLesson,
   lessonQuestion,
@@ -105,7 +106,7 @@ export interface StudyService {
   pollAnswer(a: { pollId: string; userId: string; userName: string; option: number }): Promise<void>;
   /** Queues due series sends and asks due quiz questions; call every few seconds. */
   tick(): Promise<void>;
-  /** The worker's hook: a lesson's check question. */
+  /** The worker's hook: a lesson's check question (kept with the lesson when it was queued). */
   extraFor(d: Delivery, b: Broadcast | undefined): Promise<DeliveryExtra | undefined>;
   /** The worker's hook: a blocked chat leaves its series. */
   afterDelivery(d: Delivery, result: SendResult): Promise<void>;
@@ -267,7 +268,11 @@ export function createStudyService(deps: StudyDeps): StudyService {
       const from = new Date(s.lastRunAt ?? s.createdAt);
       const due = lastDue(s.schedule, from, now());
       if (!due) continue;
-      const lessons = s.passages.map((_, i) => lesson(s, i + 1));
+      // Each lesson with its check question, kept with the queued notice.
+      const lessons = s.passages.map((id, i) => {
+        const question = lessonQuestion(deps.index(), passageOf(id), r);
+        return { text: lesson(s, i + 1), ...(question ? { question } : {}) };
+      });
       const queued = await deps.study.queueRun(s.id, due.toISOString(), lessons, deps.channels, iso());
       if (queued.length > 0)
         deps.logger.info(
@@ -676,20 +681,8 @@ export function createStudyService(deps: StudyDeps): StudyService {
       }
     },
 
-    async extraFor(_d, b) {
-      if (!b?.createdBy.startsWith("study:")) return undefined;
-      const l = await deps.study.lessonOf(b.id);
-      const s = l && (await deps.study.getSeries(l.seriesId));
-      const id = s?.passages[(l?.lesson ?? 0) - 1];
-      if (!s || !id) return undefined;
-      const q = lessonQuestion(deps.index(), passageOf(id), r);
-      return q ? { question: q } : undefined;
-    },
-
-    async afterDelivery(d, result) {
-      if (!result.ok && result.kind === "blocked")
-        await deps.study.deactivateChat(d.channel, d.chatId, iso());
-    },
+    extraFor: lessonExtra(deps.study),
+    afterDelivery: lessonAfterDelivery(deps.study, now),
 
     async figures(filter = {}) {
       const ran = await deps.quizzes.ran(filter);

@@ -388,7 +388,14 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         await s.study.advance(id, "telegram", "42", 0, at);
         await s.study.join(id, group, at);
         await s.study.join(id, { channel: "zalo", chatId: "z1", chatType: "private" }, at);
-        const lessons = ["Bài 1/3", "Bài 2/3", "Bài 3/3"];
+        const question = {
+          question: "Câu hỏi kiểm tra: …",
+          options: ["a", "b"],
+          correct: 1,
+          explanation: "Đáp án: b",
+          plain: "Câu hỏi kiểm tra: …\n1. a\n2. b",
+        };
+        const lessons = [{ text: "Bài 1/3" }, { text: "Bài 2/3", question }, { text: "Bài 3/3" }];
         const run = "2026-12-02T00:00:00.000Z";
         const queued = await s.study.queueRun(id, run, lessons, ["telegram"], at);
         expect(queued.map((q) => [q.lesson, q.chats])).toEqual([
@@ -402,7 +409,12 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           status: "queued",
         });
         expect(await s.notices.counts(second?.broadcastId ?? 0)).toMatchObject({ total: 1, pending: 1 });
-        expect(await s.study.lessonOf(second?.broadcastId ?? 0)).toEqual({ seriesId: id, lesson: 2 });
+        expect(await s.study.lessonOf(second?.broadcastId ?? 0)).toEqual({
+          seriesId: id,
+          lesson: 2,
+          question,
+        });
+        expect(await s.study.lessonOf(first?.broadcastId ?? 0)).toEqual({ seriesId: id, lesson: 1 });
         expect(await s.study.lessonOf(9999)).toBeUndefined();
         expect((await s.study.members(id)).map((m) => [m.chatId, m.done])).toEqual([
           ["42", 2],

@@ -159,7 +159,8 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE TABLE study_lessons (
         broadcast_id INTEGER PRIMARY KEY REFERENCES broadcasts (id),
         series_id    INTEGER NOT NULL REFERENCES study_series (id),
-        lesson       INTEGER NOT NULL
+        lesson       INTEGER NOT NULL,
+        question     TEXT
       );
       CREATE TABLE quizzes (
         id            INTEGER PRIMARY KEY,

@@ -6,6 +6,8 @@
  * and the broadcast worker delivers it like any notice.
  */
 import type {
+  LessonQuestion,
+  QueuedLesson,
   Quiz,
   QuizAnswer,
   QuizQuestion,
@@ -61,7 +63,7 @@ export function createSqliteStudy(db: Db): StudyStore {
     (
       seriesId: number,
       runAt: string,
-      lessons: readonly string[],
+      lessons: readonly QueuedLesson[],
       channels: readonly string[],
       at: string,
     ) => {
@@ -87,13 +89,12 @@ export function createSqliteStudy(db: Db): StudyStore {
             .prepare(
               "INSERT INTO broadcasts (text, created_by, created_at, status) VALUES (?, ?, ?, 'queued')",
             )
-            .run(lessons[lesson - 1], `study:${seriesId}`, at).lastInsertRowid,
+            .run(lessons[lesson - 1]?.text, `study:${seriesId}`, at).lastInsertRowid,
         );
-        db.prepare("INSERT INTO study_lessons (broadcast_id, series_id, lesson) VALUES (?, ?, ?)").run(
-          id,
-          seriesId,
-          lesson,
-        );
+        const question = lessons[lesson - 1]?.question;
+        db.prepare(
+          "INSERT INTO study_lessons (broadcast_id, series_id, lesson, question) VALUES (?, ?, ?, ?)",
+        ).run(id, seriesId, lesson, question ? JSON.stringify(question) : null);
         const deliver = db.prepare(
           "INSERT INTO deliveries (broadcast_id, channel, chat_id, chat_type, status, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)",
         );
@@ -203,9 +204,14 @@ export function createSqliteStudy(db: Db): StudyStore {
       queueRun(seriesId, runAt, lessons, channels, at),
     async lessonOf(broadcastId) {
       const r = db
-        .prepare("SELECT series_id AS seriesId, lesson FROM study_lessons WHERE broadcast_id = ?")
-        .get(broadcastId) as { seriesId: number; lesson: number } | undefined;
-      return r ? { seriesId: r.seriesId, lesson: r.lesson } : undefined;
+        .prepare("SELECT series_id AS seriesId, lesson, question FROM study_lessons WHERE broadcast_id = ?")
+        .get(broadcastId) as { seriesId: number; lesson: number; question: string | null } | undefined;
+      if (!r) return undefined;
+      return {
+        seriesId: r.seriesId,
+        lesson: r.lesson,
+        ...(r.question ? { question: JSON.parse(r.question) as LessonQuestion } : {}),
+      };
     },
   };
 }
