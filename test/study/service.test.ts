@@ -129,6 +129,9 @@ describe("the study module's rules", () => {
     await drain();
     expect(delivered).toEqual(["u1: 📖 Kế hoạch thực hiện KL 43-KL/TW — Bài 1/10 + question"]);
     expect(await s.storage.study.member(1, "zalo", "u2")).toMatchObject({ active: false, done: 1 });
+    // The lesson went out as notice #1 of the worker, but /thongke lists administrators' notices only.
+    expect((await s.broadcasts.get(1))?.createdBy).toBe("study:1");
+    expect(await s.say("/thongke")).not.toMatch(/#1 \(/);
     expect(await s.say("/dungchuoi 1")).toContain("Đã kết thúc chuỗi #1");
     s.setClock("2026-12-02T07:00:05");
     await s.study.tick();
