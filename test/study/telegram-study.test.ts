@@ -169,9 +169,10 @@ describe("a quiz in a Telegram group", () => {
     const total = (await bot.study.figures()).quizzes;
     for (let n = 0; ; n++) {
       const poll = tg.polls(group.id).at(-1);
-      const correct = (poll?.params.correct_option_ids as number[])[0] as number;
-      answer(LAN, poll?.pollId ?? "", correct);
-      answer(MINH, poll?.pollId ?? "", n === 0 ? (correct + 1) % 2 : correct);
+      if (!poll) throw new Error("no poll was sent");
+      const correct = (poll.params.correct_option_ids as number[])[0] as number;
+      answer(LAN, poll.pollId, correct);
+      answer(MINH, poll.pollId, n === 0 ? (correct + 1) % 2 : correct);
       await expect
         .poll(
           async () => (await bot.study.figures({ channel: "telegram", chatId: String(group.id) })).answers,
