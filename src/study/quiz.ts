@@ -134,6 +134,7 @@ const LEVELLED = new Set(
     "Viện kiểm sát nhân dân",
   ].map((b) => fold(b).toLowerCase()),
 );
+const INSIDE_NAME = /(?:ủy ban|uỷ ban|trung ương|thường trực|chủ tịch|thường vụ)\s+$/iu;
 /** A body is asked about where the sentence says it issued, leads or owns something. */
 const BODY_BEFORE = /(?:^|\s)(?:của|do)\s+$/u;
 const BODY_AFTER = /^\s+(?:ban hành|chủ trì|quyết định|hướng dẫn|chỉ đạo|tổ chức thực hiện)/u;
@@ -215,6 +216,8 @@ export function findSlots(sentence: string): Slot[] {
     const before = sentence.slice(0, m.index);
     const after = sentence.slice(m.index + m[0].length);
     if (!BODY_BEFORE.test(before) && !BODY_AFTER.test(after)) continue;
+    // The end of a longer name ("Đoàn Chủ tịch Ủy ban trung ương Mặt trận …"): only that body fits there.
+    if (INSIDE_NAME.test(before)) continue;
     add({
       kind: "body",
       start: m.index,
@@ -442,6 +445,8 @@ export function generateItems(
     const document = docs.get(passage.docId);
     if (!document) continue;
     for (const sentence of sentences(passage.text)) {
+      // A sub-heading inside a passage ("2. Trách nhiệm của Sở Nội vụ") is not a statement.
+      if (!/[.;:!?…”")]$/u.test(sentence.trim()) && words(sentence).length <= 8) continue;
       for (const slot of findSlots(sentence)) {
         found.push({ passage, document, sentence, slot });
         const k = poolKey(slot);
@@ -461,6 +466,10 @@ export function generateItems(
     if (seen.has(base)) continue;
     seen.add(base);
     const window = windowAround(sentence, slot, MAX_QUESTION_CHARS);
+    // The answer said again elsewhere in what is shown ("kiến nghị của Ban Thanh tra nhân dân; …
+    // kiến nghị của ___") gives itself away: no item (a motto's parts are all different).
+    const rest = `${window.text.slice(0, slot.start - window.offset)} ${window.text.slice(slot.end - window.offset)}`;
+    if (slot.kind !== "term" && comparable(rest).includes(comparable(slot.value))) continue;
     // A wrong option the question itself shows would give the answer away, or confuse.
     const levelled = /^\s+(?:cấp|các cấp|cùng cấp)(?![\p{L}])/u.test(sentence.slice(slot.end));
     // (A motto's other parts: only those of its own quote.)
