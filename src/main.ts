@@ -38,6 +38,12 @@ interface RunningChannel {
 
 type ChannelDeps = Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot">;
 
+/**
+ * The updates the bot handles, asked for in both modes (Telegram otherwise keeps the previous
+ * setting): poll_answer carries quiz answers.
+ */
+const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "poll_answer"] as const;
+
 /** Telegram: long polling with @grammyjs/runner, or a webhook route when TELEGRAM_WEBHOOK_URL is set. */
 async function startTelegram(config: Config, deps: ChannelDeps): Promise<RunningChannel> {
   const t = config.telegram as NonNullable<Config["telegram"]>;
@@ -54,7 +60,7 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
       afterListen: async () => {
         await bot.api.setWebhook(url, {
           secret_token: secret,
-          allowed_updates: ["message", "callback_query", "my_chat_member", "poll_answer"],
+          allowed_updates: ALLOWED_UPDATES,
         });
         deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (webhook)");
       },
@@ -64,7 +70,9 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
   // Polling and a webhook exclude each other on Telegram's side.
   await bot.api.deleteWebhook().catch(() => undefined);
   // Failed getUpdates are logged by the bot (redacted, rate-limited), not printed by the runner.
-  const runner = run(bot, { runner: { fetch: { timeout: 30 }, silent: true } });
+  const runner = run(bot, {
+    runner: { fetch: { timeout: 30, allowed_updates: ALLOWED_UPDATES }, silent: true },
+  });
   deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (long polling)");
   return { routes: [], stop: () => runner.stop() };
 }
