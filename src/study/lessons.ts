@@ -10,7 +10,7 @@ import type { Passage } from "../knowledge/types.js";
 import { fill, type Replies } from "../prompts.js";
 import type { QuizQuestion } from "../storage/ports.js";
 import { fold } from "../text/vietnamese.js";
-import { generateItems, type QuizItem } from "./quiz.js";
+import { comparable, generateItems, type QuizItem } from "./quiz.js";
 import { checkerCorpus, checkItem } from "./quiz-check.js";
 
 /** What the study module reads of the knowledge index. */
@@ -75,9 +75,16 @@ export function questionOf(item: QuizItem, r: Replies): QuizQuestion {
       : item.form === "choice"
         ? fill(r.study_question_choice, { title: item.source.title })
         : fill(r.study_question_truefalse, { text: item.text });
+  // The article's title tells whose duty or which procedure the sentence is about, unless it
+  // names the answer itself.
+  const article = item.source.article;
+  const context =
+    article && article.length <= 120 && !comparable(article).includes(comparable(item.answer))
+      ? fill(r.study_question_in_article, { article, question })
+      : question;
   return {
     itemId: item.id,
-    question,
+    question: context.length <= 280 ? context : question,
     options: item.form === "truefalse" ? [r.study_true, r.study_false] : item.options,
     correct: item.correct,
     explanation: fill(r.study_explanation, {

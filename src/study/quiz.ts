@@ -42,6 +42,8 @@ export interface ItemSource {
   section: string;
   /** The sentence the item was made from, as the document has it. */
   sentence: string;
+  /** The article the passage stands in, with its title ("Điều 20. Trách nhiệm của …"), if any. */
+  article?: string;
 }
 
 export interface QuizItem {
@@ -58,7 +60,7 @@ export interface QuizItem {
   options: string[];
   /** Index of the right option (truefalse: 0 = true, 1 = false). */
   correct: number;
-  /** The fact as the document states it. */
+  /** The fact as the document states it (the blanked or changed words). */
   answer: string;
   source: ItemSource;
 }
@@ -345,6 +347,12 @@ function nested(a: string, b: string): boolean {
   return x.includes(y) || y.includes(x);
 }
 
+/** The article heading among a passage's headings ("Điều 20. Trách nhiệm của Ủy ban thường vụ Quốc hội"). */
+function articleOf(passage: Passage): { article?: string } {
+  const article = passage.headings.split(" \n ").find((h) => /^Điều\s+\d/u.test(h.trim()));
+  return article ? { article: article.trim() } : {};
+}
+
 /** A short stable id. */
 function idOf(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 10);
@@ -492,6 +500,7 @@ export function generateItems(
       label: shortSection(citationPath(passage.sectionPath)),
       section: formatSectionPath(passage.sectionPath),
       sentence,
+      ...articleOf(passage),
     };
     const at = slot.start - window.offset;
     const before = window.text.slice(0, at);
@@ -531,7 +540,7 @@ export function generateItems(
           text: "",
           options: order.map((i) => opts[i] as string),
           correct: order.indexOf(0),
-          answer: statement(slot.value),
+          answer: slot.value,
           source,
         });
       }

@@ -15,6 +15,7 @@ export const STUDY_PLACEHOLDERS = {
   study_question_choice: ["title"],
   study_question_truefalse: ["text"],
   study_question_section: ["title"],
+  study_question_in_article: ["article", "question"],
   study_option_line: ["n", "option"],
   study_explanation: ["answer", "title", "label"],
   study_graded_right: ["explanation"],
