@@ -591,11 +591,13 @@ export function createStudyService(deps: StudyDeps): StudyService {
           if (q.questions.length === 0 || !(await deps.quizzes.start(q.id, now().getTime())))
             return text(fill(r.quiz_not_found, { id: q.id }));
           const started = fill(r.quiz_started, { id: q.id, count: q.questions.length, seconds: q.seconds });
-          // Started from a private chat: the group hears it too.
-          if (q.chatId !== m.chatId || q.channel !== m.channel)
-            await messengers.get(q.channel)?.send(q.chatId, started);
+          // The group hears it first, then the first question; an administrator who started it
+          // from a private chat is told there too.
+          const messenger = messengers.get(q.channel);
+          await messenger?.send(q.chatId, started);
           await quizTick();
-          return text(started);
+          const here = q.chatId === m.chatId && q.channel === m.channel;
+          return here && messenger ? [] : text(started);
         }
         case "quiz_cancel": {
           const got = await quizArg(arg, "/huykiemtra");

@@ -157,6 +157,20 @@ describe("the study module's rules", () => {
     expect(await s.say("/baihoc 2", { userId: "u1", chatId: "u1" })).toContain("đã học hết 1 bài");
   });
 
+  it("starts a quiz from its group: the group reads that it starts, then the first question", async () => {
+    const s = setup();
+    const group = { chatId: "g1", chatType: "group" as const };
+    expect(await s.say("/kiemtra 2 câu, 15 giây mỗi câu", group)).toContain(
+      "Đã soạn bài kiểm tra #1: 2 câu, 15 giây",
+    );
+    expect(await s.say("/batdaukiemtra 1", group)).toBe("");
+    expect(s.said.map((x) => [x.chatId, x.text.split("\n")[0]])).toEqual([
+      ["g1", "Bài kiểm tra #1 bắt đầu: 2 câu, 15 giây mỗi câu."],
+      ["g1", expect.stringMatching(/^Câu 1\/2: /)],
+    ]);
+    expect(await s.say("/batdaukiemtra 1", group)).toContain("Không có bài kiểm tra #1 đang chờ");
+  });
+
   it("schedules a weekly quiz for a group, starts it on time and draws the next week's at once", async () => {
     const s = setup();
     const group = { chatId: "g1", chatType: "group" as const };
