@@ -36,6 +36,7 @@ import { openDatabase } from "../src/storage/sqlite/database.js";
 import { createSqliteQuestionLog } from "../src/storage/sqlite/question-log.js";
 import { fold } from "../src/text/vietnamese.js";
 import { botReport, byStyle, openKbBench, peerReport, RELATED, readKbQuestions } from "./kb.js";
+import { quizSection } from "./quiz.js";
 import { ReferenceBm25 } from "./reference-bm25.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -509,6 +510,7 @@ const SECTIONS: Record<string, (lines: string[]) => Promise<void>> = {
   scale: scaleSection,
   broadcast: broadcastSection,
   adminweb: adminWebSection,
+  quiz: quizSection,
 };
 
 // `npm run bench -- --only plan,broadcast` reruns some sections and keeps the others as they were.

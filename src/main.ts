@@ -14,6 +14,7 @@ import { createEngine } from "./bot/engine.js";
 import { progressReporter } from "./broadcast/progress.js";
 import { createBroadcastService, createWorker } from "./broadcast/service.js";
 import { consoleUser, runConsoleChat } from "./channels/console/chat.js";
+import { createQuizMessengers } from "./channels/quiz-messengers.js";
 import { createChannelSenders } from "./channels/senders.js";
 import { createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
 import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
@@ -31,6 +32,7 @@ import { createSignInLinks, WEB_PREFIX } from "./server/web/sign-in.js";
 import { loadWebTexts } from "./server/web/texts.js";
 import { createRetention } from "./storage/retention.js";
 import { openSqliteStorage } from "./storage/sqlite/index.js";
+import { createStudyService } from "./study/service.js";
 
 /** A running channel: its webhook route (if any), a start once the HTTP server listens, a stop. */
 interface RunningChannel {
@@ -40,6 +42,12 @@ interface RunningChannel {
 }
 
 type ChannelDeps = Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot">;
+
+/**
+ * The updates the bot handles, asked for in both modes (Telegram otherwise keeps the previous
+ * setting): poll_answer carries quiz answers.
+ */
+const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "poll_answer"] as const;
 
 /** Telegram: long polling with @grammyjs/runner, or a webhook route when TELEGRAM_WEBHOOK_URL is set. */
 async function startTelegram(config: Config, deps: ChannelDeps): Promise<RunningChannel> {
@@ -57,7 +65,7 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
       afterListen: async () => {
         await bot.api.setWebhook(url, {
           secret_token: secret,
-          allowed_updates: ["message", "callback_query", "my_chat_member"],
+          allowed_updates: ALLOWED_UPDATES,
         });
         deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (webhook)");
       },
@@ -67,7 +75,9 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
   // Polling and a webhook exclude each other on Telegram's side.
   await bot.api.deleteWebhook().catch(() => undefined);
   // Failed getUpdates are logged by the bot (redacted, rate-limited), not printed by the runner.
-  const runner = run(bot, { runner: { fetch: { timeout: 30 }, silent: true } });
+  const runner = run(bot, {
+    runner: { fetch: { timeout: 30, allowed_updates: ALLOWED_UPDATES }, silent: true },
+  });
   deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (long polling)");
   return { routes: [], stop: () => runner.stop() };
 }
@@ -253,17 +263,34 @@ async function main(): Promise<number> {
           logger,
         })
       : undefined;
+    const study = createStudyService({
+      study: storage.study,
+      quizzes: storage.quizzes,
+      index: () => holder.current().index,
+      channels: senders.map((x) => x.channel),
+      messengers: createQuizMessengers(config, zaloClient),
+      isAdmin: (m) => admin.isAdmin(m),
+      replies: prompts.replies,
+      logger,
+    });
     // Only a process that can send runs a worker (the terminal chat has no channel to send on).
     const worker =
       senders.length === 0
         ? undefined
         : createWorker(
             { ...storage, senders, service: broadcasts, logger },
-            { onProgress: progressReporter(messengers, prompts.replies, logger) },
+            {
+              onProgress: progressReporter(messengers, prompts.replies, logger),
+              extraFor: (d, b) => study.extraFor(d, b),
+              afterDelivery: (d, result) => study.afterDelivery(d, result),
+            },
           );
     const delivering = worker ? worker.run() : Promise.resolve();
+    // Study series sends and quiz questions fall due on their schedules (a tick every 5 seconds).
+    const studyTimer = worker ? setInterval(() => void study.tick(), 5000) : undefined;
     const engine = createEngine({
       admin,
+      study,
       answerer,
       documents,
       citation: (passageId) => citationOfPassage(holder.current().index, passageId),
@@ -278,7 +305,13 @@ async function main(): Promise<number> {
       if (config.telegram || config.zalo) {
         await runChannels(
           config,
-          { engine, replies: prompts.replies, logger, subscriptions },
+          {
+            engine,
+            replies: prompts.replies,
+            logger,
+            subscriptions,
+            onPollAnswer: (a) => study.pollAnswer(a),
+          },
           zaloClient,
           web,
         );
@@ -294,6 +327,7 @@ async function main(): Promise<number> {
     } finally {
       retention.stop();
       holder.close();
+      clearInterval(studyTimer);
       worker?.stop();
       await delivering;
     }

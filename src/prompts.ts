@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { STUDY_PLACEHOLDERS, STUDY_REPLIES } from "./study/replies.js";
 
 const RepliesSchema = z.object({
   not_found: z.string().min(1),
@@ -132,6 +133,8 @@ const RepliesSchema = z.object({
   web_not_configured: z.string().min(1),
   web_link_error: z.string().min(1),
   web_cli_not_admin: z.string().min(1),
+  // Study series and quizzes (issue 15): declared in study/replies.ts.
+  ...STUDY_REPLIES,
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 
@@ -188,6 +191,7 @@ export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
   data_dir_unusable: ["dir", "database", "cause"],
   web_link: ["minutes", "url"],
   web_cli_not_admin: ["admin"],
+  ...STUDY_PLACEHOLDERS,
 };
 
 /** The project's prompts folder (beside `src/`). */

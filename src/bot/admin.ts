@@ -242,7 +242,10 @@ async function stats(deps: AdminDeps): Promise<string> {
       fill(r.stats_subscriber_line, { channel: c.channel, kind, active: c.active, inactive: c.inactive }),
     );
   }
-  const recent = await deps.broadcasts.recent(5);
+  // Study lessons go out as notices too (created by "study:<series>"): only administrators' notices are listed.
+  const recent = (await deps.broadcasts.recent(50))
+    .filter((b) => !b.createdBy.startsWith("study:"))
+    .slice(0, 5);
   if (recent.length > 0) lines.push(r.stats_recent);
   for (const b of recent)
     lines.push(fill(r.stats_broadcast_line, { id: b.id, status: r[`status_${b.status}`], ...b.counts }));

@@ -12,9 +12,11 @@ import { errorSummary, type Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
 import type { DocumentSummary } from "../search/knowledge-index.js";
 import type { FeedbackStore, QuestionLog, SessionStore } from "../storage/ports.js";
+import type { StudyService } from "../study/service.js";
 import { fold } from "../text/vietnamese.js";
 import type { Admin } from "./admin.js";
-import { type AdminCommand, findCommand, helpText } from "./features/index.js";
+import { type AdminCommand, findCommand, helpText, type StudyCommand } from "./features/index.js";
+import { study } from "./features/study.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
 import type { Action, Incoming, Reply } from "./types.js";
 
@@ -50,6 +52,8 @@ export interface EngineDeps {
   logger: Logger;
   /** Subscriptions and administrators' commands; without it those commands are unknown. */
   admin?: Admin;
+  /** Study series and quizzes; without it those commands are unknown. */
+  study?: StudyService;
   options?: Partial<EngineOptions>;
   now?: () => number;
 }
@@ -70,6 +74,8 @@ const SOURCE_PHRASE = /^(?:xem |mo |doc )?(?:nguon|trich dan|doan)(?: so)? ?(\d{
 /** "nói rõ hơn", "còn gì nữa không?", "thêm nữa", "chi tiết hơn" (folded). */
 const MORE_PHRASE =
   /^(?:(?:hay |ban )?(?:noi|giai thich|trinh bay) (?:ro|ky|chi tiet|cu the)(?: hon)?(?: (?:duoc )?(?:khong|ko|k))?|con (?:gi|nua|gi nua|gi khac|gi them)(?: (?:khong|ko|k))?|(?:them|xem them|them nua|con nua)(?: (?:di|khong|ko|k))?|chi tiet hon|ro hon|cu the hon)\s*[.!?]*$/;
+
+const STUDY_ACTIONS = new Set<string>(study.commands.map((c) => c.action));
 
 interface Conversation {
   question: string;
@@ -261,6 +267,10 @@ export function createEngine(deps: EngineDeps): Engine {
           case undefined:
             break;
           default:
+            if (spec && STUDY_ACTIONS.has(spec.action)) {
+              if (deps.study) return deps.study.handle(spec.action as StudyCommand, arg, m);
+              break;
+            }
             // Subscriptions and announcements: the admin module (which refuses non-administrators).
             if (deps.admin && spec) return deps.admin.handle(spec.action as AdminCommand, arg, m);
         }
@@ -270,6 +280,9 @@ export function createEngine(deps: EngineDeps): Engine {
       const src = SOURCE_PHRASE.exec(folded);
       if (src) return source(m, Number(src[1]));
       if (MORE_PHRASE.test(folded)) return more(m);
+      // A number where a quiz or a lesson's check question waits is an answer, not a question.
+      const graded = await deps.study?.answerByNumber(m, text);
+      if (graded) return graded;
       return ask(m, text);
     },
   };

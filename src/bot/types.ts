@@ -53,4 +53,17 @@ export type Reply =
       documents: { title: string; shortTitle: string; passages: number; details: string }[];
     }
   | { kind: "text"; text: string }
+  /**
+   * A quiz question (a lesson's check question, a quiz's): a quiz poll where the platform has
+   * them (Telegram: the explanation is shown after answering), else `plain`, the question with
+   * numbered options, answered by number.
+   */
+  | {
+      kind: "question";
+      question: string;
+      options: string[];
+      correct: number;
+      explanation: string;
+      plain: string;
+    }
   | { kind: "preview"; broadcastId: number; recipients: number; text: string };

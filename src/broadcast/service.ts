@@ -29,6 +29,14 @@ export type SendResult =
   | { ok: false; kind: "failed"; reason: string }
   | { ok: false; kind: "transient"; reason: string };
 
+/**
+ * What a delivery may carry beside its text (a study lesson's check question): sent as a quiz
+ * poll where the platform has them (Telegram), else as `plain`, the question with numbered options.
+ */
+export interface DeliveryExtra {
+  question?: { question: string; options: string[]; correct: number; explanation: string; plain: string };
+}
+
 /** How the worker reaches one channel. `take` must be awaited before each message sent. */
 export interface ChannelSender {
   readonly channel: string;
@@ -38,6 +46,7 @@ export interface ChannelSender {
     chatType: "private" | "group",
     text: string,
     take: () => Promise<void>,
+    extra?: DeliveryExtra,
   ): Promise<SendResult>;
 }
 
@@ -67,6 +76,10 @@ export interface WorkerOptions {
   idleMs?: number;
   /** First wait after a database error (doubled at each further one, at most a minute). */
   errorBackoffMs?: number;
+  /** What a delivery carries beside its notice's text (study lessons: the check question). */
+  extraFor?: (d: Delivery, b: Broadcast | undefined) => Promise<DeliveryExtra | undefined>;
+  /** Told each delivery's outcome once it is written (study: a blocked chat leaves its series). */
+  afterDelivery?: (d: Delivery, result: SendResult) => Promise<void>;
 }
 
 export interface Worker {
@@ -177,8 +190,13 @@ export function createWorker(
     const b = await deps.service.get(row.broadcastId);
     let result: SendResult;
     try {
-      result = await sender.send(row.chatId, row.chatType, b?.text ?? "", () =>
-        pacer.take(`${row.channel}:${row.chatId}`, row.chatType === "group"),
+      const extra = await options.extraFor?.(row, b);
+      result = await sender.send(
+        row.chatId,
+        row.chatType,
+        b?.text ?? "",
+        () => pacer.take(`${row.channel}:${row.chatId}`, row.chatType === "group"),
+        extra,
       );
     } catch (err) {
       result = { ok: false, kind: "transient", reason: (err as Error).message };
@@ -198,6 +216,11 @@ export function createWorker(
       // 5xx and network errors: back off 2, 4, 8… seconds.
       await settle("pending", result.reason, now() + 1000 * 2 ** row.attempts);
     }
+    await options
+      .afterDelivery?.(row, result)
+      .catch((err: unknown) =>
+        logger.warn({ err: errorSummary(err) }, "không xử lý được kết quả gửi bài học"),
+      );
   };
 
   const step = async (): Promise<boolean> => {

@@ -67,6 +67,8 @@ export function renderReply(reply: Reply, r: Replies, o: RenderOptions): string 
       ].join("\n");
     case "text":
       return reply.text;
+    case "question":
+      return reply.plain;
     case "preview":
       return [
         fill(r.notice_preview, { id: reply.broadcastId, recipients: reply.recipients }),

@@ -9,6 +9,7 @@ import { createBroadcastService, createWorker } from "../broadcast/service.js";
 import { createChannelSenders } from "../channels/senders.js";
 import { fill, loadPrompts } from "../prompts.js";
 import { openSqliteStorage } from "../storage/sqlite/index.js";
+import { lessonAfterDelivery, lessonExtra } from "../study/delivery.js";
 import { cliLogger, configOrExit, run } from "./common.js";
 
 run(async () => {
@@ -43,7 +44,13 @@ run(async () => {
     };
     const worker = createWorker(
       { ...storage, senders, service, logger },
-      { onProgress: (b, _c, finished) => (b.id === id ? print(finished) : undefined), progressEveryMs: 2000 },
+      {
+        onProgress: (b, _c, finished) => (b.id === id ? print(finished) : undefined),
+        progressEveryMs: 2000,
+        // Study lessons queued by the bot go out with their check question here too.
+        extraFor: lessonExtra(storage.study),
+        afterDelivery: lessonAfterDelivery(storage.study),
+      },
     );
     const timer = setInterval(() => void print(false).catch(() => undefined), 5000);
     const stop = () => worker.stop();

@@ -193,6 +193,202 @@ export interface SessionStore {
   delete(key: string): Promise<void>;
 }
 
+// ─── Study series and quizzes (issue 15) ───────────────────────────────────────────────────
+
+export type SeriesStatus = "draft" | "active" | "paused" | "stopped";
+
+/** A study series: one document's passages (or chosen sections), one lesson per scheduled send. */
+export interface StudySeries {
+  id: number;
+  title: string;
+  documentId: string;
+  /** The lessons' passage ids, in reading order. */
+  passages: string[];
+  /** A cron expression read in Asia/Ho_Chi_Minh ("0 7 * * 1-5"). */
+  schedule: string;
+  status: SeriesStatus;
+  createdBy: string;
+  createdAt: string;
+  /** The due time of the last scheduled send queued (ISO), null before the first. */
+  lastRunAt: string | null;
+}
+
+/** A lesson's check question as it is sent: quiz poll fields, and the numbered form for channels without polls. */
+export interface LessonQuestion {
+  question: string;
+  options: string[];
+  correct: number;
+  explanation: string;
+  plain: string;
+}
+
+/** A lesson as queued: its text, and its check question when it has one. */
+export interface QueuedLesson {
+  text: string;
+  question?: LessonQuestion;
+}
+
+/** A chat following a series, with its own progress. */
+export interface StudyMember {
+  seriesId: number;
+  channel: string;
+  chatId: string;
+  chatType: "private" | "group";
+  title: string | null;
+  active: boolean;
+  /** Lessons this chat has been given: its next lesson is `done + 1`. */
+  done: number;
+  joinedAt: string;
+  /** When it last joined, left or was given a lesson. */
+  updatedAt: string;
+}
+
+/**
+ * Series, the chats that follow them and their progress. A scheduled send is queued as notices
+ * of the broadcast worker (one per lesson number, created by `study:<series id>`), so lessons
+ * share the announcements' pacing, crash safety, blocked-chat handling and counts.
+ */
+export interface StudyStore {
+  createSeries(
+    s: { title: string; documentId: string; passages: string[]; schedule: string; createdBy: string },
+    at: string,
+  ): Promise<number>;
+  getSeries(id: number): Promise<StudySeries | undefined>;
+  /** Series in one of `statuses` (every series without), oldest first. */
+  listSeries(statuses?: readonly SeriesStatus[]): Promise<StudySeries[]>;
+  /**
+   * A series in one of `from` gets status `to`; false otherwise. One that becomes active counts
+   * its runs from `at` (ISO): a send missed while it was paused is not made when it resumes.
+   */
+  setStatus(id: number, to: SeriesStatus, from: readonly SeriesStatus[], at: string): Promise<boolean>;
+  /** "new", "again" (had left: progress kept) or "already". */
+  join(
+    seriesId: number,
+    chat: { channel: string; chatId: string; chatType: "private" | "group"; title?: string },
+    at: string,
+  ): Promise<"new" | "again" | "already">;
+  /** True when the chat was following the series. */
+  leave(seriesId: number, channel: string, chatId: string, at: string): Promise<boolean>;
+  member(seriesId: number, channel: string, chatId: string): Promise<StudyMember | undefined>;
+  /** The series a chat follows (active memberships), the most recently given a lesson first. */
+  membershipsOf(channel: string, chatId: string): Promise<StudyMember[]>;
+  /** Active members of a series. */
+  members(seriesId: number): Promise<StudyMember[]>;
+  /** Every active membership of a chat (blocked, removed from a group) ends; how many did. */
+  deactivateChat(channel: string, chatId: string, at: string): Promise<number>;
+  /** A chat at `done` lessons moves on by one (a lesson shown on request); false if it was not at `done`. */
+  advance(seriesId: number, channel: string, chatId: string, done: number, at: string): Promise<boolean>;
+  /**
+   * One scheduled send, at once or not at all: unless the series' last run is at or after
+   * `runAt`, each active member on `channels` whose next lesson exists (`lessons[i]` is lesson
+   * i + 1) gets it as a pending delivery of that lesson's notice (its text; its question kept
+   * with it), moves on by one, and `runAt` becomes the last run. The notices queued, by lesson
+   * (none when already run).
+   */
+  queueRun(
+    seriesId: number,
+    runAt: string,
+    lessons: readonly QueuedLesson[],
+    channels: readonly string[],
+    at: string,
+  ): Promise<{ broadcastId: number; lesson: number; chats: number }[]>;
+  /** The series, lesson (from 1) and check question a lesson notice carries. */
+  lessonOf(
+    broadcastId: number,
+  ): Promise<{ seriesId: number; lesson: number; question?: LessonQuestion } | undefined>;
+}
+
+/** A quiz question as sent: rendered texts, the right option, and the explanation with its citation. */
+export interface QuizQuestion {
+  /** The generated item's id (discarded items are named by it). */
+  itemId: string;
+  question: string;
+  options: string[];
+  correct: number;
+  /** Shown after an answer: the right option and the citation. */
+  explanation: string;
+}
+
+export type QuizStatus = "draft" | "scheduled" | "running" | "done" | "cancelled";
+
+/** A quiz for one chat: questions asked one at a time, `seconds` each. */
+export interface Quiz {
+  id: number;
+  channel: string;
+  chatId: string;
+  chatType: "private" | "group";
+  createdBy: string;
+  status: QuizStatus;
+  questions: QuizQuestion[];
+  seconds: number;
+  /** The question being asked (from 0), -1 before the first. */
+  current: number;
+  /** When the next question is due (ms since the epoch), while running. */
+  nextAtMs: number;
+  /** When a scheduled quiz starts (ISO). */
+  scheduledFor: string | null;
+  /** A cron expression (Asia/Ho_Chi_Minh) for a quiz that comes back (weekly), else null. */
+  repeat: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** One person's answer to one question. */
+export interface QuizAnswer {
+  quizId: number;
+  question: number;
+  channel: string;
+  chatId: string;
+  userId: string;
+  userName: string | null;
+  option: number;
+  correct: boolean;
+  answeredAt: string;
+}
+
+/** Quizzes, their polls (Telegram) and the answers: one answer per person and question. */
+export interface QuizStore {
+  create(
+    q: {
+      channel: string;
+      chatId: string;
+      chatType: "private" | "group";
+      createdBy: string;
+      questions: QuizQuestion[];
+      seconds: number;
+      scheduledFor?: string;
+      repeat?: string;
+    },
+    at: string,
+  ): Promise<number>;
+  get(id: number): Promise<Quiz | undefined>;
+  /** A chat's quizzes in one of `statuses`, oldest first. */
+  ofChat(channel: string, chatId: string, statuses: readonly QuizStatus[]): Promise<Quiz[]>;
+  /** Replaces the questions of a draft or scheduled quiz (an item discarded); false otherwise. */
+  setQuestions(id: number, questions: QuizQuestion[]): Promise<boolean>;
+  /** A draft or scheduled quiz starts: running, its first question due at `nowMs`. */
+  start(id: number, nowMs: number): Promise<boolean>;
+  /** Running quizzes whose next step is due by `nowMs`. */
+  due(nowMs: number): Promise<Quiz[]>;
+  /** Scheduled quizzes whose time has come by `at` (ISO). */
+  dueScheduled(at: string): Promise<Quiz[]>;
+  /** A running quiz at question `from` moves to `from + 1`, the next step at `nextAtMs`; false if it was not at `from`. */
+  step(id: number, from: number, nextAtMs: number): Promise<boolean>;
+  /** A running quiz is done. */
+  finish(id: number, at: string): Promise<boolean>;
+  /** A draft, scheduled or running quiz is cancelled. */
+  cancel(id: number, at: string): Promise<boolean>;
+  /** The platform's poll id of a question sent as a poll. */
+  recordPoll(pollId: string, quizId: number, question: number): Promise<void>;
+  pollOf(pollId: string): Promise<{ quizId: number; question: number } | undefined>;
+  /** Keeps a person's first answer to a question; false when they had answered it. */
+  answer(a: Omit<QuizAnswer, "answeredAt">, at: string): Promise<boolean>;
+  /** Answers, on one channel and chat when given (every chat without), oldest first. */
+  answers(filter?: { channel?: string; chatId?: string; quizId?: number }): Promise<QuizAnswer[]>;
+  /** Quizzes that ran (running or done), on one channel and chat when given. */
+  ran(filter?: { channel?: string; chatId?: string }): Promise<Quiz[]>;
+}
+
 /** Everything the bot keeps, from one backend. */
 export interface Storage {
   questions: QuestionLog;
@@ -209,6 +405,10 @@ export interface Storage {
   subscriberDirectory: SubscriberDirectory;
   noticeInsights: NoticeInsights;
   sessionRetention: SessionRetention;
+  /** Study series and their members (issue 15). */
+  study: StudyStore;
+  /** Quizzes and their answers (issue 15). */
+  quizzes: QuizStore;
   close(): Promise<void>;
 }
 

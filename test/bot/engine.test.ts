@@ -11,7 +11,7 @@ import { prompts, testEngine } from "./test-engine.js";
 const r = prompts.replies;
 /** The help everyone reads: the lines of the commands anyone may use, in the registry's order. */
 const help = fill(r.help, {
-  commands: [r.help_ask, r.help_source, r.help_more, r.help_documents, r.help_help].join("\n"),
+  commands: [r.help_ask, r.help_source, r.help_more, r.help_documents, r.help_study, r.help_help].join("\n"),
 });
 
 function setup(options: EngineDeps["options"] = {}, now?: () => number) {

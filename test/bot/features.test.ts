@@ -12,6 +12,7 @@ describe("the feature registry", () => {
       "subscriptions",
       "announcements",
       "web",
+      "study",
       "help",
     ]);
     for (const c of COMMANDS) for (const key of [c.name, ...c.aliases]) expect(findCommand(key), key).toBe(c);
@@ -30,6 +31,7 @@ describe("the feature registry", () => {
         '• /nguon <số> hoặc "xem nguồn 2": đọc toàn văn đoạn trích số 2 của câu trả lời gần nhất',
         '• "nói rõ hơn" hoặc "còn gì nữa không?": xem thêm các đoạn liên quan đến câu hỏi vừa rồi',
         "• /tailieu: danh sách văn bản tôi đang dựa vào",
+        r.help_study,
         "• /trogiup: xem lại hướng dẫn này",
         "Mỗi câu trả lời đều trích nguyên văn và ghi rõ văn bản, mục để bạn đối chiếu.",
       ].join("\n"),
@@ -52,11 +54,23 @@ describe("the feature registry", () => {
       "dangky",
       "huydangky",
       "trangthai",
+      "chuoi",
+      "baihoc",
+      "ketqua",
       "trogiup",
     ]);
     const admins = commandMenu(r, true).map((c) => c.command);
     expect(admins).toEqual(
-      expect.arrayContaining([...everyone, "thongbao", "hengio", "lichhen", "huyhen", "thongke"]),
+      expect.arrayContaining([
+        ...everyone,
+        "thongbao",
+        "hengio",
+        "lichhen",
+        "huyhen",
+        "thongke",
+        "taochuoi",
+        "kiemtra",
+      ]),
     );
     for (const c of commandMenu(r, true)) expect(c.description.length).toBeGreaterThan(0);
     expect(commandMenu(r, false)[0]?.description).toBe("Đặt câu hỏi về công tác dân vận");

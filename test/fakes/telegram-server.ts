@@ -2,7 +2,8 @@
  * A small Telegram Bot API server on 127.0.0.1 for tests. It serves queued updates to
  * getUpdates (long polling), records every call with its parameters, rejects what Telegram
  * rejects (text over 4,096 characters after entities, malformed HTML, callback data over 64
- * bytes), and can be told to answer the next calls of a method with 429, 403 or 5xx.
+ * bytes, a quiz poll Telegram would refuse), and can be told to answer the next calls of a method
+ * with 429, 403 or 5xx. Polls get ids "poll-1", "poll-2"…
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -23,6 +24,8 @@ export interface FakeTelegram {
   /** Resolves when a call matching `predicate` has been recorded. */
   waitFor(predicate: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   sent(chatId?: number): RecordedCall[];
+  /** The quiz polls sent (to one chat when given), with the poll id each was given. */
+  polls(chatId?: number): (RecordedCall & { pollId: string })[];
   /** Messages delivered per chat, 429s answered, and delivery times (for benchmarks). */
   stats: { delivered: Map<string, number>; tooMany: number; times: number[] };
   /** getChatMember answers "administrator" for this user in this chat. */
@@ -66,6 +69,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   };
   let nextUpdateId = 1;
   let nextMessageId = 1000;
+  let nextPollId = 1;
+  const pollIdOf = new Map<RecordedCall, string>();
 
   const record = (c: RecordedCall) => {
     calls.push(c);
@@ -86,7 +91,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (!match) return send(404, { ok: false, error_code: 404, description: "Not Found" });
     const method = match[2] as string;
     const params = await readParams(req);
-    if (method !== "getUpdates" && !options.quiet) record({ method, params, at: Date.now() });
+    const call = method !== "getUpdates" && !options.quiet ? { method, params, at: Date.now() } : undefined;
+    if (call) record(call);
     if (options.enforceLimits && method === "sendMessage" && !withinLimits(String(params.chat_id))) {
       stats.tooMany += 1;
       return send(429, {
@@ -156,6 +162,56 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
           },
         });
       }
+      case "sendPoll": {
+        // Telegram's rules for a quiz poll, as far as the bot uses them.
+        const question = String(params.question ?? "");
+        const options = (typeof params.options === "string" ? JSON.parse(params.options) : params.options) as
+          | { text: string }[]
+          | undefined;
+        const correct = (
+          typeof params.correct_option_ids === "string"
+            ? JSON.parse(params.correct_option_ids)
+            : params.correct_option_ids
+        ) as number[] | undefined;
+        const problem =
+          question.length < 1 || question.length > 300
+            ? "poll question length must not exceed 300"
+            : !options || options.length < 2 || options.length > 12
+              ? "poll must have 2-12 options"
+              : options.some((o) => o.text.length < 1 || o.text.length > 100)
+                ? "poll options length must not exceed 100"
+                : params.type === "quiz" && (!correct || correct.some((c) => c < 0 || c >= options.length))
+                  ? "wrong correct option ids"
+                  : String(params.explanation ?? "").length > 200
+                    ? "quiz poll explanation must be at most 200 characters"
+                    : undefined;
+        if (problem) return send(400, { ok: false, error_code: 400, description: `Bad Request: ${problem}` });
+        const chat = String(params.chat_id);
+        stats.delivered.set(chat, (stats.delivered.get(chat) ?? 0) + 1);
+        const pollId = `poll-${nextPollId++}`;
+        if (call) pollIdOf.set(call, pollId);
+        return send(200, {
+          ok: true,
+          result: {
+            message_id: nextMessageId++,
+            date: Math.floor(Date.now() / 1000),
+            chat: { id: Number(params.chat_id), type: Number(params.chat_id) < 0 ? "supergroup" : "private" },
+            from: BOT_USER,
+            poll: {
+              id: pollId,
+              question,
+              options: (options ?? []).map((o) => ({ text: o.text, voter_count: 0 })),
+              total_voter_count: 0,
+              is_closed: false,
+              is_anonymous: params.is_anonymous !== false && params.is_anonymous !== "false",
+              type: params.type ?? "regular",
+              allows_multiple_answers: false,
+              correct_option_ids: correct,
+              explanation: params.explanation,
+            },
+          },
+        });
+      }
       case "setWebhook": {
         return send(200, { ok: true, result: true });
       }
@@ -203,6 +259,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     stats,
     makeChatAdmin(chatId, userId) {
       chatAdmins.add(`${chatId}:${userId}`);
+    },
+    polls(chatId) {
+      return calls
+        .filter((c) => c.method === "sendPoll" && pollIdOf.has(c))
+        .filter((c) => chatId === undefined || Number(c.params.chat_id) === chatId)
+        .map((c) => ({ ...c, pollId: pollIdOf.get(c) as string }));
     },
     sent(chatId) {
       return calls.filter(

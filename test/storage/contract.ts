@@ -323,6 +323,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.sessions.get("zalo:1")).toEqual({ question: "khác" });
       });
     });
+
     describe("administrators' web page (issue 14)", () => {
       const HOUR = 3600_000;
       const iso = (ms: number) => new Date(ms).toISOString();
@@ -509,6 +510,198 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
           { channel: "zalo", total: 1, pending: 1, sent: 0, failed: 0, blocked: 0, cancelled: 0 },
         ]);
         expect(await s.noticeInsights.countsByChannel(id + 1)).toEqual([]);
+      });
+    });
+
+    describe("study series and quizzes (issue 15)", () => {
+      const at = "2026-12-01T00:00:00.000Z";
+      const series = (s: Storage) =>
+        s.study.createSeries(
+          {
+            title: "Mỗi ngày một điều",
+            documentId: "ke-hoach-kl43",
+            passages: ["p1", "p2", "p3"],
+            schedule: "0 7 * * 1-5",
+            createdBy: "telegram:1001",
+          },
+          at,
+        );
+      const privateChat = { channel: "telegram", chatId: "42", chatType: "private" as const };
+      const group = { channel: "telegram", chatId: "-100", chatType: "group" as const, title: "Chi bộ 3" };
+
+      it("keeps a series as a draft until it starts, and pauses, resumes and stops it", async () => {
+        const s = await fresh();
+        const id = await series(s);
+        expect(await s.study.getSeries(id)).toMatchObject({
+          id,
+          status: "draft",
+          passages: ["p1", "p2", "p3"],
+          schedule: "0 7 * * 1-5",
+          lastRunAt: null,
+        });
+        expect(await s.study.setStatus(id, "active", ["draft", "paused"], at)).toBe(true);
+        expect((await s.study.getSeries(id))?.lastRunAt).toBe(at);
+        expect(await s.study.setStatus(id, "active", ["draft", "paused"], at)).toBe(false);
+        expect(await s.study.setStatus(id, "paused", ["active"], at)).toBe(true);
+        expect((await s.study.listSeries(["active"])).map((x) => x.id)).toEqual([]);
+        expect((await s.study.listSeries()).map((x) => x.id)).toEqual([id]);
+        expect(await s.study.setStatus(id, "stopped", ["draft", "active", "paused"], at)).toBe(true);
+        expect(await s.study.getSeries(id + 99)).toBeUndefined();
+      });
+
+      it("lets chats join and leave, each with its own progress, a late joiner at lesson 1", async () => {
+        const s = await fresh();
+        const id = await series(s);
+        expect(await s.study.join(id, privateChat, at)).toBe("new");
+        expect(await s.study.join(id, privateChat, at)).toBe("already");
+        expect(await s.study.advance(id, "telegram", "42", 0, at)).toBe(true);
+        expect(await s.study.advance(id, "telegram", "42", 0, at)).toBe(false);
+        expect(await s.study.join(id, group, at)).toBe("new");
+        expect((await s.study.members(id)).map((m) => [m.chatId, m.done])).toEqual([
+          ["42", 1],
+          ["-100", 0],
+        ]);
+        expect(await s.study.leave(id, "telegram", "42", at)).toBe(true);
+        expect(await s.study.leave(id, "telegram", "42", at)).toBe(false);
+        expect(await s.study.membershipsOf("telegram", "42")).toEqual([]);
+        expect(await s.study.join(id, privateChat, at)).toBe("again");
+        expect(await s.study.member(id, "telegram", "42")).toMatchObject({ active: true, done: 1 });
+        expect(await s.study.deactivateChat("telegram", "-100", at)).toBe(1);
+        expect((await s.study.membershipsOf("telegram", "42")).map((m) => m.seriesId)).toEqual([id]);
+      });
+
+      it("queues a scheduled send once: each chat's next lesson as a notice delivery, progress moved on", async () => {
+        const s = await fresh();
+        const id = await series(s);
+        await s.study.join(id, privateChat, at);
+        await s.study.advance(id, "telegram", "42", 0, at);
+        await s.study.join(id, group, at);
+        await s.study.join(id, { channel: "zalo", chatId: "z1", chatType: "private" }, at);
+        const question = {
+          question: "Câu hỏi kiểm tra: …",
+          options: ["a", "b"],
+          correct: 1,
+          explanation: "Đáp án: b",
+          plain: "Câu hỏi kiểm tra: …\n1. a\n2. b",
+        };
+        const lessons = [{ text: "Bài 1/3" }, { text: "Bài 2/3", question }, { text: "Bài 3/3" }];
+        const run = "2026-12-02T00:00:00.000Z";
+        const queued = await s.study.queueRun(id, run, lessons, ["telegram"], at);
+        expect(queued.map((q) => [q.lesson, q.chats])).toEqual([
+          [1, 1],
+          [2, 1],
+        ]);
+        expect(await s.study.queueRun(id, run, lessons, ["telegram"], at)).toEqual([]);
+        const [first, second] = queued;
+        expect(await s.notices.get(first?.broadcastId ?? 0)).toMatchObject({
+          text: "Bài 1/3",
+          status: "queued",
+        });
+        expect(await s.notices.counts(second?.broadcastId ?? 0)).toMatchObject({ total: 1, pending: 1 });
+        expect(await s.study.lessonOf(second?.broadcastId ?? 0)).toEqual({
+          seriesId: id,
+          lesson: 2,
+          question,
+        });
+        expect(await s.study.lessonOf(first?.broadcastId ?? 0)).toEqual({ seriesId: id, lesson: 1 });
+        expect(await s.study.lessonOf(9999)).toBeUndefined();
+        expect((await s.study.members(id)).map((m) => [m.chatId, m.done])).toEqual([
+          ["42", 2],
+          ["-100", 1],
+          ["z1", 0],
+        ]);
+        expect((await s.study.getSeries(id))?.lastRunAt).toBe(run);
+        // The worker claims lesson deliveries like any notice's.
+        expect(await s.notices.claim("telegram", Date.parse(run), run)).toMatchObject({
+          broadcastId: first?.broadcastId,
+          chatId: "-100",
+        });
+        // A chat past the last lesson gets nothing more.
+        await s.study.queueRun(id, "2026-12-03T00:00:00.000Z", lessons, ["telegram"], at);
+        const last = await s.study.queueRun(id, "2026-12-04T00:00:00.000Z", lessons, ["telegram"], at);
+        expect(last.map((q) => [q.lesson, q.chats])).toEqual([[3, 1]]);
+        expect((await s.study.member(id, "telegram", "42"))?.done).toBe(3);
+      });
+
+      const question = (itemId: string, correct = 1) => ({
+        itemId,
+        question: "Điền vào chỗ trống: …",
+        options: ["a", "b", "c"],
+        correct,
+        explanation: "Đáp án: b",
+      });
+
+      it("keeps a quiz from draft to done, one step at a time, and its polls", async () => {
+        const s = await fresh();
+        const id = await s.quizzes.create(
+          { ...group, createdBy: "telegram:1001", questions: [question("i1"), question("i2")], seconds: 30 },
+          at,
+        );
+        expect(await s.quizzes.get(id)).toMatchObject({
+          status: "draft",
+          current: -1,
+          seconds: 30,
+          repeat: null,
+        });
+        expect(await s.quizzes.setQuestions(id, [question("i2")])).toBe(true);
+        expect((await s.quizzes.ofChat("telegram", "-100", ["draft"])).map((q) => q.id)).toEqual([id]);
+        expect(await s.quizzes.start(id, 1000)).toBe(true);
+        expect(await s.quizzes.setQuestions(id, [])).toBe(false);
+        expect((await s.quizzes.due(999)).length).toBe(0);
+        expect((await s.quizzes.due(1000)).map((q) => q.id)).toEqual([id]);
+        expect(await s.quizzes.step(id, -1, 31_000)).toBe(true);
+        expect(await s.quizzes.step(id, -1, 31_000)).toBe(false);
+        expect(await s.quizzes.get(id)).toMatchObject({ current: 0, nextAtMs: 31_000 });
+        await s.quizzes.recordPoll("poll-1", id, 0);
+        expect(await s.quizzes.pollOf("poll-1")).toEqual({ quizId: id, question: 0 });
+        expect(await s.quizzes.pollOf("poll-x")).toBeUndefined();
+        expect(await s.quizzes.finish(id, at)).toBe(true);
+        expect((await s.quizzes.ran({ channel: "telegram", chatId: "-100" })).map((q) => q.status)).toEqual([
+          "done",
+        ]);
+      });
+
+      it("schedules a quiz, and keeps each person's first answer only", async () => {
+        const s = await fresh();
+        const id = await s.quizzes.create(
+          {
+            ...group,
+            createdBy: "telegram:1001",
+            questions: [question("i1")],
+            seconds: 30,
+            scheduledFor: "2026-12-04T08:00:00.000Z",
+            repeat: "0 15 * * 5",
+          },
+          at,
+        );
+        expect(await s.quizzes.get(id)).toMatchObject({ status: "scheduled", repeat: "0 15 * * 5" });
+        expect(await s.quizzes.dueScheduled("2026-12-04T07:59:00.000Z")).toEqual([]);
+        expect((await s.quizzes.dueScheduled("2026-12-04T08:00:00.000Z")).map((q) => q.id)).toEqual([id]);
+        const answer = {
+          quizId: id,
+          question: 0,
+          channel: "telegram",
+          chatId: "-100",
+          userId: "7",
+          userName: "Lan",
+          option: 1,
+          correct: true,
+        };
+        expect(await s.quizzes.answer(answer, at)).toBe(true);
+        expect(await s.quizzes.answer({ ...answer, option: 2, correct: false }, at)).toBe(false);
+        await s.quizzes.answer({ ...answer, userId: "8", userName: null, option: 0, correct: false }, at);
+        expect(
+          (await s.quizzes.answers({ channel: "telegram", chatId: "-100" })).map((a) => [
+            a.userId,
+            a.correct,
+          ]),
+        ).toEqual([
+          ["7", true],
+          ["8", false],
+        ]);
+        expect(await s.quizzes.answers({ chatId: "other" })).toEqual([]);
+        expect(await s.quizzes.cancel(id, at)).toBe(true);
+        expect(await s.quizzes.cancel(id, at)).toBe(false);
       });
     });
   });

@@ -8,14 +8,23 @@ import { announcements } from "./announcements.js";
 import { documents } from "./documents.js";
 import { help } from "./help.js";
 import { questions } from "./questions.js";
+import { study } from "./study.js";
 import { subscriptions } from "./subscriptions.js";
 import type { CommandSpec, Feature } from "./types.js";
 import { web } from "./web.js";
 
-export type { AdminCommand, CommandSpec, EngineCommand, Feature } from "./types.js";
+export type { AdminCommand, CommandSpec, EngineCommand, Feature, StudyCommand } from "./types.js";
 
 /** Every feature, in the order of menus and of /trogiup. */
-export const FEATURES: readonly Feature[] = [questions, documents, subscriptions, announcements, web, help];
+export const FEATURES: readonly Feature[] = [
+  questions,
+  documents,
+  subscriptions,
+  announcements,
+  web,
+  study,
+  help,
+];
 
 /** Every command of every feature. */
 export const COMMANDS: readonly CommandSpec[] = FEATURES.flatMap((f) => f.commands);

@@ -19,12 +19,31 @@ export type AdminCommand =
   /** A one-time sign-in link to the administrators' web page (/quantri). */
   | "web";
 
+/** Commands of study series and quizzes, answered by the study module (src/study/service.ts). */
+export type StudyCommand =
+  | "series_list"
+  | "series_join"
+  | "series_leave"
+  | "lesson"
+  | "quiz_results"
+  | "series_create"
+  | "series_preview"
+  | "series_start"
+  | "series_pause"
+  | "series_stop"
+  | "quiz_create"
+  | "quiz_weekly"
+  | "quiz_preview"
+  | "quiz_discard"
+  | "quiz_start"
+  | "quiz_cancel";
+
 export interface CommandSpec {
   /** The name typed after "/" (Vietnamese, without diacritics), the one menus show. */
   name: string;
   /** Other names that work the same (English, older words). */
   aliases: readonly string[];
-  action: EngineCommand | AdminCommand;
+  action: EngineCommand | AdminCommand | StudyCommand;
   /** Who may use it: everyone, or the bot's administrators only (refused politely, logged). */
   access: "everyone" | "admin";
   /** Its description in a command menu (a replies.yaml key); not in menus without one. */

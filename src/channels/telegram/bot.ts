@@ -18,6 +18,7 @@ import type { ChatType, Incoming, Reply } from "../../bot/types.js";
 import { errorSummary, type Logger, redact } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
 import type { SubscriptionStore } from "../../storage/ports.js";
+import { sendQuizPoll } from "./poll.js";
 import { callbackData, renderTelegram, type TelegramMessage } from "./render.js";
 
 export interface TelegramDeps {
@@ -29,6 +30,8 @@ export interface TelegramDeps {
   logger: Logger;
   /** Kept true by membership updates (blocked, removed, migrated). */
   subscriptions?: SubscriptionStore;
+  /** A person answered a quiz poll (study: scores are kept). */
+  onPollAnswer?: (a: { pollId: string; userId: string; userName: string; option: number }) => Promise<void>;
 }
 
 export function createTelegramBot(deps: TelegramDeps): Bot {
@@ -48,6 +51,10 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     if (chatId === undefined) return;
     const replyTo = ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id;
     for (const reply of replies) {
+      if (reply.kind === "question") {
+        await sendQuizPoll(ctx.api, chatId, reply);
+        continue;
+      }
       const messages: TelegramMessage[] = renderTelegram(reply, deps.replies);
       for (const [i, m] of messages.entries()) {
         await ctx.api.sendMessage(chatId, m.html, {
@@ -135,6 +142,19 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       }
     }
     await send(ctx, await deps.engine.handle(m));
+  });
+
+  // An answer to a quiz poll (retracted votes come with no option and are ignored).
+  bot.on("poll_answer", async (ctx) => {
+    const a = ctx.pollAnswer;
+    const option = a.option_ids[0];
+    if (option === undefined || !a.user || !deps.onPollAnswer) return;
+    await deps.onPollAnswer({
+      pollId: a.poll_id,
+      userId: String(a.user.id),
+      userName: a.user.first_name,
+      option,
+    });
   });
 
   // The subscription list follows the bot's membership: blocked or removed → inactive (kept);

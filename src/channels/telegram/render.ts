@@ -59,6 +59,9 @@ export function renderTelegram(reply: Reply, r: Replies): TelegramMessage[] {
   switch (reply.kind) {
     case "text":
       return pack(plainBlocks(reply.text));
+    case "question":
+      // Sent as a quiz poll by the bot (sendPoll), not as a message.
+      return [];
     case "documents":
       return pack([
         `<b>${escapeHtml(r.documents_header)}</b>`,

@@ -7,6 +7,7 @@
 import { Api, GrammyError, HttpError } from "grammy";
 import type { ChannelSender, SendResult } from "../../broadcast/service.js";
 import type { Replies } from "../../prompts.js";
+import { sendQuizPoll } from "./poll.js";
 import { renderTelegram } from "./render.js";
 
 export interface TelegramSenderOptions {
@@ -23,7 +24,7 @@ export function createTelegramSender(o: TelegramSenderOptions): ChannelSender & 
     channel: "telegram",
     api,
     limits: { perSecond: o.perSecond ?? 29, privateIntervalMs: 1000, groupIntervalMs: 3000 },
-    async send(chatId, _chatType, text, take): Promise<SendResult> {
+    async send(chatId, _chatType, text, take, extra): Promise<SendResult> {
       const messages = renderTelegram({ kind: "text", text }, o.replies);
       try {
         for (const m of messages) {
@@ -32,6 +33,11 @@ export function createTelegramSender(o: TelegramSenderOptions): ChannelSender & 
             parse_mode: "HTML",
             link_preview_options: { is_disabled: true },
           });
+        }
+        // A lesson's check question comes after it as a quiz poll.
+        if (extra?.question) {
+          await take();
+          await sendQuizPoll(api, chatId, extra.question);
         }
         return { ok: true };
       } catch (err) {

@@ -19,8 +19,12 @@ export function createZaloSender(
   return {
     channel: "zalo",
     limits: { perSecond, privateIntervalMs: 1000, groupIntervalMs: 3000 },
-    async send(chatId, _type, text, take): Promise<SendResult> {
-      const parts = splitText(text, ZALO_MAX);
+    async send(chatId, _type, text, take, extra): Promise<SendResult> {
+      // Zalo has no polls: a lesson's check question comes as numbered options, answered by number.
+      const parts = [
+        ...splitText(text, ZALO_MAX),
+        ...(extra?.question ? splitText(extra.question.plain, ZALO_MAX) : []),
+      ];
       if (quota > 0 && usage && (await usage.used("zalo")) + parts.length > quota) {
         return {
           ok: false,

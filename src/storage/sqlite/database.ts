@@ -135,6 +135,75 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     name: "administrators' web page: sign-in links, sessions, audit log; question log by time",
     sql: WEB_MIGRATION_SQL,
   },
+  {
+    version: 7,
+    name: "study series, their members and lessons; quizzes, polls and answers (issue 15)",
+    sql: `
+      CREATE TABLE study_series (
+        id          INTEGER PRIMARY KEY,
+        title       TEXT    NOT NULL,
+        document_id TEXT    NOT NULL,
+        passages    TEXT    NOT NULL,
+        schedule    TEXT    NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('draft', 'active', 'paused', 'stopped')),
+        created_by  TEXT    NOT NULL,
+        created_at  TEXT    NOT NULL,
+        last_run_at TEXT
+      );
+      CREATE TABLE study_members (
+        series_id  INTEGER NOT NULL REFERENCES study_series (id),
+        channel    TEXT    NOT NULL,
+        chat_id    TEXT    NOT NULL,
+        chat_type  TEXT    NOT NULL CHECK (chat_type IN ('private', 'group')),
+        title      TEXT,
+        active     INTEGER NOT NULL DEFAULT 1,
+        done       INTEGER NOT NULL DEFAULT 0,
+        joined_at  TEXT    NOT NULL,
+        updated_at TEXT    NOT NULL,
+        PRIMARY KEY (series_id, channel, chat_id)
+      );
+      CREATE TABLE study_lessons (
+        broadcast_id INTEGER PRIMARY KEY REFERENCES broadcasts (id),
+        series_id    INTEGER NOT NULL REFERENCES study_series (id),
+        lesson       INTEGER NOT NULL,
+        question     TEXT
+      );
+      CREATE TABLE quizzes (
+        id            INTEGER PRIMARY KEY,
+        channel       TEXT    NOT NULL,
+        chat_id       TEXT    NOT NULL,
+        chat_type     TEXT    NOT NULL,
+        created_by    TEXT    NOT NULL,
+        status        TEXT    NOT NULL CHECK (status IN ('draft', 'scheduled', 'running', 'done', 'cancelled')),
+        questions     TEXT    NOT NULL,
+        seconds       INTEGER NOT NULL,
+        current       INTEGER NOT NULL DEFAULT -1,
+        next_at       INTEGER NOT NULL DEFAULT 0,
+        scheduled_for TEXT,
+        repeat        TEXT,
+        created_at    TEXT    NOT NULL,
+        finished_at   TEXT
+      );
+      CREATE INDEX quizzes_chat ON quizzes (channel, chat_id, status);
+      CREATE TABLE quiz_polls (
+        poll_id  TEXT    PRIMARY KEY,
+        quiz_id  INTEGER NOT NULL REFERENCES quizzes (id),
+        question INTEGER NOT NULL
+      );
+      CREATE TABLE quiz_answers (
+        quiz_id     INTEGER NOT NULL REFERENCES quizzes (id),
+        question    INTEGER NOT NULL,
+        channel     TEXT    NOT NULL,
+        chat_id     TEXT    NOT NULL,
+        user_id     TEXT    NOT NULL,
+        user_name   TEXT,
+        option      INTEGER NOT NULL,
+        correct     INTEGER NOT NULL,
+        answered_at TEXT    NOT NULL,
+        PRIMARY KEY (quiz_id, question, user_id)
+      );
+    `,
+  },
 ];
 
 /** Opens (creating if needed) the database file and brings its schema up to date. */

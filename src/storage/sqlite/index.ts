@@ -5,6 +5,7 @@ import { createSqliteLease } from "./lease.js";
 import { createSqliteNotices } from "./notices.js";
 import { createSqliteFeedback, createSqliteQuestionLog } from "./question-log.js";
 import { createSqliteSessions } from "./sessions.js";
+import { createSqliteQuizzes, createSqliteStudy } from "./study.js";
 import { createSqliteSubscriptions } from "./subscriptions.js";
 import { createSqliteUsageCounter } from "./usage.js";
 import {
@@ -33,6 +34,8 @@ export function sqliteStorage(db: Db, now: () => Date = () => new Date()): Stora
     subscriberDirectory: createSqliteSubscriberDirectory(db),
     noticeInsights: createSqliteNoticeInsights(db),
     sessionRetention: createSqliteSessionRetention(db),
+    study: createSqliteStudy(db),
+    quizzes: createSqliteQuizzes(db),
     close: async () => {
       db.close();
     },
