@@ -6,12 +6,20 @@
 import type { DeliveryExtra, SendResult } from "../broadcast/service.js";
 import type { Broadcast, Delivery, StudyStore } from "../storage/ports.js";
 
+/**
+ * A study series' lesson goes out as a notice created by "study:<series>": lists of
+ * administrators' announcements (/thongke, the web page) leave those out.
+ */
+export function isLessonNotice(b: Pick<Broadcast, "createdBy">): boolean {
+  return b.createdBy.startsWith("study:");
+}
+
 /** The worker's `extraFor`: a lesson notice's check question. */
 export function lessonExtra(
   study: StudyStore,
 ): (d: Delivery, b: Broadcast | undefined) => Promise<DeliveryExtra | undefined> {
   return async (_d, b) => {
-    if (!b?.createdBy.startsWith("study:")) return undefined;
+    if (!b || !isLessonNotice(b)) return undefined;
     const question = (await study.lessonOf(b.id))?.question;
     return question ? { question } : undefined;
   };

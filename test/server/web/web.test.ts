@@ -267,6 +267,23 @@ describe("the pages", () => {
     ]);
   });
 
+  it("lists administrators' announcements only, not the lessons of study series (sent as notices too)", async () => {
+    const { browser, storage } = await webKit();
+    await storage.subscriptions.subscribe({ channel: "telegram", chatId: "1", chatType: "private" });
+    const at = new Date().toISOString();
+    const notice = await storage.notices.create("Họp chi bộ tối thứ Sáu", "telegram:1001", at);
+    await storage.notices.queue(notice, ["telegram"], undefined, at);
+    const lesson = await storage.notices.create("Bài 1/5: Dân biết, dân bàn", "study:1", at);
+    await storage.notices.queue(lesson, ["telegram"], undefined, at);
+    const b = browser();
+    await b.signIn();
+    for (const path of ["/quantri", "/quantri/thong-bao"]) {
+      const body = await (await b.request(path)).text();
+      expect(body).toContain("Họp chi bộ tối thứ Sáu");
+      expect(body).not.toContain("Dân biết, dân bàn");
+    }
+  });
+
   it("schedules a notice in Vietnam's time and refuses a time already past", async () => {
     const { browser, broadcasts } = await webKit();
     const b = browser();
