@@ -260,6 +260,8 @@ async function main(): Promise<number> {
           publicUrl: config.web.publicUrl,
           secure: config.web.secure,
           session: { idleMinutes: config.web.idleMinutes, maxHours: config.web.maxHours },
+          // The study service is made below; the page asks it only when shown.
+          quizFigures: () => study.figures(),
           logger,
         })
       : undefined;

@@ -21,11 +21,13 @@ import { errorSummary, type Logger } from "../../logger.js";
 import { fill, type Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
 import type { Storage, WebSession } from "../../storage/ports.js";
+import type { QuizFigures } from "../../study/service.js";
 import { type Html, type PageContext, page } from "./layout.js";
 import { announcementRoutes } from "./pages/announcements.js";
 import { documentsPage } from "./pages/documents.js";
 import { overviewPage } from "./pages/overview.js";
 import { questionRoutes } from "./pages/questions.js";
+import { studyPage } from "./pages/study.js";
 import { subscribersPage } from "./pages/subscribers.js";
 import {
   LINK_MINUTES,
@@ -49,7 +51,10 @@ export interface AdminWebDeps {
     | "questionInsights"
     | "subscriberDirectory"
     | "noticeInsights"
+    | "study"
   >;
+  /** The quizzes' figures (the study service's), for the Study page; none without quizzes. */
+  quizFigures?: () => Promise<QuizFigures>;
   broadcasts: BroadcastService;
   /** The channels notices go out on (recipients are counted per channel). */
   channels: readonly string[];
@@ -247,6 +252,7 @@ export function createAdminWeb(deps: AdminWebDeps): Hono<WebEnv> {
     c.html(await subscribersPage(kit, kit.ctx(c), new URL(c.req.url).searchParams)),
   );
   web.get("/tai-lieu", async (c) => c.html(await documentsPage(kit, kit.ctx(c))));
+  web.get("/hoc-tap", async (c) => c.html(await studyPage(kit, kit.ctx(c))));
   web.all("*", (c) => {
     // "/quantri/" is the overview too.
     if (c.req.method === "GET" && /\/quantri\/+$/.test(c.req.path)) return c.redirect(base, 301);

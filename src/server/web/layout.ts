@@ -19,7 +19,14 @@ export interface PageContext {
   session?: { admin: string; csrf: string };
 }
 
-export type Section = "overview" | "questions" | "announcements" | "subscribers" | "documents" | "none";
+export type Section =
+  | "overview"
+  | "questions"
+  | "announcements"
+  | "subscribers"
+  | "documents"
+  | "study"
+  | "none";
 
 /** A whole page. */
 export function page(ctx: PageContext, section: Section, heading: string, body: Html): Html {
@@ -30,6 +37,7 @@ export function page(ctx: PageContext, section: Section, heading: string, body: 
     ["announcements", "/thong-bao", t.nav_announcements],
     ["subscribers", "/nguoi-dang-ky", t.nav_subscribers],
     ["documents", "/tai-lieu", t.nav_documents],
+    ["study", "/hoc-tap", t.nav_study],
   ];
   return html`<!doctype html>
 <html lang="vi">

@@ -2,6 +2,7 @@
  * The administrators' web page over a fresh in-memory database, mounted on the bot's HTTP app
  * as main.ts mounts it, with a clock the test moves, and a tiny cookie jar for `app.request`.
  */
+
 import { createBroadcastService } from "../../../src/broadcast/service.js";
 import { loadPrompts } from "../../../src/prompts.js";
 import { createHttpApp } from "../../../src/server/app.js";
@@ -9,11 +10,18 @@ import { createAdminWeb } from "../../../src/server/web/index.js";
 import { createSignInLinks, WEB_PREFIX } from "../../../src/server/web/sign-in.js";
 import { loadWebTexts } from "../../../src/server/web/texts.js";
 import { openSqliteStorage } from "../../../src/storage/sqlite/index.js";
+import type { QuizFigures } from "../../../src/study/service.js";
 import { memoryLogger } from "../../fakes/memory-logger.js";
 
 export const ADMIN = "telegram:1001";
 
-export async function webKit(options: { publicUrl?: string } = {}) {
+export async function webKit(
+  options: {
+    publicUrl?: string;
+    /** The Study page's quiz figures, made from the kit's storage (the study service's, in a test). */
+    quizFigures?: (storage: ReturnType<typeof openSqliteStorage>) => () => Promise<QuizFigures>;
+  } = {},
+) {
   const clock = { now: new Date("2026-12-01T03:00:00Z") };
   const now = () => new Date(clock.now);
   const storage = openSqliteStorage(":memory:", now);
@@ -36,6 +44,7 @@ export async function webKit(options: { publicUrl?: string } = {}) {
     secure: publicUrl.startsWith("https:"),
     session: { idleMinutes: 30, maxHours: 12 },
     logger: log.logger,
+    quizFigures: options.quizFigures?.(storage),
     now,
   });
   const http = createHttpApp(new Map(), log.logger);

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { loadPrompts } from "../../../src/prompts.js";
+import { createStudyService } from "../../../src/study/service.js";
+import { memoryLogger } from "../../fakes/memory-logger.js";
 import { ADMIN, webKit } from "./web-kit.js";
 
 const question = (
@@ -282,6 +285,92 @@ describe("the pages", () => {
       expect(body).toContain("Họp chi bộ tối thứ Sáu");
       expect(body).not.toContain("Dân biết, dân bàn");
     }
+  });
+
+  it("shows the study series with their followers, and the quizzes' figures per group, question and person", async () => {
+    const replies = (await loadPrompts()).replies;
+    const { browser, storage } = await webKit({
+      quizFigures: (st) => () =>
+        createStudyService({
+          study: st.study,
+          quizzes: st.quizzes,
+          index: () => {
+            throw new Error("the figures need no index");
+          },
+          channels: ["telegram"],
+          isAdmin: () => false,
+          replies,
+          logger: memoryLogger().logger,
+        }).figures(),
+    });
+    const at = "2026-12-01T03:00:00.000Z";
+    const series = await storage.study.createSeries(
+      {
+        title: "Mỗi ngày một điều: Kết luận 43",
+        documentId: "kh",
+        passages: ["p1", "p2", "p3"],
+        schedule: "0 7 * * 1-5",
+        createdBy: ADMIN,
+      },
+      at,
+    );
+    await storage.study.setStatus(series, "active", ["draft"], at);
+    await storage.study.join(
+      series,
+      { channel: "telegram", chatId: "-100", chatType: "group", title: "Chi bộ 1" },
+      at,
+    );
+    await storage.study.join(series, { channel: "telegram", chatId: "5", chatType: "private" }, at);
+    const q = (itemId: string, question: string) => ({
+      itemId,
+      question,
+      options: ["a", "b", "c"],
+      correct: 1,
+      explanation: "Đáp án: b",
+    });
+    const quiz = await storage.quizzes.create(
+      {
+        channel: "telegram",
+        chatId: "-100",
+        chatType: "group",
+        createdBy: ADMIN,
+        questions: [
+          q("i1", "Phương châm «Dân biết, dân bàn, dân làm, dân ___»"),
+          q("i2", "Kết luận 43 ban hành năm nào?"),
+        ],
+        seconds: 30,
+      },
+      at,
+    );
+    await storage.quizzes.start(quiz, 0);
+    const answer = { quizId: quiz, channel: "telegram", chatId: "-100", option: 1 };
+    await storage.quizzes.answer(
+      { ...answer, question: 0, userId: "7", userName: "Lan <b>", correct: true },
+      at,
+    );
+    await storage.quizzes.answer(
+      { ...answer, question: 0, userId: "8", userName: "Minh", correct: true },
+      at,
+    );
+    await storage.quizzes.answer(
+      { ...answer, question: 1, userId: "7", userName: "Lan <b>", correct: false },
+      at,
+    );
+    await storage.quizzes.answer(
+      { ...answer, question: 1, userId: "8", userName: "Minh", correct: true },
+      at,
+    );
+    await storage.quizzes.finish(quiz, at);
+    const b = browser();
+    await b.signIn();
+    const body = await (await b.request("/quantri/hoc-tap")).text();
+    expect(body).toContain("Mỗi ngày một điều: Kết luận 43");
+    expect(body).toContain("đang chạy");
+    expect(body).toMatch(/<td>3<\/td><td>2<\/td><\/tr>/);
+    expect(body).toContain("1 bài kiểm tra, 4 lượt trả lời, trả lời đúng 75%.");
+    // The hardest question first: 1 of 2 right.
+    expect(body.indexOf("Kết luận 43 ban hành năm nào?")).toBeLessThan(body.indexOf("Dân biết, dân bàn"));
+    expect(body).toContain("Lan &lt;b&gt;");
   });
 
   it("schedules a notice in Vietnam's time and refuses a time already past", async () => {
