@@ -1,9 +1,12 @@
 /** The SQLite backend: every storage port on one database file. */
 import type { Storage } from "../ports.js";
+import { createSqliteClaims } from "./claims.js";
 import { type Db, openDatabase } from "./database.js";
+import { createSqliteKnowledgeVersions } from "./knowledge-versions.js";
 import { createSqliteLease } from "./lease.js";
 import { createSqliteNotices } from "./notices.js";
 import { createSqliteFeedback, createSqliteQuestionLog } from "./question-log.js";
+import { createSqliteRateLimits } from "./rate-limits.js";
 import { createSqliteSessions } from "./sessions.js";
 import { createSqliteSubscriptions } from "./subscriptions.js";
 import { createSqliteUsageCounter } from "./usage.js";
@@ -19,6 +22,13 @@ export function sqliteStorage(db: Db, now: () => Date = () => new Date()): Stora
     lease: createSqliteLease(db),
     usage: createSqliteUsageCounter(db, now),
     sessions: createSqliteSessions(db, now),
+    claims: createSqliteClaims(db),
+    rateLimits: createSqliteRateLimits(db),
+    knowledge: createSqliteKnowledgeVersions(db),
+    ping: async () => {
+      db.prepare("SELECT 1").get();
+      return { backend: "sqlite" };
+    },
     close: async () => {
       db.close();
     },
