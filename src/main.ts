@@ -4,6 +4,7 @@
  */
 
 import { accessSync, constants } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { run } from "@grammyjs/runner";
 import { citationOfPassage } from "./answer/citations.js";
@@ -17,15 +18,19 @@ import { consoleUser, runConsoleChat } from "./channels/console/chat.js";
 import { createChannelSenders } from "./channels/senders.js";
 import { createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
 import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
+import { createUpdateClaimer, type UpdateClaimer } from "./channels/update-claims.js";
 import { createZaloChannel } from "./channels/zalo/channel.js";
 import type { ZaloClient } from "./channels/zalo/client.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger, errorSummary } from "./logger.js";
 import { fill, loadPrompts } from "./prompts.js";
 import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
+import { createKnowledgeSync } from "./search/knowledge-sync.js";
 import { createIndexHolder } from "./search/retriever.js";
-import { createHttpApp, type Route } from "./server/app.js";
-import { openSqliteStorage } from "./storage/sqlite/index.js";
+import { createHttpApp, type HealthCheck, type Route } from "./server/app.js";
+import { createHealthCheck } from "./server/health.js";
+import { databaseLabel, openStorage } from "./storage/open.js";
+import type { Storage } from "./storage/ports.js";
 
 /** A running channel: its webhook route (if any), a start once the HTTP server listens, a stop. */
 interface RunningChannel {
@@ -34,12 +39,17 @@ interface RunningChannel {
   stop: () => Promise<void>;
 }
 
-type ChannelDeps = Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot">;
+type ChannelDeps = Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot"> & {
+  /** Which instance answers an update delivered to several (claimed in the database). */
+  claimer: UpdateClaimer;
+  health: HealthCheck;
+};
 
 /** Telegram: long polling with @grammyjs/runner, or a webhook route when TELEGRAM_WEBHOOK_URL is set. */
 async function startTelegram(config: Config, deps: ChannelDeps): Promise<RunningChannel> {
   const t = config.telegram as NonNullable<Config["telegram"]>;
-  const bot = createTelegramBot({ ...deps, token: t.token, apiRoot: t.apiRoot });
+  const { claimer, health: _health, ...botDeps } = deps;
+  const bot = createTelegramBot({ ...botDeps, token: t.token, apiRoot: t.apiRoot });
   await bot.init();
   await registerCommands(bot, t.adminIds, deps.replies).catch((err: unknown) =>
     deps.logger.warn({ err: (err as Error).message }, "không đăng ký được menu lệnh"),
@@ -48,7 +58,7 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
     const url = t.mode.url;
     const secret = await webhookSecret(t.mode.secret, join(config.dataDir, "telegram-webhook-secret"));
     return {
-      routes: [[new URL(url).pathname, telegramWebhookRoute(bot, secret)]],
+      routes: [[new URL(url).pathname, telegramWebhookRoute(bot, secret, claimer)]],
       afterListen: async () => {
         await bot.api.setWebhook(url, {
           secret_token: secret,
@@ -103,7 +113,7 @@ async function runChannels(config: Config, deps: ChannelDeps, zaloClient?: ZaloC
   if (config.telegram) running.push(await startTelegram(config, deps));
   if (config.zalo && zaloClient) running.push(await startZalo(config, zaloClient, deps));
   const routes = running.flatMap((r) => r.routes);
-  const http = routes.length > 0 ? createHttpApp(new Map(routes), deps.logger) : undefined;
+  const http = routes.length > 0 ? createHttpApp(new Map(routes), deps.logger, deps.health) : undefined;
   if (http) {
     const port = await http.listen(config.port);
     deps.logger.info({ port, paths: routes.map(([p]) => p) }, "máy chủ webhook đang nghe");
@@ -139,10 +149,17 @@ async function main(): Promise<number> {
   // The terminal chat shares the screen with the logs: only warnings unless asked for more.
   const logger = createLogger(config.logLevel ?? (config.telegram ? "info" : "warn"));
   const prompts = await loadPrompts();
-  let storage: ReturnType<typeof openSqliteStorage>;
+  let storage: Storage;
   try {
-    storage = openSqliteStorage(config.databasePath);
+    storage = await openStorage(config);
   } catch (err) {
+    if (config.postgres) {
+      const cause = err instanceof Error ? err.message : String(err);
+      process.stderr.write(
+        `${fill(prompts.replies.database_unreachable, { database: databaseLabel(config), cause })}\n`,
+      );
+      return 2;
+    }
     // SQLite says only "unable to open database file": ask the file system why.
     const cause = writableProblem(config.dataDir) ?? (err instanceof Error ? err.message : String(err));
     process.stderr.write(
@@ -187,6 +204,31 @@ async function main(): Promise<number> {
     });
     // An ingest run while the bot serves is picked up without a restart.
     holder.watch();
+    // A change of the documents made through another instance (its ingest, an upload) moves the
+    // documents' version in the shared database: rebuild from the shared folder and swap.
+    const knowledgeSync = createKnowledgeSync({
+      versions: storage.knowledge,
+      logger,
+      rebuild: async () => {
+        await ensureIndex(config.knowledgeDir, config.indexDir, {
+          embedder: config.embedder,
+          maxDocumentBytes: config.maxDocumentBytes,
+        });
+        await holder.reload();
+      },
+    });
+    await knowledgeSync.start();
+    // This instance found the documents changed at start-up: the others should know.
+    if (outcome.action === "built") await knowledgeSync.announce().catch(() => undefined);
+    const health = createHealthCheck({
+      instance: `${hostname()}:${process.pid}`,
+      database: () => storage.ping(),
+      index: () => {
+        const { index } = holder.current();
+        return { documents: index.documents.length, passages: index.passages.length };
+      },
+      knowledge: () => knowledgeSync.state(),
+    });
     const llm = config.llm ? createOpenAiChat(config.llm) : undefined;
     const answerer = createAnswerer({ retriever: holder.current, prompts, logger, llm });
     const documents = () => holder.current().index.documents;
@@ -226,18 +268,31 @@ async function main(): Promise<number> {
       questionLog,
       feedback: storage.feedback,
       sessions: storage.sessions,
+      rateLimits: storage.rateLimits,
       replies: prompts.replies,
       logger,
       options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },
     });
     try {
       if (config.telegram || config.zalo) {
-        await runChannels(config, { engine, replies: prompts.replies, logger, subscriptions }, zaloClient);
+        await runChannels(
+          config,
+          {
+            engine,
+            replies: prompts.replies,
+            logger,
+            subscriptions,
+            claimer: createUpdateClaimer(storage.claims, logger),
+            health,
+          },
+          zaloClient,
+        );
       } else {
         await runConsoleChat({ engine, replies: prompts.replies, logger });
       }
     } finally {
       holder.close();
+      knowledgeSync.stop();
       worker?.stop();
       await delivering;
     }

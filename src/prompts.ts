@@ -124,6 +124,8 @@ const RepliesSchema = z.object({
   broadcast_usage: z.string().min(1),
   broadcast_no_channel: z.string().min(1),
   data_dir_unusable: z.string().min(1),
+  // Several instances on PostgreSQL (issue 16).
+  database_unreachable: z.string().min(1),
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 
@@ -178,6 +180,7 @@ export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
   ingest_skipped_line: ["source", "reason"],
   ingest_index: ["dir"],
   data_dir_unusable: ["dir", "database", "cause"],
+  database_unreachable: ["database", "cause"],
 };
 
 /** The project's prompts folder (beside `src/`). */
