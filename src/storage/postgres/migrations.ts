@@ -106,8 +106,10 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX update_claims_time ON update_claims (claimed_at);
 
       CREATE TABLE rate_limits (
-        key  text     PRIMARY KEY,
-        hits bigint[] NOT NULL
+        key     text     PRIMARY KEY,
+        hits    bigint[] NOT NULL,
+        -- Whether the last take was allowed (set by the same statement that made it).
+        allowed boolean  NOT NULL DEFAULT true
       );
 
       CREATE TABLE knowledge_version (
