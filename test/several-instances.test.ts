@@ -14,6 +14,7 @@ import type { Storage } from "../src/storage/ports.js";
 import { openPostgresStorage } from "../src/storage/postgres/index.js";
 import { startBot } from "./cli/run-cli.js";
 import { type FakeTelegram, startFakeTelegram } from "./fakes/telegram-server.js";
+import { type FakeZalo, startFakeZalo, zaloText } from "./fakes/zalo-server.js";
 import { copyOfKnowledge, freePort, tempDir } from "./helpers.js";
 import { withPostgres } from "./storage/postgres/suite.js";
 
@@ -22,6 +23,7 @@ const SECRET = "shared-webhook-secret-for-both";
 
 withPostgres("two instances on PostgreSQL", (server) => {
   let tg: FakeTelegram;
+  let zalo: FakeZalo;
   let url: string;
   let knowledge: string;
   let storage: Storage;
@@ -40,6 +42,10 @@ withPostgres("two instances on PostgreSQL", (server) => {
       TELEGRAM_API_ROOT: tg.apiRoot,
       TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/tg/hook`,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
+      ZALO_BOT_TOKEN: "zalo-test-token-123456",
+      ZALO_API_BASE_URL: zalo.baseUrl,
+      ZALO_WEBHOOK_URL: `http://127.0.0.1:${port}/zalo/hook`,
+      ZALO_WEBHOOK_SECRET: SECRET,
       QUESTIONS_PER_MINUTE: "3",
       PORT: String(port),
     });
@@ -86,6 +92,7 @@ withPostgres("two instances on PostgreSQL", (server) => {
   beforeAll(async () => {
     r = (await loadPrompts()).replies;
     tg = await startFakeTelegram();
+    zalo = await startFakeZalo();
     url = await server().createDatabase();
     knowledge = await copyOfKnowledge();
     // Both start at once: the schema is migrated by one, under the advisory lock.
@@ -97,6 +104,7 @@ withPostgres("two instances on PostgreSQL", (server) => {
     for (const b of bots) if (b.exitCode === null) b.kill("SIGKILL");
     await storage?.close();
     await tg?.close();
+    await zalo?.close();
   });
 
   it("reports the database and the index on /healthz of each instance", async () => {
@@ -131,6 +139,23 @@ withPostgres("two instances on PostgreSQL", (server) => {
       .toBe(true);
     await settle();
     expect(chats.map((c) => tg.sent(c).length)).toEqual(chats.map(() => perAnswer));
+  });
+
+  it("answers a Zalo message delivered to both instances once (by message_id)", async () => {
+    const [a, b] = ports as [number, number];
+    const chats = Array.from({ length: 10 }, (_, i) => `zc${i}`);
+    await Promise.all(
+      chats.map((chat) => {
+        const update = { ok: true, result: zaloText(chat, chat, "Kết luận 43 ban hành ngày nào?") };
+        return Promise.all([
+          zalo.deliver(`http://127.0.0.1:${a}/zalo/hook`, update, SECRET),
+          zalo.deliver(`http://127.0.0.1:${b}/zalo/hook`, update, SECRET),
+        ]);
+      }),
+    );
+    await expect.poll(() => chats.every((c) => zalo.sent(c).length > 0), { timeout: 30_000 }).toBe(true);
+    await settle();
+    expect(chats.map((c) => zalo.sent(c).length)).toEqual(chats.map(() => 1));
   });
 
   it("shares a user's question limit and conversation between the instances", async () => {
