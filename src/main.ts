@@ -268,7 +268,9 @@ async function main(): Promise<number> {
       questionLog,
       feedback: storage.feedback,
       sessions: storage.sessions,
-      rateLimits: storage.rateLimits,
+      // Several instances share the limit through the database; one instance keeps it in memory
+      // (no write per question on the SQLite file).
+      rateLimits: config.postgres ? storage.rateLimits : undefined,
       replies: prompts.replies,
       logger,
       options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },
@@ -282,7 +284,7 @@ async function main(): Promise<number> {
             replies: prompts.replies,
             logger,
             subscriptions,
-            claimer: createUpdateClaimer(storage.claims, logger),
+            claimer: createUpdateClaimer(config.postgres ? storage.claims : undefined, logger),
             health,
           },
           zaloClient,

@@ -20,6 +20,7 @@ import { withPostgres } from "./storage/postgres/suite.js";
 
 const TOKEN = "123456789:TEST-token-abcdefghijklmnop";
 const SECRET = "shared-webhook-secret-for-both";
+const ADMIN = 4242;
 
 withPostgres("two instances on PostgreSQL", (server) => {
   let tg: FakeTelegram;
@@ -46,6 +47,7 @@ withPostgres("two instances on PostgreSQL", (server) => {
       ZALO_API_BASE_URL: zalo.baseUrl,
       ZALO_WEBHOOK_URL: `http://127.0.0.1:${port}/zalo/hook`,
       ZALO_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_ADMIN_IDS: String(ADMIN),
       QUESTIONS_PER_MINUTE: "3",
       PORT: String(port),
     });
@@ -177,6 +179,25 @@ withPostgres("two instances on PostgreSQL", (server) => {
     await post(b, message(chat, "Dân vận là gì?"));
     await expect.poll(() => textsTo(chat).length, { timeout: 20_000 }).toBeGreaterThan(beforeLimit);
     expect(textsTo(chat).at(-1)).toContain(r.rate_limited.split("{seconds}")[0]?.trim().slice(0, 20));
+  });
+
+  it("confirms through one instance a notice previewed through the other", async () => {
+    const [a, b] = ports as [number, number];
+    await post(a, message(ADMIN, "/thongbao Họp giao ban quý IV lúc 8 giờ sáng thứ Hai."));
+    await expect
+      .poll(async () => (await storage.notices.byCreator(`telegram:${ADMIN}`, ["draft"])).length, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    const [draft] = await storage.notices.byCreator(`telegram:${ADMIN}`, ["draft"]);
+    await expect.poll(() => textsTo(ADMIN).join("\n"), { timeout: 20_000 }).toContain(`#${draft?.id}`);
+    const before = textsTo(ADMIN).length;
+    await post(b, message(ADMIN, `/xacnhan ${draft?.id}`));
+    await expect.poll(() => textsTo(ADMIN).length, { timeout: 20_000 }).toBeGreaterThan(before);
+    expect(textsTo(ADMIN).slice(before).join("\n")).not.toContain(r.notice_not_found.split("#")[0]?.trim());
+    await expect
+      .poll(async () => (await storage.notices.get(draft?.id ?? 0))?.status, { timeout: 20_000 })
+      .toBe("done");
   });
 
   it("picks up documents changed through another instance without a restart", async () => {
