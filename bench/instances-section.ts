@@ -2,7 +2,7 @@
  * The "Several instances on PostgreSQL" section of BENCHMARKS.md: runs bench/instances.ts in its
  * own process (`npm run bench -- --only instances`) and formats its JSON line.
  */
-import { loadavg } from "node:os";
+import { cpus, loadavg } from "node:os";
 
 interface Step {
   rate: number;
@@ -66,6 +66,9 @@ export async function instancesSection(
     "second, so it measures bursts rather than a rate: the generator is bench/instances.ts's own.)",
     "",
     `Best within p95 ≤ 100 ms: **one instance on SQLite ${best(r.sqlite)}**; **two instances on PostgreSQL ${best(r.postgres)}**.`,
+    `Here both instances, PostgreSQL and the load generator share ${cpus().length} cores, and each question adds four round`,
+    "trips to PostgreSQL (the update's claim, the rate limit, the question log, the conversation): on one machine",
+    "the second instance adds no capacity; what it adds is an instance that survives the other's machine.",
     "",
     "| setup | rate asked /s | sent | answered | answered /s | p50 ms | p95 ms | ack p95 ms | errors |",
     "|---|---|---|---|---|---|---|---|---|",
