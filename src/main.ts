@@ -228,6 +228,7 @@ async function main(): Promise<number> {
         return { documents: index.documents.length, passages: index.passages.length };
       },
       knowledge: () => knowledgeSync.state(),
+      worker: () => ({ running: worker !== undefined, holdsLease: worker?.holdsLease ?? false }),
     });
     const llm = config.llm ? createOpenAiChat(config.llm) : undefined;
     const answerer = createAnswerer({ retriever: holder.current, prompts, logger, llm });

@@ -119,7 +119,14 @@ withPostgres("two instances on PostgreSQL", (server) => {
       expect((health.index as unknown as { passages: number }).passages).toBeGreaterThan(0);
       expect(health.knowledge).toMatchObject({ error: null });
     }
-    expect(new Set(ports.map(String)).size).toBe(2);
+    // Exactly one of them holds the broadcast worker's lease.
+    const holders = async () => {
+      const reports = await Promise.all(
+        ports.map(async (port) => (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as never),
+      );
+      return reports.map((x: { worker: { running: boolean; holdsLease: boolean } }) => x.worker.holdsLease);
+    };
+    await expect.poll(async () => (await holders()).filter(Boolean).length, { timeout: 10_000 }).toBe(1);
   });
 
   it("answers an update delivered to both instances at once exactly once", async () => {
@@ -244,6 +251,11 @@ withPostgres("two instances on PostgreSQL", (server) => {
     // The lease (6 s) expired and the other instance took over within seconds.
     expect(Date.now() - killedAt).toBeLessThan(20_000);
     await expect.poll(async () => (await service.get(id))?.status, { timeout: 10_000 }).toBe("done");
+    const survivor = ports[bots.indexOf(holder === bots[0] ? (bots[1] as never) : (bots[0] as never))];
+    const health = (await (await fetch(`http://127.0.0.1:${survivor}/healthz`)).json()) as {
+      worker: { holdsLease: boolean };
+    };
+    expect(health.worker.holdsLease).toBe(true);
     const doubled = chats.reduce((n, c) => n + Math.max(0, tg.sent(Number(c)).length - 1), 0);
     // At most the worker's concurrency (8) were in flight at the kill.
     expect(doubled).toBeLessThanOrEqual(8);

@@ -86,6 +86,8 @@ export interface Worker {
   stop(): void;
   /** Deliveries found `sending` at start-up: in flight when the previous process died. */
   readonly resumedInFlight: number;
+  /** Whether this worker holds the lease now (the one instance sending broadcasts). */
+  readonly holdsLease: boolean;
 }
 
 /** The notices' rules over the storage: a draft first, deliveries only on the configured channels. */
@@ -331,6 +333,9 @@ export function createWorker(
     },
     get resumedInFlight() {
       return resumedInFlight;
+    },
+    get holdsLease() {
+      return leased && now() < claimUntil + leaseMs / 3;
     },
   };
 }

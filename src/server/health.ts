@@ -15,6 +15,8 @@ export interface HealthDeps {
   index: () => { version?: string; documents: number; passages: number; builtAt?: string };
   /** The documents' version caught up with, when instances share them. */
   knowledge?: () => { version: number | undefined; checkedAt: string | null; error: string | null };
+  /** Whether this instance runs a broadcast worker, and holds the lease (sends) right now. */
+  worker?: () => { running: boolean; holdsLease: boolean };
   /** Longest wait for the database (default 2 s). */
   timeoutMs?: number;
 }
@@ -47,6 +49,7 @@ export function createHealthCheck(deps: HealthDeps): HealthCheck {
       database,
       index,
       ...(knowledge ? { knowledge } : {}),
+      ...(deps.worker ? { worker: deps.worker() } : {}),
     };
   };
 }
