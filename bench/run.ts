@@ -35,6 +35,7 @@ import { retrieverOf } from "../src/search/retriever.js";
 import { openDatabase } from "../src/storage/sqlite/database.js";
 import { createSqliteQuestionLog } from "../src/storage/sqlite/question-log.js";
 import { fold } from "../src/text/vietnamese.js";
+import { instancesSection } from "./instances-section.js";
 import { botReport, byStyle, openKbBench, peerReport, RELATED, readKbQuestions } from "./kb.js";
 import { quizSection } from "./quiz.js";
 import { ReferenceBm25 } from "./reference-bm25.js";
@@ -511,6 +512,7 @@ const SECTIONS: Record<string, (lines: string[]) => Promise<void>> = {
   broadcast: broadcastSection,
   adminweb: adminWebSection,
   quiz: quizSection,
+  instances: (lines) => instancesSection(lines, runScript),
 };
 
 // `npm run bench -- --only plan,broadcast` reruns some sections and keeps the others as they were.

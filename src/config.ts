@@ -57,6 +57,14 @@ const schema = z.object({
   ADMIN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   ADMIN_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
   QUESTION_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\/\S+$/, "phải là một địa chỉ postgres://…")
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  DATABASE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
 });
 
 export interface Config {
@@ -70,6 +78,17 @@ export interface Config {
   logLevel?: (typeof LOG_LEVELS)[number];
   /** Where the question log and other state live: `<dataDir>/bot.sqlite`. */
   databasePath: string;
+  /**
+   * PostgreSQL instead of the SQLite file (DATABASE_URL), for several instances sharing one
+   * state; its pool's size and timeouts.
+   */
+  postgres?: {
+    url: string;
+    poolSize: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    idleTimeoutMs: number;
+  };
   /** An OpenAI-compatible chat endpoint; answers stay extractive without it. */
   llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
   maxQuestionLength: number;
@@ -164,6 +183,15 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     dataDir,
     indexDir: resolve(dataDir, "index"),
     databasePath: resolve(dataDir, "bot.sqlite"),
+    postgres: c.DATABASE_URL
+      ? {
+          url: c.DATABASE_URL,
+          poolSize: c.DATABASE_POOL_SIZE,
+          connectTimeoutMs: c.DATABASE_CONNECT_TIMEOUT_MS,
+          statementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS,
+          idleTimeoutMs: c.DATABASE_IDLE_TIMEOUT_MS,
+        }
+      : undefined,
     logLevel: c.LOG_LEVEL,
     llm: c.LLM_BASE_URL
       ? { baseUrl: c.LLM_BASE_URL, model: c.LLM_MODEL, apiKey: c.LLM_API_KEY, timeoutMs: c.LLM_TIMEOUT_MS }
@@ -243,6 +271,9 @@ function describe(variable: string, message: string): string {
   if (variable === "QUESTION_LOG_RETENTION_DAYS") return "phải là số ngày từ 1 đến 3650";
   if (variable === "ADMIN_SESSION_IDLE_MINUTES") return "phải là số phút từ 1 đến 1440";
   if (variable === "ADMIN_SESSION_MAX_HOURS") return "phải là số giờ từ 1 đến 168";
+  if (variable === "DATABASE_URL")
+    return "phải là một địa chỉ PostgreSQL postgres://người_dùng:mật_khẩu@máy:5432/tên_cơ_sở_dữ_liệu (bỏ trống để dùng SQLite)";
+  if (variable === "DATABASE_POOL_SIZE") return "phải là số kết nối từ 1 đến 500";
   if (variable === "TELEGRAM_ADMIN_IDS") return "phải là các số id người dùng, cách nhau bởi dấu phẩy";
   if (variable === "VECTOR_WEIGHT" || variable === "VECTOR_LEAD_WEIGHT") return "phải là một số từ 0 đến 10";
   if (variable === "EMBEDDINGS") return "phải là corpus, openai hoặc none";

@@ -4,6 +4,7 @@
  */
 
 import { accessSync, constants } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { run } from "@grammyjs/runner";
 import { citationOfPassage } from "./answer/citations.js";
@@ -18,20 +19,24 @@ import { createQuizMessengers } from "./channels/quiz-messengers.js";
 import { createChannelSenders } from "./channels/senders.js";
 import { createTelegramBot, registerCommands } from "./channels/telegram/bot.js";
 import { telegramWebhookRoute, webhookSecret } from "./channels/telegram/webhook.js";
+import { createUpdateClaimer, type UpdateClaimer } from "./channels/update-claims.js";
 import { createZaloChannel } from "./channels/zalo/channel.js";
 import type { ZaloClient } from "./channels/zalo/client.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger, errorSummary } from "./logger.js";
 import { fill, loadPrompts } from "./prompts.js";
 import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
+import { createKnowledgeSync } from "./search/knowledge-sync.js";
 import { createIndexHolder } from "./search/retriever.js";
-import { createHttpApp, type Route } from "./server/app.js";
+import { createHttpApp, type HealthCheck, type Route } from "./server/app.js";
+import { createHealthCheck } from "./server/health.js";
 import { createAdminWeb } from "./server/web/index.js";
 import { readIndexInfo } from "./server/web/index-info.js";
 import { createSignInLinks, WEB_PREFIX } from "./server/web/sign-in.js";
 import { loadWebTexts } from "./server/web/texts.js";
+import { databaseLabel, openStorage } from "./storage/open.js";
+import type { Storage } from "./storage/ports.js";
 import { createRetention } from "./storage/retention.js";
-import { openSqliteStorage } from "./storage/sqlite/index.js";
 import { createStudyService } from "./study/service.js";
 
 /** A running channel: its webhook route (if any), a start once the HTTP server listens, a stop. */
@@ -41,7 +46,11 @@ interface RunningChannel {
   stop: () => Promise<void>;
 }
 
-type ChannelDeps = Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot">;
+type ChannelDeps = Omit<Parameters<typeof createTelegramBot>[0], "token" | "apiRoot"> & {
+  /** Which instance answers an update delivered to several (claimed in the database). */
+  claimer: UpdateClaimer;
+  health: HealthCheck;
+};
 
 /**
  * The updates the bot handles, asked for in both modes (Telegram otherwise keeps the previous
@@ -52,7 +61,8 @@ const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "poll_an
 /** Telegram: long polling with @grammyjs/runner, or a webhook route when TELEGRAM_WEBHOOK_URL is set. */
 async function startTelegram(config: Config, deps: ChannelDeps): Promise<RunningChannel> {
   const t = config.telegram as NonNullable<Config["telegram"]>;
-  const bot = createTelegramBot({ ...deps, token: t.token, apiRoot: t.apiRoot });
+  const { claimer, health: _health, ...botDeps } = deps;
+  const bot = createTelegramBot({ ...botDeps, token: t.token, apiRoot: t.apiRoot });
   await bot.init();
   await registerCommands(bot, t.adminIds, deps.replies).catch((err: unknown) =>
     deps.logger.warn({ err: (err as Error).message }, "không đăng ký được menu lệnh"),
@@ -61,7 +71,7 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
     const url = t.mode.url;
     const secret = await webhookSecret(t.mode.secret, join(config.dataDir, "telegram-webhook-secret"));
     return {
-      routes: [[new URL(url).pathname, telegramWebhookRoute(bot, secret)]],
+      routes: [[new URL(url).pathname, telegramWebhookRoute(bot, secret, claimer)]],
       afterListen: async () => {
         await bot.api.setWebhook(url, {
           secret_token: secret,
@@ -123,7 +133,8 @@ async function runChannels(
   if (config.telegram) running.push(await startTelegram(config, deps));
   if (config.zalo && zaloClient) running.push(await startZalo(config, zaloClient, deps));
   const routes = running.flatMap((r) => r.routes);
-  const http = routes.length > 0 || web ? createHttpApp(new Map(routes), deps.logger) : undefined;
+  const http =
+    routes.length > 0 || web ? createHttpApp(new Map(routes), deps.logger, deps.health) : undefined;
   // The administrators' web page shares the webhooks' server (issue 14).
   if (http && web) http.app.route(WEB_PREFIX, web);
   if (http) {
@@ -161,10 +172,17 @@ async function main(): Promise<number> {
   // The terminal chat shares the screen with the logs: only warnings unless asked for more.
   const logger = createLogger(config.logLevel ?? (config.telegram ? "info" : "warn"));
   const prompts = await loadPrompts();
-  let storage: ReturnType<typeof openSqliteStorage>;
+  let storage: Storage;
   try {
-    storage = openSqliteStorage(config.databasePath);
+    storage = await openStorage(config);
   } catch (err) {
+    if (config.postgres) {
+      const cause = err instanceof Error ? err.message : String(err);
+      process.stderr.write(
+        `${fill(prompts.replies.database_unreachable, { database: databaseLabel(config), cause })}\n`,
+      );
+      return 2;
+    }
     // SQLite says only "unable to open database file": ask the file system why.
     const cause = writableProblem(config.dataDir) ?? (err instanceof Error ? err.message : String(err));
     process.stderr.write(
@@ -209,6 +227,32 @@ async function main(): Promise<number> {
     });
     // An ingest run while the bot serves is picked up without a restart.
     holder.watch();
+    // A change of the documents made through another instance (its ingest, an upload) moves the
+    // documents' version in the shared database: rebuild from the shared folder and swap.
+    const knowledgeSync = createKnowledgeSync({
+      versions: storage.knowledge,
+      logger,
+      rebuild: async () => {
+        await ensureIndex(config.knowledgeDir, config.indexDir, {
+          embedder: config.embedder,
+          maxDocumentBytes: config.maxDocumentBytes,
+        });
+        await holder.reload();
+      },
+    });
+    await knowledgeSync.start();
+    // This instance found the documents changed at start-up: the others should know.
+    if (outcome.action === "built") await knowledgeSync.announce().catch(() => undefined);
+    const health = createHealthCheck({
+      instance: `${hostname()}:${process.pid}`,
+      database: () => storage.ping(),
+      index: () => {
+        const { index } = holder.current();
+        return { documents: index.documents.length, passages: index.passages.length };
+      },
+      knowledge: () => knowledgeSync.state(),
+      worker: () => ({ running: worker !== undefined, holdsLease: worker?.holdsLease ?? false }),
+    });
     const llm = config.llm ? createOpenAiChat(config.llm) : undefined;
     const answerer = createAnswerer({ retriever: holder.current, prompts, logger, llm });
     const documents = () => holder.current().index.documents;
@@ -299,6 +343,9 @@ async function main(): Promise<number> {
       questionLog,
       feedback: storage.feedback,
       sessions: storage.sessions,
+      // Several instances share the limit through the database; one instance keeps it in memory
+      // (no write per question on the SQLite file).
+      rateLimits: config.postgres ? storage.rateLimits : undefined,
       replies: prompts.replies,
       logger,
       options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },
@@ -313,6 +360,8 @@ async function main(): Promise<number> {
             logger,
             subscriptions,
             onPollAnswer: (a) => study.pollAnswer(a),
+            claimer: createUpdateClaimer(config.postgres ? storage.claims : undefined, logger),
+            health,
           },
           zaloClient,
           web,
@@ -330,6 +379,7 @@ async function main(): Promise<number> {
       retention.stop();
       holder.close();
       clearInterval(studyTimer);
+      knowledgeSync.stop();
       worker?.stop();
       await delivering;
     }

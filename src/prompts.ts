@@ -135,6 +135,8 @@ const RepliesSchema = z.object({
   web_cli_not_admin: z.string().min(1),
   // Study series and quizzes (issue 15): declared in study/replies.ts.
   ...STUDY_REPLIES,
+  // Several instances on PostgreSQL (issue 16).
+  database_unreachable: z.string().min(1),
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 
@@ -192,6 +194,7 @@ export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
   web_link: ["minutes", "url"],
   web_cli_not_admin: ["admin"],
   ...STUDY_PLACEHOLDERS,
+  database_unreachable: ["database", "cause"],
 };
 
 /** The project's prompts folder (beside `src/`). */

@@ -11,13 +11,13 @@ import { describeDocument } from "../knowledge/metadata.js";
 import { errorSummary, type Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
 import type { DocumentSummary } from "../search/knowledge-index.js";
-import type { FeedbackStore, QuestionLog, SessionStore } from "../storage/ports.js";
+import type { FeedbackStore, QuestionLog, RateLimitStore, SessionStore } from "../storage/ports.js";
 import type { StudyService } from "../study/service.js";
 import { fold } from "../text/vietnamese.js";
 import type { Admin } from "./admin.js";
 import { type AdminCommand, findCommand, helpText, type StudyCommand } from "./features/index.js";
 import { study } from "./features/study.js";
-import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
+import { createRateLimiter, createSharedRateLimiter, type RateLimiter } from "./rate-limit.js";
 import type { Action, Incoming, Reply } from "./types.js";
 
 export interface EngineOptions {
@@ -48,6 +48,8 @@ export interface EngineDeps {
   feedback?: FeedbackStore;
   /** Where each chat's conversation is kept; without it, in this process's memory only. */
   sessions?: SessionStore;
+  /** Questions per user counted in the database (several instances); without it, in memory. */
+  rateLimits?: RateLimitStore;
   replies: Replies;
   logger: Logger;
   /** Subscriptions and administrators' commands; without it those commands are unknown. */
@@ -87,7 +89,14 @@ export function createEngine(deps: EngineDeps): Engine {
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
   const now = deps.now ?? Date.now;
   const r = deps.replies;
-  const limiter: RateLimiter = createRateLimiter(options.questionsPerMinute, 60_000, now);
+  const limiter: RateLimiter = deps.rateLimits
+    ? createSharedRateLimiter(deps.rateLimits, options.questionsPerMinute, 60_000, now, (err) =>
+        deps.logger.error(
+          { err: errorSummary(err) },
+          "không đọc được giới hạn câu hỏi, dùng giới hạn trong máy",
+        ),
+      )
+    : createRateLimiter(options.questionsPerMinute, 60_000, now);
   const sessions = deps.sessions ?? memorySessions(options.maxConversations);
 
   /** The chat's conversation; none when the store cannot be read (answering goes on). */
@@ -126,7 +135,7 @@ export function createEngine(deps: EngineDeps): Engine {
   ];
 
   async function ask(m: Incoming, question: string): Promise<Reply[]> {
-    const wait = limiter.take(`${m.channel}:${m.userId}`);
+    const wait = await limiter.take(`${m.channel}:${m.userId}`);
     if (wait > 0) return [{ kind: "text", text: fill(r.rate_limited, { seconds: Math.ceil(wait / 1000) }) }];
     const t0 = performance.now();
     const answer = await deps.answerer.answer(question);

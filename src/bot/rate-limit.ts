@@ -1,10 +1,39 @@
-/** A per-key sliding-window rate limiter (in memory; one process serves all channels). */
+/**
+ * A per-key sliding-window rate limiter: in memory (one process serves all channels), or kept in
+ * the database so that every instance behind one webhook address counts the same questions.
+ */
+import type { RateLimitStore } from "../storage/ports.js";
 
 export interface RateLimiter {
   /** Takes one unit for `key`: 0 when allowed, else milliseconds until the next one is. */
-  take(key: string): number;
+  take(key: string): number | Promise<number>;
 }
 
+/**
+ * The limiter shared through `store`; when the database cannot be reached, this process's
+ * own limiter decides (a question is never refused because of the database).
+ */
+export function createSharedRateLimiter(
+  store: RateLimitStore,
+  limit: number,
+  windowMs: number,
+  now: () => number = Date.now,
+  onError?: (err: unknown) => void,
+): RateLimiter {
+  const local = createRateLimiter(limit, windowMs, now);
+  return {
+    async take(key) {
+      try {
+        return await store.take(key, limit, windowMs, now());
+      } catch (err) {
+        onError?.(err);
+        return local.take(key);
+      }
+    },
+  };
+}
+
+/** The in-memory limiter. */
 export function createRateLimiter(
   limit: number,
   windowMs: number,

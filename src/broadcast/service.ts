@@ -7,7 +7,9 @@
  * `blocked`, `failed`, or back to `pending` for a retry. A process killed at any moment resumes from the rows: those left
  * `sending` were in flight at the kill and are sent again (the only possible duplicates, at most
  * the worker's concurrency). One worker sends at a time across processes (a lease in the
- * database), so the bot and `npm run broadcast` never exceed the platform's rate together.
+ * database), so the bot and `npm run broadcast` never exceed the platform's rate together; with
+ * several instances, the one holding the lease renews it by a heartbeat, and when its process
+ * dies another takes over once the lease expires (seconds), resending only what was in flight.
  */
 import { hostname } from "node:os";
 import { errorSummary, type Logger } from "../logger.js";
@@ -80,6 +82,13 @@ export interface WorkerOptions {
   extraFor?: (d: Delivery, b: Broadcast | undefined) => Promise<DeliveryExtra | undefined>;
   /** Told each delivery's outcome once it is written (study: a blocked chat leaves its series). */
   afterDelivery?: (d: Delivery, result: SendResult) => Promise<void>;
+  /**
+   * How long the worker lease lasts without renewal (default 6 s). A heartbeat renews it every
+   * third of that while the worker holds it, so another instance takes over within about this
+   * long when the holder's process dies; a holder that cannot renew stops claiming before its
+   * lease can expire.
+   */
+  leaseMs?: number;
 }
 
 export interface Worker {
@@ -90,6 +99,8 @@ export interface Worker {
   stop(): void;
   /** Deliveries found `sending` at start-up: in flight when the previous process died. */
   readonly resumedInFlight: number;
+  /** Whether this worker holds the lease now (the one instance sending broadcasts). */
+  readonly holdsLease: boolean;
 }
 
 /** The notices' rules over the storage: a draft first, deliveries only on the configured channels. */
@@ -156,7 +167,40 @@ export function createWorker(
   };
 
   const LEASE = "broadcast-worker";
-  const holdLease = () => deps.lease.hold(LEASE, holder, now() + 10_000, now());
+  const leaseMs = options.leaseMs ?? 6_000;
+  // Until when this worker may claim: a third of the lease before it would expire unrenewed,
+  // so a delivery is never claimed by a holder another instance may already have replaced.
+  let claimUntil = 0;
+  const holdLease = async () => {
+    const t = now();
+    const ok = await deps.lease.hold(LEASE, holder, t + leaseMs, t);
+    claimUntil = ok ? t + (leaseMs * 2) / 3 : 0;
+    return ok;
+  };
+  // The heartbeat renews the lease while the loop waits on slow sends (a pacer, a retry_after).
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const beat = () => {
+    heartbeat ??= setInterval(
+      () => {
+        if (!leased) return;
+        holdLease().then(
+          (ok) => {
+            if (!ok && leased) {
+              leased = false;
+              logger.warn("mất quyền gửi thông báo cho một tiến trình khác, ngừng nhận tin mới để gửi");
+            }
+          },
+          (err: unknown) => logger.warn({ err: errorSummary(err) }, "không gia hạn được quyền gửi thông báo"),
+        );
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    heartbeat.unref?.();
+  };
+  const stopBeat = () => {
+    if (heartbeat) clearInterval(heartbeat);
+    heartbeat = undefined;
+  };
   const startDue = async () => {
     for (const b of await deps.service.scheduled()) {
       if (b.scheduledFor && Date.parse(b.scheduledFor) <= now()) {
@@ -227,7 +271,7 @@ export function createWorker(
     await startDue();
     let claimed = false;
     for (const channel of senders.keys()) {
-      while (!stopped && inFlight.size < concurrency) {
+      while (!stopped && leased && now() < claimUntil && inFlight.size < concurrency) {
         const row = await notices.claim(channel, now(), iso());
         if (!row) break;
         claimed = true;
@@ -274,7 +318,11 @@ export function createWorker(
           continue;
         }
         if (!leased) {
+          // Sends of this process from an earlier hold finish first: they are not the dead
+          // holder's, and must not be reset to pending under their feet.
+          await Promise.allSettled([...inFlight]);
           leased = true;
+          beat();
           await resume();
         }
         const claimed = await step();
@@ -289,6 +337,7 @@ export function createWorker(
       }
     }
     await Promise.allSettled([...inFlight]);
+    stopBeat();
     await report(true).catch((err: unknown) =>
       logger.error({ err: errorSummary(err) }, "không ghi được tiến độ gửi thông báo"),
     );
@@ -307,6 +356,9 @@ export function createWorker(
     },
     get resumedInFlight() {
       return resumedInFlight;
+    },
+    get holdsLease() {
+      return leased && now() < claimUntil + leaseMs / 3;
     },
   };
 }

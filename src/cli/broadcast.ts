@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { createBroadcastService, createWorker } from "../broadcast/service.js";
 import { createChannelSenders } from "../channels/senders.js";
 import { fill, loadPrompts } from "../prompts.js";
-import { openSqliteStorage } from "../storage/sqlite/index.js";
+import { openStorage } from "../storage/open.js";
 import { lessonAfterDelivery, lessonExtra } from "../study/delivery.js";
 import { cliLogger, configOrExit, run } from "./common.js";
 
@@ -22,7 +22,8 @@ run(async () => {
   }
   const config = configOrExit();
   const logger = cliLogger(config);
-  const storage = openSqliteStorage(config.databasePath);
+  // The bot's database: the SQLite file, or PostgreSQL when DATABASE_URL is set.
+  const storage = await openStorage(config);
   try {
     const { senders } = createChannelSenders(config, prompts.replies, storage.usage);
     if (senders.length === 0) {

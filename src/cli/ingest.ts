@@ -2,14 +2,17 @@
  * `npm run ingest`: (re)builds the knowledge index from KNOWLEDGE_DIR and prints a summary:
  * documents, passages, and every skipped file with its reason. Only documents added or changed
  * since the last ingest are embedded again; `--full` rebuilds everything, the corpus embedder too.
+ * The change is announced in the database, so every instance serving these documents reloads.
  */
+import { errorSummary } from "../logger.js";
 import { fill, loadPrompts } from "../prompts.js";
 import { buildIndex } from "../search/index-store.js";
+import { openStorage } from "../storage/open.js";
 import { cliLogger, configOrExit, run } from "./common.js";
 
 run(async () => {
   const config = configOrExit();
-  cliLogger(config);
+  const logger = cliLogger(config);
   const r = (await loadPrompts()).replies;
   const out = process.stdout;
   const say = (template: string, values: Record<string, string | number> = {}) =>
@@ -45,5 +48,17 @@ run(async () => {
     for (const s of m.skipped) say(r.ingest_skipped_line, { source: s.source, reason: s.reason });
   }
   say(r.ingest_index, { dir: config.indexDir });
+  // Instances sharing the database (and the documents) rebuild their own index when they see this.
+  // The index is built either way: a database that cannot be reached is only worth a warning.
+  try {
+    const storage = await openStorage(config);
+    try {
+      await storage.knowledge.bump(new Date().toISOString());
+    } finally {
+      await storage.close();
+    }
+  } catch (err) {
+    logger.warn({ err: errorSummary(err) }, "không báo được cho các máy khác rằng tài liệu đã đổi");
+  }
   return m.documents.length === 0 ? 1 : 0;
 });

@@ -32,11 +32,21 @@ export interface HttpApp {
 
 export const MAX_BODY_BYTES = 1_000_000;
 
-/** The app with `/healthz` and one POST route per webhook path. */
-export function createHttpApp(webhooks: Map<string, Route>, logger: Logger): HttpApp {
+/**
+ * What `/healthz` reports beyond `ok` (the database, the index…); `ok: false` answers 503, so a
+ * load balancer stops sending webhooks to an instance that cannot serve them.
+ */
+export type HealthCheck = () => Promise<{ ok: boolean } & Record<string, unknown>>;
+
+/** The app with `/healthz` (with `health`'s report when given) and one POST route per webhook path. */
+export function createHttpApp(webhooks: Map<string, Route>, logger: Logger, health?: HealthCheck): HttpApp {
   const inFlight = new Set<Promise<void>>();
   const app = new Hono();
-  app.on(["GET", "HEAD"], "/healthz", (c) => c.json({ ok: true }));
+  app.on(["GET", "HEAD"], "/healthz", async (c) => {
+    if (!health) return c.json({ ok: true });
+    const report = await health().catch((err: unknown) => ({ ok: false, error: errorSummary(err).message }));
+    return c.json(report, report.ok ? 200 : 503);
+  });
   for (const [path, route] of webhooks) {
     app.post(
       path,

@@ -409,6 +409,12 @@ export interface Storage {
   study: StudyStore;
   /** Quizzes and their answers (issue 15). */
   quizzes: QuizStore;
+  /** Several instances (issue 16). */
+  claims: UpdateClaims;
+  rateLimits: RateLimitStore;
+  knowledge: KnowledgeVersions;
+  /** Which backend this is, and a round trip to it (throws when the database cannot be reached). */
+  ping(): Promise<{ backend: "sqlite" | "postgres" }>;
   close(): Promise<void>;
 }
 
@@ -539,4 +545,31 @@ export interface SessionRetention {
 export interface NoticeInsights {
   /** A notice's deliveries per channel, in channel order. */
   countsByChannel(id: number): Promise<NoticeChannelCounts[]>;
+}
+
+// ── Several instances (issue 16): what instances behind one webhook address share ──────────
+
+/**
+ * Incoming updates claimed by id (Telegram's update_id, Zalo's message_id), so that an update
+ * delivered to two instances, or twice to one, is answered once.
+ */
+export interface UpdateClaims {
+  /** True for the first claim of (`channel`, `id`) only; `atMs` is kept for pruning. */
+  claim(channel: string, id: string, atMs: number): Promise<boolean>;
+  /** Forgets claims older than `beforeMs` (platforms stop retrying within hours); how many. */
+  prune(beforeMs: number): Promise<number>;
+}
+
+/** Per-key sliding-window counters (questions per user per minute), the same for every instance. */
+export interface RateLimitStore {
+  /** Takes one of `limit` units per `windowMs` for `key` at `nowMs`: 0 when allowed, else ms to wait. */
+  take(key: string, limit: number, windowMs: number, nowMs: number): Promise<number>;
+}
+
+/** The version of the shared documents: bumped by whoever changes them, watched by every instance. */
+export interface KnowledgeVersions {
+  /** The current version (0 before any change was announced) and when it last changed. */
+  current(): Promise<{ version: number; changedAt: string | null }>;
+  /** Announces a change of the documents; the new version. */
+  bump(at: string): Promise<number>;
 }

@@ -704,5 +704,50 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.quizzes.cancel(id, at)).toBe(false);
       });
     });
+
+    describe("several instances: update claims, shared rate limits, the documents' version", () => {
+      it("lets one claim of an update id win, per channel, even when claims race", async () => {
+        const s = await fresh();
+        expect(await s.claims.claim("telegram", "1001", 1_000)).toBe(true);
+        expect(await s.claims.claim("telegram", "1001", 1_001)).toBe(false);
+        expect(await s.claims.claim("zalo", "1001", 1_002)).toBe(true);
+        const racing = await Promise.all(
+          Array.from({ length: 20 }, () => s.claims.claim("telegram", "2002", 2_000)),
+        );
+        expect(racing.filter(Boolean)).toHaveLength(1);
+        expect(await s.claims.prune(1_002)).toBe(1);
+        // A pruned id is forgotten; the newer ones are still claimed.
+        expect(await s.claims.claim("telegram", "1001", 3_000)).toBe(true);
+        expect(await s.claims.claim("zalo", "1001", 3_000)).toBe(false);
+      });
+
+      it("counts takes per key in a sliding window, and says how long to wait", async () => {
+        const s = await fresh();
+        expect(await s.rateLimits.take("telegram:u1", 2, 60_000, 0)).toBe(0);
+        expect(await s.rateLimits.take("telegram:u1", 2, 60_000, 10_000)).toBe(0);
+        expect(await s.rateLimits.take("telegram:u1", 2, 60_000, 20_000)).toBe(40_000);
+        expect(await s.rateLimits.take("telegram:u2", 2, 60_000, 20_000)).toBe(0);
+        // The first take leaves the window at 60 s: one more is allowed, then the wait is the second's.
+        expect(await s.rateLimits.take("telegram:u1", 2, 60_000, 60_001)).toBe(0);
+        expect(await s.rateLimits.take("telegram:u1", 2, 60_000, 60_002)).toBe(10_000 + 60_000 - 60_002);
+        const racing = await Promise.all(
+          Array.from({ length: 10 }, () => s.rateLimits.take("zalo:u3", 3, 60_000, 100_000)),
+        );
+        expect(racing.filter((w) => w === 0)).toHaveLength(3);
+      });
+
+      it("keeps the documents' version, bumped by each announced change", async () => {
+        const s = await fresh();
+        expect(await s.knowledge.current()).toEqual({ version: 0, changedAt: null });
+        expect(await s.knowledge.bump("2026-12-01T01:00:00.000Z")).toBe(1);
+        expect(await s.knowledge.bump("2026-12-01T02:00:00.000Z")).toBe(2);
+        expect(await s.knowledge.current()).toEqual({ version: 2, changedAt: "2026-12-01T02:00:00.000Z" });
+      });
+
+      it("answers a ping with its backend", async () => {
+        const s = await fresh();
+        expect(["sqlite", "postgres"]).toContain((await s.ping()).backend);
+      });
+    });
   });
 }

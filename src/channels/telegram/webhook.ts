@@ -3,7 +3,8 @@
  * header is compared in constant time (wrong or missing: 401, nothing processed); the update is
  * acknowledged at once and handled afterwards, so an answer that takes longer than Telegram's
  * webhook timeout never makes Telegram send the update again; one delivered twice anyway is
- * answered once (by update_id, the last 10,000 remembered).
+ * answered once (by update_id: the last 10,000 remembered, and claimed in the database when
+ * several instances share the webhook address, so exactly one of them answers).
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
@@ -11,22 +12,25 @@ import { dirname } from "node:path";
 import { type Bot, BotError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Route } from "../../server/app.js";
-import { createRecentIds } from "../recent-ids.js";
+import { createUpdateClaimer, type UpdateClaimer } from "../update-claims.js";
 
 export const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
-export function telegramWebhookRoute(bot: Bot, secret: string): Route {
+/** The webhook route; `claimer` decides which instance answers an update (default: this process's memory). */
+export function telegramWebhookRoute(bot: Bot, secret: string, claimer?: UpdateClaimer): Route {
   const expected = Buffer.from(secret);
-  const recent = createRecentIds();
+  const claims = claimer ?? createUpdateClaimer();
   return ({ headers, body }) => {
     const given = Buffer.from(String(headers[SECRET_HEADER] ?? ""));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 401 };
     const update = body as Update;
     if (typeof update?.update_id !== "number") return { status: 400 };
-    // Telegram sends an update again when it thinks the first delivery failed: answer it once.
-    if (!recent.firstTime(update.update_id)) return { status: 200 };
+    // Telegram sends an update again when it thinks the first delivery failed, and a proxy in
+    // front of several instances may pass it to another one: answer it once. The claim happens
+    // after the acknowledgement, so a slow database never makes Telegram retry.
     // Errors go through the bot's own error boundary, as in polling mode.
     const work = async () => {
+      if (!(await claims.first("telegram", update.update_id))) return;
       try {
         await bot.handleUpdate(update);
       } catch (err) {

@@ -2,7 +2,7 @@
  * The Zalo channel: long polling by default (one update per getUpdates, 408 = nothing yet), or a
  * webhook route on the shared HTTP server when ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET are set
  * (secret compared in constant time, answered at once, duplicate deliveries dropped by
- * message_id). Messages in one chat are answered in order; unknown events are ignored. A reply hit
+ * message_id, claimed in the database when several instances share the address). Messages in one chat are answered in order; unknown events are ignored. A reply hit
  * by a 429, a 5xx or a network error is retried with bounded backoff; the apology comes only when
  * the retries are spent.
  */
@@ -11,7 +11,7 @@ import type { Engine } from "../../bot/engine.js";
 import { errorSummary, type Logger } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
 import type { Route } from "../../server/app.js";
-import { createRecentIds } from "../recent-ids.js";
+import { createUpdateClaimer, type UpdateClaimer } from "../update-claims.js";
 import { ZaloApiError, type ZaloClient } from "./client.js";
 import { renderZalo } from "./render.js";
 import { parseZaloUpdate } from "./updates.js";
@@ -36,6 +36,8 @@ export interface ZaloChannelDeps {
   engine: Engine;
   replies: Replies;
   logger: Logger;
+  /** Decides which instance answers a message delivered to several (default: this process's memory). */
+  claimer?: UpdateClaimer;
 }
 
 export interface ZaloChannel {
@@ -49,7 +51,7 @@ export interface ZaloChannel {
 
 export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const chains = new Map<string, Promise<void>>();
-  const recent = createRecentIds();
+  const claimer = deps.claimer ?? createUpdateClaimer();
   let stopped = false;
   const retry = { ...DEFAULT_RETRY, ...deps.retry };
 
@@ -83,7 +85,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       deps.logger.warn({ update: typeof raw }, "bỏ qua cập nhật Zalo không đọc được");
       return;
     }
-    if (!recent.firstTime(update.messageId || undefined)) return;
+    if (!(await claimer.first("zalo", update.messageId || undefined))) return;
     if (!update.incoming) return;
     // Everything logged about this update carries its channel and id.
     const log = deps.logger.child({ channel: "zalo", update: update.messageId });

@@ -204,6 +204,28 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: "several instances: update claims, shared rate limits, the documents' version",
+    sql: `
+      CREATE TABLE update_claims (
+        channel    TEXT    NOT NULL,
+        update_id  TEXT    NOT NULL,
+        claimed_at INTEGER NOT NULL,
+        PRIMARY KEY (channel, update_id)
+      );
+      CREATE INDEX update_claims_time ON update_claims (claimed_at);
+      CREATE TABLE rate_limits (
+        key  TEXT PRIMARY KEY,
+        hits TEXT NOT NULL
+      );
+      CREATE TABLE knowledge_version (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        version    INTEGER NOT NULL,
+        changed_at TEXT    NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Opens (creating if needed) the database file and brings its schema up to date. */

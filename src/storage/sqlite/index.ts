@@ -1,9 +1,12 @@
 /** The SQLite backend: every storage port on one database file. */
 import type { Storage } from "../ports.js";
+import { createSqliteClaims } from "./claims.js";
 import { type Db, openDatabase } from "./database.js";
+import { createSqliteKnowledgeVersions } from "./knowledge-versions.js";
 import { createSqliteLease } from "./lease.js";
 import { createSqliteNotices } from "./notices.js";
 import { createSqliteFeedback, createSqliteQuestionLog } from "./question-log.js";
+import { createSqliteRateLimits } from "./rate-limits.js";
 import { createSqliteSessions } from "./sessions.js";
 import { createSqliteQuizzes, createSqliteStudy } from "./study.js";
 import { createSqliteSubscriptions } from "./subscriptions.js";
@@ -36,6 +39,13 @@ export function sqliteStorage(db: Db, now: () => Date = () => new Date()): Stora
     sessionRetention: createSqliteSessionRetention(db),
     study: createSqliteStudy(db),
     quizzes: createSqliteQuizzes(db),
+    claims: createSqliteClaims(db),
+    rateLimits: createSqliteRateLimits(db),
+    knowledge: createSqliteKnowledgeVersions(db),
+    ping: async () => {
+      db.prepare("SELECT 1").get();
+      return { backend: "sqlite" };
+    },
     close: async () => {
       db.close();
     },
