@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { consoleUser } from "../channels/console/chat.js";
 import { fill, loadPrompts } from "../prompts.js";
 import { createSignInLinks } from "../server/web/sign-in.js";
-import { openSqliteStorage } from "../storage/sqlite/index.js";
+import { openStorage } from "../storage/open.js";
 import { configOrExit, run } from "./common.js";
 
 run(async () => {
@@ -32,7 +32,7 @@ run(async () => {
     process.stderr.write(`${fill(replies.web_cli_not_admin, { admin })}\n`);
     return 2;
   }
-  const storage = openSqliteStorage(config.databasePath);
+  const storage = await openStorage(config);
   try {
     const links = createSignInLinks({
       store: storage.webSignIn,
