@@ -1,5 +1,6 @@
 /** The question log and its feedback on PostgreSQL (table `questions`). */
 import type { FeedbackStore, LoggedQuestion, QuestionLog, QuestionRecord } from "../ports.js";
+import { foldForSearch } from "../sqlite/web.js";
 import { iso, type Pg } from "./pool.js";
 
 /** Every question with its outcome, for the administrators' "not answered" view. */
@@ -7,8 +8,8 @@ export function createPgQuestionLog(pg: Pg, now: () => Date = () => new Date()):
   return {
     async record(q) {
       const row = await pg.one<{ id: number }>(
-        `INSERT INTO questions (asked_at, channel, chat_id, user_id, question, status, top_score, coverage, latency_ms, citations)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        `INSERT INTO questions (asked_at, channel, chat_id, user_id, question, status, top_score, coverage, latency_ms, citations, question_folded)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
         [
           now(),
           q.channel,
@@ -20,6 +21,8 @@ export function createPgQuestionLog(pg: Pg, now: () => Date = () => new Date()):
           q.coverage,
           Math.round(q.latencyMs),
           JSON.stringify(q.citations),
+          // Folded once here, for the web page's word search (web.ts).
+          foldForSearch(q.question),
         ],
       );
       return (row as { id: number }).id;

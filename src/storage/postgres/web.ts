@@ -21,10 +21,11 @@ import { toLogged } from "./question-log.js";
 import { toSub } from "./subscriptions.js";
 
 /**
- * The letters with diacritics (both cases) and what they fold to, for `translate()`: PostgreSQL
- * has no built-in unaccent without an extension (which needs a superuser to install), and
- * `lower()` of a C-locale database only knows ASCII. Built from foldForSearch itself, so the two
- * backends fold alike.
+ * The letters with diacritics (both cases) and what they fold to, for `translate()` in the
+ * migration that folds the questions already logged: PostgreSQL has no built-in unaccent without
+ * an extension (which needs a superuser to install), and `lower()` of a C-locale database only
+ * knows ASCII. Built from foldForSearch itself, so the two backends fold alike. New questions are
+ * folded in JavaScript when they are logged (question-log.ts), and searched in that column.
  */
 const FOLD_FROM_TO = (() => {
   let from = "";
@@ -44,7 +45,6 @@ const FOLD_FROM_TO = (() => {
   }
   return { from, to };
 })();
-const FOLDED_QUESTION = `lower(translate(question, '${FOLD_FROM_TO.from}', '${FOLD_FROM_TO.to}'))`;
 
 export const WEB_MIGRATION_PG = `
   CREATE TABLE web_links (
@@ -70,6 +70,9 @@ export const WEB_MIGRATION_PG = `
     detail text        NOT NULL
   );
   CREATE INDEX questions_time ON questions (asked_at, status, feedback);
+  -- The question folded (lower case, no diacritics) for the Questions page's word search.
+  ALTER TABLE questions ADD COLUMN question_folded text NOT NULL DEFAULT '';
+  UPDATE questions SET question_folded = lower(translate(question, '${FOLD_FROM_TO.from}', '${FOLD_FROM_TO.to}'));
   CREATE INDEX subscriptions_updated ON subscriptions (updated_at);
 `;
 
@@ -183,7 +186,12 @@ function whereOf(f: QuestionFilter): { sql: string; params: unknown[] } {
     // Each word typed must begin a word of the question ("ket luan" finds "Kết luận 43"), as the
     // SQLite backend's full-text prefix query does.
     const words = foldForSearch(text).match(/[\p{L}\p{N}]+/gu) ?? [];
-    if (words.length > 0) for (const w of words) add((n) => `${FOLDED_QUESTION} ~ ${n}`, `(^|[^a-z0-9])${w}`);
+    // The cheap substring test first, then the word start.
+    if (words.length > 0)
+      for (const w of words) {
+        add((n) => `question_folded LIKE ${n}`, `%${w}%`);
+        add((n) => `question_folded ~ ${n}`, `(^|[^a-z0-9])${w}`);
+      }
     // Only symbols: taken literally.
     else add((n) => `question LIKE ${n} ESCAPE '\\'`, likePattern(text));
   }
