@@ -90,9 +90,9 @@ export function createEngine(deps: EngineDeps): Engine {
   const now = deps.now ?? Date.now;
   const r = deps.replies;
   const limiter: RateLimiter = deps.rateLimits
-    ? createSharedRateLimiter(deps.rateLimits, options.questionsPerMinute, 60_000, now, (err) =>
+    ? createSharedRateLimiter(deps.rateLimits, options.questionsPerMinute, 60_000, now, (err, failures) =>
         deps.logger.error(
-          { err: errorSummary(err) },
+          { err: errorSummary(err), failures },
           "không đọc được giới hạn câu hỏi, dùng giới hạn trong máy",
         ),
       )

@@ -11,22 +11,30 @@ export interface RateLimiter {
 
 /**
  * The limiter shared through `store`; when the database cannot be reached, this process's
- * own limiter decides (a question is never refused because of the database).
+ * own limiter decides (a question is never refused because of the database). `onError` hears of
+ * an outage at most once a minute (with how many failures it stands for), not once per question.
  */
 export function createSharedRateLimiter(
   store: RateLimitStore,
   limit: number,
   windowMs: number,
   now: () => number = Date.now,
-  onError?: (err: unknown) => void,
+  onError?: (err: unknown, failures: number) => void,
 ): RateLimiter {
   const local = createRateLimiter(limit, windowMs, now);
+  let quietUntil = 0;
+  let failures = 0;
   return {
     async take(key) {
       try {
         return await store.take(key, limit, windowMs, now());
       } catch (err) {
-        onError?.(err);
+        failures += 1;
+        if (now() >= quietUntil) {
+          onError?.(err, failures);
+          failures = 0;
+          quietUntil = now() + 60_000;
+        }
         return local.take(key);
       }
     },
