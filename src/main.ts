@@ -36,6 +36,7 @@ import { createSignInLinks, WEB_PREFIX } from "./server/web/sign-in.js";
 import { loadWebTexts } from "./server/web/texts.js";
 import { databaseLabel, openStorage } from "./storage/open.js";
 import type { Storage } from "./storage/ports.js";
+import { MigrationError } from "./storage/postgres/migrations.js";
 import { createRetention } from "./storage/retention.js";
 import { createStudyService } from "./study/service.js";
 
@@ -177,10 +178,20 @@ async function main(): Promise<number> {
     storage = await openStorage(config);
   } catch (err) {
     if (config.postgres) {
-      const cause = err instanceof Error ? err.message : String(err);
-      process.stderr.write(
-        `${fill(prompts.replies.database_unreachable, { database: databaseLabel(config), cause })}\n`,
-      );
+      const database = databaseLabel(config);
+      // Connected, but its schema could not be brought up to date: not a connection problem.
+      const text =
+        err instanceof MigrationError
+          ? fill(prompts.replies.database_migration_failed, {
+              database,
+              version: err.version,
+              cause: err.cause instanceof Error ? err.cause.message : String(err.cause),
+            })
+          : fill(prompts.replies.database_unreachable, {
+              database,
+              cause: err instanceof Error ? err.message : String(err),
+            });
+      process.stderr.write(`${text}\n`);
       return 2;
     }
     // SQLite says only "unable to open database file": ask the file system why.

@@ -137,6 +137,7 @@ const RepliesSchema = z.object({
   ...STUDY_REPLIES,
   // Several instances on PostgreSQL (issue 16).
   database_unreachable: z.string().min(1),
+  database_migration_failed: z.string().min(1),
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 
@@ -195,6 +196,7 @@ export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
   web_cli_not_admin: ["admin"],
   ...STUDY_PLACEHOLDERS,
   database_unreachable: ["database", "cause"],
+  database_migration_failed: ["database", "version", "cause"],
 };
 
 /** The project's prompts folder (beside `src/`). */

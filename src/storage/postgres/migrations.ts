@@ -8,6 +8,23 @@ import type { Pg } from "./pool.js";
 import { STUDY_MIGRATION_PG } from "./study.js";
 import { WEB_MIGRATION_PG } from "./web.js";
 
+/** A migration the database refused (the connection itself worked): which one, and why. */
+export class MigrationError extends Error {
+  constructor(
+    readonly version: number,
+    readonly migration: string,
+    cause: unknown,
+  ) {
+    super(
+      `PostgreSQL migration ${version} (${migration}) failed: ${(cause as Error)?.message ?? String(cause)}`,
+      {
+        cause,
+      },
+    );
+    this.name = "MigrationError";
+  }
+}
+
 /** Arbitrary but fixed: the advisory lock key every instance takes to migrate. */
 export const MIGRATION_LOCK_KEY = 7_316_016;
 
@@ -163,9 +180,7 @@ export async function migratePostgres(pg: Pg): Promise<number[]> {
           await client.query("COMMIT");
         } catch (err) {
           await client.query("ROLLBACK").catch(() => undefined);
-          throw new Error(`PostgreSQL migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, {
-            cause: err,
-          });
+          throw new MigrationError(m.version, m.name, err);
         }
         applied.push(m.version);
       }
