@@ -201,6 +201,9 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  // What was started, stopped in reverse order before the database closes, whether start-up
+  // finished or failed half-way (a timer left running would keep the process alive).
+  const stops: (() => unknown)[] = [];
   try {
     let outcome: EnsureOutcome;
     try {
@@ -238,6 +241,7 @@ async function main(): Promise<number> {
     });
     // An ingest run while the bot serves is picked up without a restart.
     holder.watch();
+    stops.push(() => holder.close());
     // A change of the documents made through another instance (its ingest, an upload) moves the
     // documents' version in the shared database: rebuild from the shared folder and swap.
     const knowledgeSync = createKnowledgeSync({
@@ -252,6 +256,7 @@ async function main(): Promise<number> {
       },
     });
     await knowledgeSync.start();
+    stops.push(() => knowledgeSync.stop());
     // This instance found the documents changed at start-up: the others should know.
     if (outcome.action === "built") await knowledgeSync.announce().catch(() => undefined);
     const health = createHealthCheck({
@@ -298,6 +303,7 @@ async function main(): Promise<number> {
       logger,
     });
     retention.start();
+    stops.push(() => retention.stop());
     const web = config.web
       ? createAdminWeb({
           storage,
@@ -343,8 +349,24 @@ async function main(): Promise<number> {
             },
           );
     const delivering = worker ? worker.run() : Promise.resolve();
-    // Study series sends and quiz questions fall due on their schedules (a tick every 5 seconds).
-    const studyTimer = worker ? setInterval(() => void study.tick(), 5000) : undefined;
+    stops.push(async () => {
+      worker?.stop();
+      await delivering;
+    });
+    // Study series sends and quiz questions fall due on their schedules (a tick every 5 seconds;
+    // one at a time, and the last one finished before the database closes).
+    let ticking: Promise<void> | undefined;
+    const studyTimer = worker
+      ? setInterval(() => {
+          ticking ??= study.tick().finally(() => {
+            ticking = undefined;
+          });
+        }, 5000)
+      : undefined;
+    stops.push(async () => {
+      clearInterval(studyTimer);
+      await ticking;
+    });
     const engine = createEngine({
       admin,
       study,
@@ -361,41 +383,39 @@ async function main(): Promise<number> {
       logger,
       options: { maxQuestionLength: config.maxQuestionLength, questionsPerMinute: config.questionsPerMinute },
     });
-    try {
-      if (config.telegram || config.zalo) {
-        await runChannels(
-          config,
-          {
-            engine,
-            replies: prompts.replies,
-            logger,
-            subscriptions,
-            onPollAnswer: (a) => study.pollAnswer(a),
-            claimer: createUpdateClaimer(config.postgres ? storage.claims : undefined, logger),
-            health,
-          },
-          zaloClient,
-          web,
-        );
-      } else {
-        const http = web ? createHttpApp(new Map(), logger) : undefined;
-        if (http && web) {
-          http.app.route(WEB_PREFIX, web);
-          logger.info({ port: await http.listen(config.port) }, "trang quản trị đang nghe");
-        }
-        await runConsoleChat({ engine, replies: prompts.replies, logger });
-        await http?.close();
+    if (config.telegram || config.zalo) {
+      await runChannels(
+        config,
+        {
+          engine,
+          replies: prompts.replies,
+          logger,
+          subscriptions,
+          onPollAnswer: (a) => study.pollAnswer(a),
+          claimer: createUpdateClaimer(config.postgres ? storage.claims : undefined, logger),
+          health,
+        },
+        zaloClient,
+        web,
+      );
+    } else {
+      const http = web ? createHttpApp(new Map(), logger) : undefined;
+      if (http && web) {
+        http.app.route(WEB_PREFIX, web);
+        logger.info({ port: await http.listen(config.port) }, "trang quản trị đang nghe");
       }
-    } finally {
-      retention.stop();
-      holder.close();
-      clearInterval(studyTimer);
-      knowledgeSync.stop();
-      worker?.stop();
-      await delivering;
+      await runConsoleChat({ engine, replies: prompts.replies, logger });
+      await http?.close();
     }
     return 0;
   } finally {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        logger.warn({ err: errorSummary(err) }, "lỗi khi dừng một phần của bot");
+      }
+    }
     await storage.close();
   }
 }
