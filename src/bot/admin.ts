@@ -8,7 +8,6 @@ import type { BroadcastService } from "../broadcast/service.js";
 import type { Logger } from "../logger.js";
 import { fill, type Replies } from "../prompts.js";
 import type { BroadcastStatus, QuestionLog, SubscriptionStore } from "../storage/ports.js";
-import { isLessonNotice } from "../study/delivery.js";
 import { type AdminCommand, COMMANDS } from "./features/index.js";
 import type { ChannelName, Incoming, Reply } from "./types.js";
 
@@ -244,7 +243,7 @@ async function stats(deps: AdminDeps): Promise<string> {
     );
   }
   // Study lessons go out as notices too (created by "study:<series>"): only administrators' notices are listed.
-  const recent = (await deps.broadcasts.recent(50)).filter((b) => !isLessonNotice(b)).slice(0, 5);
+  const recent = await deps.broadcasts.recent(5, { withoutLessons: true });
   if (recent.length > 0) lines.push(r.stats_recent);
   for (const b of recent)
     lines.push(fill(r.stats_broadcast_line, { id: b.id, status: r[`status_${b.status}`], ...b.counts }));

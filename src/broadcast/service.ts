@@ -66,7 +66,10 @@ export interface BroadcastService {
   scheduled(): Promise<Broadcast[]>;
   /** Notices made by `createdBy` that are in one of `statuses`, oldest first. */
   pendingOf(createdBy: string, statuses: readonly BroadcastStatus[]): Promise<Broadcast[]>;
-  recent(limit: number): Promise<(Broadcast & { counts: BroadcastCounts })[]>;
+  recent(
+    limit: number,
+    options?: { withoutLessons?: boolean },
+  ): Promise<(Broadcast & { counts: BroadcastCounts })[]>;
 }
 
 export interface WorkerOptions {
@@ -124,7 +127,7 @@ export function createBroadcastService(
     recipients: () => store.subscriptions.countActive(channels),
     scheduled: () => notices.scheduled(),
     pendingOf: (createdBy, statuses) => notices.byCreator(createdBy, statuses),
-    recent: (limit) => notices.recent(limit),
+    recent: (limit, options) => notices.recent(limit, options),
   };
   return service;
 }

@@ -151,8 +151,15 @@ export interface NoticeStore {
   scheduled(): Promise<Broadcast[]>;
   /** Notices made by `createdBy` in one of `statuses`, oldest first. */
   byCreator(createdBy: string, statuses: readonly BroadcastStatus[]): Promise<Broadcast[]>;
-  /** The latest notices that are not drafts, newest first, with their counts. */
-  recent(limit: number): Promise<(Broadcast & { counts: BroadcastCounts })[]>;
+  /**
+   * The latest notices that are not drafts, newest first, with their counts; with
+   * `withoutLessons`, administrators' notices only (not the lessons of study series, created by
+   * "study:<series>"), so that lessons cannot crowd them out of a list.
+   */
+  recent(
+    limit: number,
+    options?: { withoutLessons?: boolean },
+  ): Promise<(Broadcast & { counts: BroadcastCounts })[]>;
   /** Queued notices start running. */
   startQueued(at: string): Promise<void>;
   running(): Promise<Broadcast[]>;

@@ -277,6 +277,13 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         const recent = await s.notices.recent(5);
         expect(recent.map((b) => [b.id, b.status])).toEqual([[mine2, "scheduled"]]);
         expect(recent[0]?.counts).toMatchObject({ total: 0 });
+        // Many lessons of a study series after it: they crowd the list, unless left out.
+        for (let i = 0; i < 6; i++) {
+          const lesson = await s.notices.create(`Bài ${i + 1}`, "study:1", at);
+          await s.notices.queue(lesson, ["telegram"], undefined, at);
+        }
+        expect((await s.notices.recent(5)).map((b) => b.createdBy)).not.toContain("telegram:a1");
+        expect((await s.notices.recent(5, { withoutLessons: true })).map((b) => b.id)).toEqual([mine2]);
       });
     });
 

@@ -75,10 +75,11 @@ export function createPgNotices(pg: Pg): NoticeStore {
         createdBy,
         statuses,
       ]),
-    async recent(limit) {
-      const list = await all("SELECT * FROM broadcasts WHERE status != 'draft' ORDER BY id DESC LIMIT $1", [
-        limit,
-      ]);
+    async recent(limit, options) {
+      const list = await all(
+        `SELECT * FROM broadcasts WHERE status != 'draft'${options?.withoutLessons ? " AND created_by NOT LIKE 'study:%'" : ""} ORDER BY id DESC LIMIT $1`,
+        [limit],
+      );
       return Promise.all(list.map(async (b) => ({ ...b, counts: await counts(b.id) })));
     },
     async startQueued(at) {

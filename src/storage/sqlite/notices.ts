@@ -89,8 +89,11 @@ export function createSqliteNotices(db: Db): NoticeStore {
         createdBy,
         ...statuses,
       ),
-    recent: async (limit) =>
-      all("SELECT * FROM broadcasts WHERE status != 'draft' ORDER BY id DESC LIMIT ?", limit).map((b) => ({
+    recent: async (limit, options) =>
+      all(
+        `SELECT * FROM broadcasts WHERE status != 'draft'${options?.withoutLessons ? " AND created_by NOT LIKE 'study:%'" : ""} ORDER BY id DESC LIMIT ?`,
+        limit,
+      ).map((b) => ({
         ...b,
         counts: counts(b.id),
       })),

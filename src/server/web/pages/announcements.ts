@@ -11,7 +11,6 @@ import { renderTelegram } from "../../../channels/telegram/render.js";
 import { renderZalo } from "../../../channels/zalo/render.js";
 import { fill } from "../../../prompts.js";
 import type { Broadcast } from "../../../storage/ports.js";
-import { isLessonNotice } from "../../../study/delivery.js";
 import type { WebEnv, WebKit } from "../index.js";
 import { notFound } from "../index.js";
 import { channelName, csrfField, type Html, type PageContext, page, when } from "../layout.js";
@@ -120,7 +119,7 @@ export function announcementRoutes(web: Hono<WebEnv>, kit: WebKit): void {
 async function listPage(kit: WebKit, ctx: PageContext, error?: string): Promise<Html> {
   const { t, base } = ctx;
   // Lessons of study series go out as notices too; only administrators' announcements are listed.
-  const recent = (await kit.deps.broadcasts.recent(100)).filter((b) => !isLessonNotice(b)).slice(0, 30);
+  const recent = await kit.deps.broadcasts.recent(30, { withoutLessons: true });
   return page(
     ctx,
     "announcements",

@@ -5,7 +5,6 @@
  */
 import { html } from "hono/html";
 import { fill } from "../../../prompts.js";
-import { isLessonNotice } from "../../../study/delivery.js";
 import type { WebKit } from "../index.js";
 import { channelName, type Html, kindName, type PageContext, page, when } from "../layout.js";
 import type { WebTexts } from "../texts.js";
@@ -56,7 +55,7 @@ export async function overviewPage(kit: WebKit, ctx: PageContext): Promise<Html>
   const totals = chart.series.map((s) => sum(s.values));
   const [answered = 0, partial = 0, notFound = 0, liked = 0, disliked = 0] = totals;
   const counts = await storage.subscriptions.counts();
-  const recent = (await storage.notices.recent(50)).filter((b) => !isLessonNotice(b)).slice(0, 5);
+  const recent = await storage.notices.recent(5, { withoutLessons: true });
   const actions = await storage.audit.recent(10);
   return page(
     ctx,
