@@ -156,6 +156,8 @@ const KEYS = {
   study_groups: [],
   study_hardest: [],
   study_people: [],
+  study_group_untitled: [],
+  study_person_unnamed: [],
   series_status_draft: [],
   series_status_active: [],
   series_status_paused: [],

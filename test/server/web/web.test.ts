@@ -371,6 +371,10 @@ describe("the pages", () => {
     // The hardest question first: 1 of 2 right.
     expect(body.indexOf("Kết luận 43 ban hành năm nào?")).toBeLessThan(body.indexOf("Dân biết, dân bàn"));
     expect(body).toContain("Lan &lt;b&gt;");
+    // Groups by their title, people by their names: no chat or user ids on the page.
+    expect(body).toContain("Chi bộ 1");
+    expect(body).not.toContain("-100");
+    expect(body).not.toMatch(/<td>[78]<\/td>/);
   });
 
   it("schedules a notice in Vietnam's time and refuses a time already past", async () => {
