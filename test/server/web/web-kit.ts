@@ -119,7 +119,6 @@ async function knowledgeKit(
   logger: ReturnType<typeof memoryLogger>["logger"],
 ) {
   const root = await mkdtemp(join(tmpdir(), "danvan-web-kb-"));
-  onTestFinished(() => rm(root, { recursive: true, force: true }));
   const dir = join(root, "knowledge");
   const indexDir = join(root, "index");
   await cp(KNOWLEDGE, dir, { recursive: true });
@@ -139,7 +138,6 @@ async function knowledgeKit(
     rebuild: () => lock(async () => void (await holder.reload())),
   });
   await sync.start();
-  onTestFinished(() => sync.stop());
   const reindexer = createReindexer({
     logger,
     pipeline: ingestPipeline({
@@ -152,6 +150,11 @@ async function knowledgeKit(
       lock,
       logger,
     }),
+  });
+  onTestFinished(async () => {
+    sync.stop();
+    await reindexer.idle();
+    await rm(root, { recursive: true, force: true });
   });
   return {
     dir,
