@@ -254,7 +254,7 @@ export async function documentsPage(kit: WebKit, ctx: PageContext, error?: strin
     html`<form method="post" action="${base}/tai-lieu/go" class="inline">${csrfField(ctx)}<input type="hidden" name="file" value="${source}"><button type="submit" class="danger">${t.documents_remove_button}</button></form>`;
   const actions = (source: string) =>
     uploads
-      ? html`<td class="actions"><form method="post" action="${base}/tai-lieu/tai-len" enctype="multipart/form-data" class="inline replace">${csrfField(ctx)}<input type="hidden" name="target" value="${source}"><input type="file" name="file" required aria-label="${t.documents_upload_file}" data-max-bytes="${uploads.maxDocumentBytes}" data-too-large="${t.upload_too_large}" data-max="${sizeText(uploads.maxDocumentBytes)}"><button type="submit">${t.documents_replace_button}</button></form>${removeForm(source)}</td>`
+      ? html`<td class="actions">${removeForm(source)}<details class="replace"><summary>${t.documents_replace_button}</summary><form method="post" action="${base}/tai-lieu/tai-len" enctype="multipart/form-data">${csrfField(ctx)}<input type="hidden" name="target" value="${source}"><input type="file" name="file" required aria-label="${t.documents_upload_file}" data-max-bytes="${uploads.maxDocumentBytes}" data-too-large="${t.upload_too_large}" data-max="${sizeText(uploads.maxDocumentBytes)}"><p class="error upload-error" hidden></p><button type="submit">${t.documents_replace_button}</button></form></details></td>`
       : "";
   return page(
     ctx,
