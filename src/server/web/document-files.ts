@@ -162,6 +162,8 @@ export function createDocumentFiles(dir: string, now: () => Date = () => new Dat
     },
     async write(source, bytes) {
       const path = join(dir, source);
+      if ((await stat(path).catch(() => undefined))?.isDirectory())
+        throw new Error(`đã có một thư mục tên «${source}»`);
       const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
       const fh = await open(tmp, "wx");
       try {
@@ -170,10 +172,13 @@ export function createDocumentFiles(dir: string, now: () => Date = () => new Dat
       } finally {
         await fh.close();
       }
+      let kept: string | undefined;
       try {
-        if (await exists(path)) await keep(path);
+        if (await exists(path)) kept = await keep(path);
         await rename(tmp, path);
       } catch (err) {
+        // The folder stays as it was: the old file back in place, the temp file gone.
+        if (kept) await rename(kept, path).catch(() => undefined);
         await rm(tmp, { force: true });
         throw err;
       }

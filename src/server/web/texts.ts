@@ -151,6 +151,7 @@ const KEYS = {
   upload_not_utf8: ["file"],
   upload_empty: ["file"],
   upload_busy: [],
+  upload_save_failed: ["file", "reason"],
   upload_confirm_title: [],
   upload_confirm_replace: ["file", "original", "size"],
   upload_confirm_button: [],

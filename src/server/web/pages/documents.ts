@@ -13,6 +13,7 @@ import { extname } from "node:path";
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import type { DocumentMeta } from "../../../knowledge/types.js";
+import { errorSummary } from "../../../logger.js";
 import { fill } from "../../../prompts.js";
 import {
   type DocumentFiles,
@@ -100,7 +101,7 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
   const { files, reindexer, maxDocumentBytes } = uploads;
   const max = sizeText(maxDocumentBytes);
 
-  const refuse = async (c: Context<WebEnv>, status: 400 | 404 | 409 | 413 | 415, message: string) =>
+  const refuse = async (c: Context<WebEnv>, status: 400 | 404 | 409 | 413 | 415 | 500, message: string) =>
     c.html(await documentsPage(kit, kit.ctx(c), message), status);
 
   /** Makes a change and starts the rebuild; refused while another rebuild runs. */
@@ -111,8 +112,17 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
     apply: () => Promise<void>,
   ) => {
     const admin = c.get("session").admin;
-    const job = await reindexer.start({ action, file, admin }, apply);
-    if (!job) return refuse(c, 409, kit.ctx(c).t.upload_busy);
+    const { t } = kit.ctx(c);
+    let job: ReindexJob | undefined;
+    try {
+      job = await reindexer.start({ action, file, admin }, apply);
+    } catch (err) {
+      // Nothing was changed or rebuilt: say why (a full disk, a folder of that name…).
+      const reason = String(errorSummary(err).message);
+      kit.deps.logger.error({ err: errorSummary(err), action, file }, "không thay đổi được tài liệu");
+      return refuse(c, 500, fill(t.upload_save_failed, { file, reason }));
+    }
+    if (!job) return refuse(c, 409, t.upload_busy);
     await kit.audit(c, `document-${action}`, file);
     kit.deps.logger.info({ admin, action, file }, "quản trị viên thay đổi tài liệu trên trang quản trị");
     return c.redirect(`${kit.ctx(c).base}/tai-lieu`, 303);

@@ -6,9 +6,10 @@
  * form without its CSRF token, a second change while a rebuild runs.
  */
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { jobJson } from "../../../../src/server/web/pages/documents.js";
 import { startFakeEmbeddings } from "../../../fakes/embeddings-server.js";
 import { ADMIN, webKit } from "../web-kit.js";
 
@@ -101,7 +102,7 @@ describe("uploading a document on the Documents page", () => {
     expect(idle).toEqual({ ok: true, job: null, finished: true, text: "" });
     await upload("lich.txt", NOTICE);
     await knowledge.reindexer.idle();
-    const p = await (await b.request("/quantri/tai-lieu/tien-do")).json();
+    const p = (await (await b.request("/quantri/tai-lieu/tien-do")).json()) as ReturnType<typeof jobJson>;
     expect(p.finished).toBe(true);
     expect(p.job).toMatchObject({
       action: "upload",
@@ -111,8 +112,8 @@ describe("uploading a document on the Documents page", () => {
       documentsTotal: 2,
       documents: 2,
     });
-    expect(p.job.document.passages).toBeGreaterThan(0);
-    expect(p.job.passages).toBeGreaterThan(p.job.document.passages);
+    expect(p.job?.document?.passages).toBeGreaterThan(0);
+    expect(p.job?.passages).toBeGreaterThan(p.job?.document?.passages ?? Infinity);
     expect(p.text).toContain("Đã đọc 2/2 tài liệu");
   });
 
@@ -313,6 +314,23 @@ describe("what the Documents page refuses", () => {
 });
 
 describe("a change the index cannot take", () => {
+  it("says why a file could not be saved, and changes nothing", async () => {
+    const { upload, knowledge, storage } = await signedIn();
+    // A folder already has the name the upload would take.
+    await mkdir(join(knowledge.dir, "lich.txt"));
+    const res = await upload("lich.txt", NOTICE);
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain(
+      "Không lưu được «lich.txt»: đã có một thư mục tên «lich.txt». Tài liệu và chỉ mục vẫn như trước.",
+    );
+    expect(knowledge.reindexer.current()).toBeUndefined();
+    expect(knowledge.reindexer.busy()).toBe(false);
+    expect(await allFiles(knowledge.dir)).toEqual(
+      [PLAN.replace(".txt", ".meta.yaml"), PLAN, "README.md"].sort(),
+    );
+    expect((await storage.audit.recent(5)).map((a) => a.action)).not.toContain("document-upload");
+  });
+
   it("reports a malformed document by name and still indexes the others", async () => {
     const { upload, knowledge, page } = await signedIn();
     expect((await upload("hong.md", `---\ntitle: [chưa đóng\n---\n${NOTICE}`)).status).toBe(303);
