@@ -30,8 +30,10 @@ import { createKnowledgeSync } from "./search/knowledge-sync.js";
 import { createIndexHolder } from "./search/retriever.js";
 import { createHttpApp, type HealthCheck, type Route } from "./server/app.js";
 import { createHealthCheck } from "./server/health.js";
+import { createDocumentFiles } from "./server/web/document-files.js";
 import { createAdminWeb } from "./server/web/index.js";
 import { readIndexInfo } from "./server/web/index-info.js";
+import { createLock, createReindexer, ingestPipeline } from "./server/web/reindex.js";
 import { createSignInLinks, WEB_PREFIX } from "./server/web/sign-in.js";
 import { loadWebTexts } from "./server/web/texts.js";
 import { databaseLabel, openStorage } from "./storage/open.js";
@@ -244,16 +246,19 @@ async function main(): Promise<number> {
     stops.push(() => holder.close());
     // A change of the documents made through another instance (its ingest, an upload) moves the
     // documents' version in the shared database: rebuild from the shared folder and swap.
+    // Rebuilds from here (the knowledge sync, the web page's changes) run one at a time.
+    const rebuildLock = createLock();
     const knowledgeSync = createKnowledgeSync({
       versions: storage.knowledge,
       logger,
-      rebuild: async () => {
-        await ensureIndex(config.knowledgeDir, config.indexDir, {
-          embedder: config.embedder,
-          maxDocumentBytes: config.maxDocumentBytes,
-        });
-        await holder.reload();
-      },
+      rebuild: () =>
+        rebuildLock(async () => {
+          await ensureIndex(config.knowledgeDir, config.indexDir, {
+            embedder: config.embedder,
+            maxDocumentBytes: config.maxDocumentBytes,
+          });
+          await holder.reload();
+        }),
     });
     await knowledgeSync.start();
     stops.push(() => knowledgeSync.stop());
@@ -316,6 +321,24 @@ async function main(): Promise<number> {
           documents,
           citation: (passageId) => citationOfPassage(holder.current().index, passageId),
           indexInfo: () => readIndexInfo(config.indexDir),
+          // Documents changed on the page go through the ingest pipeline, swapped in and announced.
+          uploads: {
+            files: createDocumentFiles(config.knowledgeDir),
+            maxDocumentBytes: config.maxDocumentBytes,
+            reindexer: createReindexer({
+              logger,
+              pipeline: ingestPipeline({
+                knowledgeDir: config.knowledgeDir,
+                indexDir: config.indexDir,
+                embedder: config.embedder,
+                maxDocumentBytes: config.maxDocumentBytes,
+                swap: () => holder.reload(),
+                announce: () => knowledgeSync.announce(),
+                lock: rebuildLock,
+                logger,
+              }),
+            }),
+          },
           replies: prompts.replies,
           texts: await loadWebTexts(),
           publicUrl: config.web.publicUrl,

@@ -4,7 +4,7 @@
  * every asset served by the bot itself (uPlot from node_modules: these deployments are often on
  * closed networks). Pages: overview, questions (search, filters, gaps, CSV), announcements
  * (compose, preview as each platform shows it, send or schedule, progress, report, cancel),
- * subscribers and documents. Signed in by one-time links (sign-in.ts); every form carries the
+ * subscribers, documents (upload, replace, remove, the rebuild's progress) and study. Signed in by one-time links (sign-in.ts); every form carries the
  * session's CSRF token; what administrators do goes to the audit log.
  */
 import { readFileSync } from "node:fs";
@@ -22,9 +22,10 @@ import { fill, type Replies } from "../../prompts.js";
 import type { DocumentSummary } from "../../search/knowledge-index.js";
 import type { Storage, WebSession } from "../../storage/ports.js";
 import type { QuizFigures } from "../../study/service.js";
+import { sizeText } from "./document-files.js";
 import { type Html, type PageContext, page } from "./layout.js";
 import { announcementRoutes } from "./pages/announcements.js";
-import { documentsPage } from "./pages/documents.js";
+import { type DocumentUploads, documentRoutes } from "./pages/documents.js";
 import { overviewPage } from "./pages/overview.js";
 import { questionRoutes } from "./pages/questions.js";
 import { studyPage } from "./pages/study.js";
@@ -65,6 +66,8 @@ export interface AdminWebDeps {
   citation(passageId: string): Citation | undefined;
   /** When the index in use was built, its passages, and the files it skipped (with why). */
   indexInfo(): Promise<{ builtAt: string; passages: number; skipped: SkippedFile[] } | undefined>;
+  /** Changing the documents from the page (upload, replace, remove); without it the page only lists them. */
+  uploads?: DocumentUploads;
   replies: Replies;
   texts: WebTexts;
   /** PUBLIC_URL, without a trailing slash. */
@@ -136,7 +139,31 @@ export function createAdminWeb(deps: AdminWebDeps): Hono<WebEnv> {
     c.header("referrer-policy", "no-referrer");
     if (!c.res.headers.has("cache-control")) c.header("cache-control", "no-store");
   });
-  web.use("*", bodyLimit({ maxSize: 200_000, onError: (c) => c.text("", 413) }));
+  // Forms are small; only a document upload may be as large as MAX_DOCUMENT_BYTES (and its
+  // multipart envelope). A larger body is refused unread, with the limit said in Vietnamese.
+  const formLimit = bodyLimit({ maxSize: 200_000, onError: (c) => c.text("", 413) });
+  const uploads = deps.uploads;
+  const uploadLimit = uploads
+    ? bodyLimit({
+        maxSize: uploads.maxDocumentBytes + 64_000,
+        onError: (c) => {
+          c.header("connection", "close");
+          return c.html(
+            page(
+              anonymous,
+              "none",
+              t.documents_title,
+              html`<p class="error">${fill(t.upload_body_too_large, { max: sizeText(uploads.maxDocumentBytes) })}</p>
+<p><a href="${base}/tai-lieu">${t.back}</a></p>`,
+            ),
+            413,
+          );
+        },
+      })
+    : formLimit;
+  web.use("*", (c, next) =>
+    (c.req.method === "POST" && c.req.path.endsWith("/tai-lieu/tai-len") ? uploadLimit : formLimit)(c, next),
+  );
 
   web.get("/tai-nguyen/:file", (c) => {
     const a = assets.get(c.req.param("file"));
@@ -251,7 +278,7 @@ export function createAdminWeb(deps: AdminWebDeps): Hono<WebEnv> {
   web.get("/nguoi-dang-ky", async (c) =>
     c.html(await subscribersPage(kit, kit.ctx(c), new URL(c.req.url).searchParams)),
   );
-  web.get("/tai-lieu", async (c) => c.html(await documentsPage(kit, kit.ctx(c))));
+  documentRoutes(web, kit);
   web.get("/hoc-tap", async (c) => c.html(await studyPage(kit, kit.ctx(c))));
   web.all("*", (c) => {
     // "/quantri/" is the overview too.

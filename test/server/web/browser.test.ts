@@ -3,7 +3,8 @@
  * playwright-core, against the bot started as a user starts it, talking to the fake Bot API.
  * Sign-in through the link the bot sends for /quantri, the chart drawn, the gaps filtered, a
  * question with markup shown as text, an announcement composed, sent to every subscriber and
- * reported, a form without its CSRF token refused, a used link refused.
+ * reported, a document uploaded (the rebuild's progress followed) and the bot asked about it,
+ * then removed, a form without its CSRF token refused, a used link refused.
  *
  * Needs /usr/bin/chromium (`apt-get install -y chromium`); skipped without it, except in CI
  * (CI=true), where a missing browser fails. SCREENSHOTS_DIR=docs/screenshots keeps screenshots.
@@ -239,13 +240,77 @@ describe.skipIf(!hasChromium)("the administrators' web page in Chromium", () => 
     await shot("quantri-nguoi-dang-ky");
     await page.getByRole("link", { name: "Tài liệu" }).click();
     expect(await page.textContent("table.documents")).toContain("Kết luận số 43-KL/TW");
+  });
+
+  it("uploads a document, follows the rebuild, and the bot answers from it; removed, it is cited no more", async () => {
+    // A fact no shipped document has: where a commune's team receives citizens.
+    const notice = [
+      "ỦY BAN NHÂN DÂN XÃ HÒA AN",
+      "Số: 17/TB-UBND",
+      "Hòa An, ngày 20 tháng 11 năm 2026",
+      "",
+      "THÔNG BÁO",
+      "Về lịch tiếp công dân của Tổ dân vận xã Hòa An",
+      "",
+      "1. Tổ dân vận xã Hòa An tiếp công dân vào sáng thứ Năm hằng tuần, từ 7 giờ 30 đến 11 giờ, tại nhà văn hóa ấp Phú Lợi.",
+      "2. Người dân mang theo căn cước khi đến nêu kiến nghị; kiến nghị được trả lời trong 10 ngày làm việc.",
+      "",
+    ].join("\n");
+    const question = "Tổ dân vận xã Hòa An tiếp công dân ở đâu?";
+    const before = await replyTo(2003, () => say(tg, 2003, question));
+    expect(before).not.toContain("17/TB-UBND");
+    const polls: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/quantri/tai-lieu/tien-do")) polls.push(r.url());
+    });
+    await page.goto(`${origin}/quantri/tai-lieu`);
+    expect(await page.textContent("form.upload")).toContain("tối đa 50,0 MB");
+    await page.setInputFiles("#document-file", {
+      name: "Thông báo lịch tiếp dân.txt",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from(notice),
+    });
+    await page.getByRole("button", { name: "Tải lên" }).click();
+    // The page follows the rebuild (app.js polls its progress), then shows what came of it.
+    await page.locator("section.ingest-done").waitFor({ timeout: 60_000 });
+    expect(polls.length).toBeGreaterThan(0);
+    expect(await page.textContent("section.ingest-done")).toContain(
+      "«Thông báo lịch tiếp dân.txt» đã vào chỉ mục",
+    );
+    const row = page.locator("table.documents tr.changed");
+    expect(await row.locator("td").allTextContents()).toEqual(
+      expect.arrayContaining(["Thông báo", "17/TB-UBND", "20/11/2026", "Thông báo lịch tiếp dân.txt"]),
+    );
     await shot("quantri-tai-lieu");
+    // Asked over Telegram, the bot answers from the new document and cites it.
+    const answer = await replyTo(2003, () => say(tg, 2003, question));
+    expect(answer).toMatch(/^Theo tài liệu/);
+    expect(answer).toContain("nhà văn hóa ấp Phú Lợi");
+    expect(answer).toContain("— Thông báo 17/TB-UBND · 1");
+
+    // Removed (asked to confirm), the bot no longer cites it.
+    await row.getByRole("button", { name: "Gỡ" }).click();
+    expect(await page.textContent("main")).toContain(
+      "Gỡ «Thông báo lịch tiếp dân.txt» khỏi tài liệu của bot?",
+    );
+    await page.getByRole("button", { name: "Gỡ tài liệu" }).click();
+    await page.locator("section.ingest-done", { hasText: "đã được gỡ" }).waitFor({ timeout: 60_000 });
+    expect(await page.locator("table.documents tbody tr").count()).toBe(1);
+    const after = await replyTo(2003, () => say(tg, 2003, question));
+    expect(after).not.toContain("17/TB-UBND");
+    expect(after).not.toContain("Phú Lợi");
   });
 
   it("fits a phone's screen: nothing wider than the page but the tables, which scroll on their own", async () => {
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
-    for (const path of ["/quantri", "/quantri/cau-hoi", "/quantri/thong-bao", "/quantri/nguoi-dang-ky"]) {
+    for (const path of [
+      "/quantri",
+      "/quantri/cau-hoi",
+      "/quantri/thong-bao",
+      "/quantri/nguoi-dang-ky",
+      "/quantri/tai-lieu",
+    ]) {
       await phone.goto(`${origin}${path}`);
       const { scroll, width } = (await phone.evaluate(
         "({ scroll: document.documentElement.scrollWidth, width: window.innerWidth })",

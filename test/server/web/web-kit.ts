@@ -1,17 +1,31 @@
 /**
  * The administrators' web page over a fresh in-memory database, mounted on the bot's HTTP app
  * as main.ts mounts it, with a clock the test moves, and a tiny cookie jar for `app.request`.
+ * With `knowledge`, the Documents page works on a real copy of the shipped documents, its index
+ * built, held, rebuilt and announced as main.ts does it.
  */
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { onTestFinished } from "vitest";
 
 import { createBroadcastService } from "../../../src/broadcast/service.js";
 import { loadPrompts } from "../../../src/prompts.js";
+import type { EmbedderConfig } from "../../../src/search/embeddings/index.js";
+import { currentVersion, ensureIndex } from "../../../src/search/index-store.js";
+import { createKnowledgeSync } from "../../../src/search/knowledge-sync.js";
+import { createIndexHolder } from "../../../src/search/retriever.js";
 import { createHttpApp } from "../../../src/server/app.js";
+import { createDocumentFiles } from "../../../src/server/web/document-files.js";
 import { createAdminWeb } from "../../../src/server/web/index.js";
+import { readIndexInfo } from "../../../src/server/web/index-info.js";
+import { createLock, createReindexer, ingestPipeline } from "../../../src/server/web/reindex.js";
 import { createSignInLinks, WEB_PREFIX } from "../../../src/server/web/sign-in.js";
 import { loadWebTexts } from "../../../src/server/web/texts.js";
 import { openSqliteStorage } from "../../../src/storage/sqlite/index.js";
 import type { QuizFigures } from "../../../src/study/service.js";
 import { memoryLogger } from "../../fakes/memory-logger.js";
+import { KNOWLEDGE } from "../../helpers.js";
 
 export const ADMIN = "telegram:1001";
 
@@ -20,6 +34,8 @@ export async function webKit(
     publicUrl?: string;
     /** The Study page's quiz figures, made from the kit's storage (the study service's, in a test). */
     quizFigures?: (storage: ReturnType<typeof openSqliteStorage>) => () => Promise<QuizFigures>;
+    /** A copy of the shipped documents the page can change, with a real index over it. */
+    knowledge?: { embedder?: EmbedderConfig; maxDocumentBytes?: number };
   } = {},
 ) {
   const clock = { now: new Date("2026-12-01T03:00:00Z") };
@@ -30,14 +46,18 @@ export async function webKit(
   const broadcasts = createBroadcastService(storage, ["telegram", "zalo"], now);
   const publicUrl = options.publicUrl ?? "http://127.0.0.1:8080";
   const admins = new Set([ADMIN, "zalo:z-admin"]);
+  const knowledge = options.knowledge
+    ? await knowledgeKit(storage, options.knowledge, log.logger)
+    : undefined;
   const web = createAdminWeb({
     storage,
     broadcasts,
     channels: ["telegram", "zalo"],
     isAdmin: (who) => admins.has(who),
-    documents: () => [],
+    documents: () => knowledge?.holder.current().index.documents ?? [],
     citation: () => undefined,
-    indexInfo: async () => undefined,
+    indexInfo: async () => (knowledge ? readIndexInfo(knowledge.indexDir) : undefined),
+    uploads: knowledge?.uploads,
     replies: prompts.replies,
     texts: await loadWebTexts(),
     publicUrl,
@@ -89,5 +109,59 @@ export async function webKit(
     };
     return { jar, request, post, csrf, signIn };
   };
-  return { clock, storage, broadcasts, links, browser, log, http, prompts };
+  return { clock, storage, broadcasts, links, browser, log, http, prompts, knowledge };
+}
+
+/** The documents folder (a copy of the shipped one), its index and the page's changes, as main.ts wires them. */
+async function knowledgeKit(
+  storage: ReturnType<typeof openSqliteStorage>,
+  options: NonNullable<Parameters<typeof webKit>[0]>["knowledge"] & object,
+  logger: ReturnType<typeof memoryLogger>["logger"],
+) {
+  const root = await mkdtemp(join(tmpdir(), "danvan-web-kb-"));
+  const dir = join(root, "knowledge");
+  const indexDir = join(root, "index");
+  await cp(KNOWLEDGE, dir, { recursive: true });
+  const embedder = options.embedder ?? { kind: "corpus" };
+  const maxDocumentBytes = options.maxDocumentBytes ?? 50_000_000;
+  const outcome = await ensureIndex(dir, indexDir, { embedder, maxDocumentBytes });
+  const holder = createIndexHolder(outcome, {
+    indexDir,
+    embedder,
+    logger,
+    version: await currentVersion(indexDir),
+  });
+  const lock = createLock();
+  const sync = createKnowledgeSync({
+    versions: storage.knowledge,
+    logger,
+    rebuild: () => lock(async () => void (await holder.reload())),
+  });
+  await sync.start();
+  const reindexer = createReindexer({
+    logger,
+    pipeline: ingestPipeline({
+      knowledgeDir: dir,
+      indexDir,
+      embedder,
+      maxDocumentBytes,
+      swap: () => holder.reload(),
+      announce: () => sync.announce(),
+      lock,
+      logger,
+    }),
+  });
+  onTestFinished(async () => {
+    sync.stop();
+    await reindexer.idle();
+    await rm(root, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    indexDir,
+    holder,
+    sync,
+    reindexer,
+    uploads: { files: createDocumentFiles(dir), reindexer, maxDocumentBytes },
+  };
 }

@@ -1,6 +1,8 @@
 // The administrators' web page's only script (no inline scripts: the page's CSP forbids them).
 // Draws the charts whose data the server put in data-chart, and follows a notice going out by
-// polling its progress until it is done, then reloads the page for the final report.
+// polling its progress until it is done, then reloads the page for the final report; the same
+// for the index rebuilt after a document changed. A document larger than the limit is refused
+// before it is sent, with the page's own message.
 
 (() => {
   var COLORS = ["#2e7d32", "#f9a825", "#c62828", "#1565c0", "#6a1b9a"];
@@ -73,8 +75,60 @@
     setTimeout(tick, 1000);
   }
 
+  function followIngest(el) {
+    var url = el.getAttribute("data-ingest");
+    var bar = el.querySelector("progress");
+    var text = el.querySelector(".progress-text");
+    var tick = () => {
+      fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } })
+        .then((r) => (r.ok ? r.json() : null))
+        .then((p) => {
+          if (!p) return;
+          var job = p.job;
+          if (bar && job) {
+            bar.max = Math.max(1, job.documentsTotal);
+            bar.value = job.documentsDone;
+          }
+          if (text) text.textContent = p.text;
+          if (p.finished) window.location.reload();
+          else setTimeout(tick, 500);
+        })
+        .catch(() => {
+          setTimeout(tick, 2000);
+        });
+    };
+    setTimeout(tick, 500);
+  }
+
+  function sizeText(bytes) {
+    var mb = bytes >= 1000000;
+    return `${(bytes / (mb ? 1000000 : 1000)).toFixed(1).replace(".", ",")} ${mb ? "MB" : "KB"}`;
+  }
+
+  function checkSize(input) {
+    var form = input.form;
+    form.addEventListener("submit", (e) => {
+      var file = input.files?.[0];
+      var max = Number(input.getAttribute("data-max-bytes"));
+      if (!file || !(file.size > max)) return;
+      e.preventDefault();
+      var message = input
+        .getAttribute("data-too-large")
+        .replace("{file}", file.name)
+        .replace("{size}", sizeText(file.size))
+        .replace("{max}", input.getAttribute("data-max"));
+      var box = form.querySelector(".upload-error");
+      if (box) {
+        box.textContent = message;
+        box.hidden = false;
+      } else window.alert(message);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-chart]").forEach(drawChart);
     document.querySelectorAll("[data-progress]").forEach(followProgress);
+    document.querySelectorAll("[data-ingest]").forEach(followIngest);
+    document.querySelectorAll("input[type=file][data-max-bytes]").forEach(checkSize);
   });
 })();

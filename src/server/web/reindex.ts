@@ -1,0 +1,195 @@
+/**
+ * Rebuilding the index after a change made on the Documents page, in the background, one at a
+ * time: the same pipeline as `npm run ingest` (buildIndex: incremental, written beside the old
+ * index and swapped in atomically), then the running bot's index holder reloads it and the change
+ * is announced to the other instances (storage.knowledge.bump, through the knowledge sync). The
+ * page polls the job's progress. A failed rebuild leaves CURRENT untouched, so the bot keeps
+ * answering from the previous index.
+ */
+
+import type { SkippedFile } from "../../knowledge/types.js";
+import { errorSummary, type Logger } from "../../logger.js";
+import type { EmbedderConfig } from "../../search/embeddings/index.js";
+import { buildIndex, type Manifest } from "../../search/index-store.js";
+
+/** Reports the pipeline's progress: documents chunked, passages embedded. */
+export type IngestProgress = (stage: "documents" | "vectors", done: number, total: number) => void;
+
+/** Rebuilds the index from the documents folder, swaps it in and announces it; returns the manifest. */
+export type IngestPipeline = (onProgress: IngestProgress) => Promise<Manifest>;
+
+/** Runs `fn`s one after another: the page's rebuilds and the knowledge sync's never overlap. */
+export function createLock(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/**
+ * The `npm run ingest` pipeline for a running bot: build, then `swap` (the index holder's
+ * reload), then `announce` (the knowledge sync's bump). An announcement that fails is only
+ * logged: this instance already serves the new index.
+ */
+export function ingestPipeline(deps: {
+  knowledgeDir: string;
+  indexDir: string;
+  embedder?: EmbedderConfig;
+  maxDocumentBytes?: number;
+  swap: () => Promise<unknown>;
+  announce: () => Promise<unknown>;
+  lock?: <T>(fn: () => Promise<T>) => Promise<T>;
+  logger: Logger;
+}): IngestPipeline {
+  const lock = deps.lock ?? ((fn) => fn());
+  return (onProgress) =>
+    lock(async () => {
+      const report = await buildIndex(deps.knowledgeDir, deps.indexDir, {
+        embedder: deps.embedder,
+        maxDocumentBytes: deps.maxDocumentBytes,
+        onProgress,
+      });
+      await deps.swap();
+      await deps
+        .announce()
+        .catch((err: unknown) =>
+          deps.logger.warn(
+            { err: errorSummary(err) },
+            "không báo được cho các máy khác rằng tài liệu đã đổi",
+          ),
+        );
+      return report.manifest;
+    });
+}
+
+export type ChangeAction = "upload" | "replace" | "remove";
+
+/** One change of the documents and the rebuild it started, as the page shows it. */
+export interface ReindexJob {
+  id: number;
+  action: ChangeAction;
+  /** The document file changed, relative to the documents folder. */
+  file: string;
+  admin: string;
+  state: "running" | "done" | "failed";
+  startedAt: string;
+  finishedAt: string | null;
+  documentsDone: number;
+  documentsTotal: number;
+  vectorsDone: number;
+  vectorsTotal: number;
+  /** When done: the index's documents and passages. */
+  documents: number | null;
+  passages: number | null;
+  /** When done: the changed file's document in the index (absent when removed or skipped). */
+  document: { id: string; title: string; passages: number } | null;
+  /** When done: why the changed file was not indexed, when it was not. */
+  fileSkipped: string | null;
+  /** Every file the new index skipped. */
+  skipped: SkippedFile[];
+  /** When failed: why. */
+  error: string | null;
+}
+
+export interface Reindexer {
+  /** The running job, or the last one. */
+  current(): ReindexJob | undefined;
+  busy(): boolean;
+  /**
+   * Makes the change (`apply`) and starts the rebuild in the background; undefined, with nothing
+   * changed, when a rebuild is already running. An `apply` that throws starts nothing.
+   */
+  start(
+    change: { action: ChangeAction; file: string; admin: string },
+    apply: () => Promise<void>,
+  ): Promise<ReindexJob | undefined>;
+  /** Resolves when the running rebuild (if any) has finished. */
+  idle(): Promise<void>;
+}
+
+/** One rebuild at a time through `pipeline`, the latest job kept for the page. */
+export function createReindexer(deps: {
+  pipeline: IngestPipeline;
+  logger: Logger;
+  now?: () => Date;
+}): Reindexer {
+  const now = deps.now ?? (() => new Date());
+  let job: ReindexJob | undefined;
+  let running: Promise<void> | undefined;
+  let reserved = false;
+  let ids = 0;
+  const rebuild = async (j: ReindexJob) => {
+    try {
+      const manifest = await deps.pipeline((stage, done, total) => {
+        if (stage === "documents") {
+          j.documentsDone = done;
+          j.documentsTotal = total;
+        } else {
+          j.vectorsDone = done;
+          j.vectorsTotal = total;
+        }
+      });
+      const doc = manifest.documents.find((d) => d.source === j.file);
+      j.documents = manifest.documents.length;
+      j.passages = manifest.passages;
+      j.document = doc ? { id: doc.id, title: doc.title, passages: doc.passages } : null;
+      j.fileSkipped = manifest.skipped.find((s) => s.source === j.file)?.reason ?? null;
+      j.skipped = manifest.skipped;
+      j.documentsDone = j.documentsTotal = manifest.documents.length;
+      j.state = "done";
+      deps.logger.info(
+        { action: j.action, file: j.file, documents: j.documents, passages: j.passages },
+        "đã xây lại chỉ mục sau thay đổi trên trang quản trị",
+      );
+    } catch (err) {
+      j.state = "failed";
+      j.error = String(errorSummary(err).message);
+      deps.logger.warn(
+        { err: errorSummary(err), action: j.action, file: j.file },
+        "không xây lại được chỉ mục sau thay đổi trên trang quản trị, tiếp tục dùng chỉ mục trước",
+      );
+    } finally {
+      j.finishedAt = now().toISOString();
+    }
+  };
+  return {
+    current: () => job,
+    busy: () => reserved,
+    async start(change, apply) {
+      if (reserved) return undefined;
+      reserved = true;
+      try {
+        await apply();
+      } catch (err) {
+        reserved = false;
+        throw err;
+      }
+      const j: ReindexJob = {
+        id: ++ids,
+        ...change,
+        state: "running",
+        startedAt: now().toISOString(),
+        finishedAt: null,
+        documentsDone: 0,
+        documentsTotal: 0,
+        vectorsDone: 0,
+        vectorsTotal: 0,
+        documents: null,
+        passages: null,
+        document: null,
+        fileSkipped: null,
+        skipped: [],
+        error: null,
+      };
+      job = j;
+      running = rebuild(j).finally(() => {
+        reserved = false;
+        running = undefined;
+      });
+      return j;
+    },
+    idle: () => running ?? Promise.resolve(),
+  };
+}
