@@ -280,6 +280,21 @@ export function createAdminWeb(deps: AdminWebDeps): Hono<WebEnv> {
   );
   documentRoutes(web, kit);
   web.get("/hoc-tap", async (c) => c.html(await studyPage(kit, kit.ctx(c))));
+  // A page that fails (the database away, a statement timed out) says so in Vietnamese; the log
+  // gets the chosen fields of the error, never the whole object (hono's default prints it).
+  web.onError((err, c) => {
+    deps.logger.error({ err: errorSummary(err), path: c.req.path }, "lỗi khi hiển thị trang quản trị");
+    const ctx = c.get("ctx") ?? anonymous;
+    return c.html(
+      page(
+        ctx,
+        "none",
+        t.server_error,
+        html`<p>${t.server_error_hint}</p><p><a href="${ctx.base}">${t.back}</a></p>`,
+      ),
+      500,
+    );
+  });
   web.all("*", (c) => {
     // "/quantri/" is the overview too.
     if (c.req.method === "GET" && /\/quantri\/+$/.test(c.req.path)) return c.redirect(base, 301);

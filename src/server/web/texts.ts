@@ -28,6 +28,8 @@ const KEYS = {
   signed_out: [],
   forbidden_csrf: [],
   not_found: [],
+  server_error: [],
+  server_error_hint: [],
   back: [],
   channel_telegram: [],
   channel_zalo: [],

@@ -377,6 +377,24 @@ describe("the pages", () => {
     expect(body).not.toMatch(/<td>[78]<\/td>/);
   });
 
+  it("says in Vietnamese that a page cannot be shown when the database fails, and logs chosen fields only", async () => {
+    const { browser, storage, log } = await webKit();
+    const b = browser();
+    await b.signIn();
+    storage.questionInsights.daily = async () => {
+      throw Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" });
+    };
+    const res = await b.request("/quantri");
+    expect(res.status).toBe(500);
+    const body = await res.text();
+    expect(body).toContain("Trang này tạm thời không hiển thị được");
+    expect(body).not.toContain("statement timeout");
+    expect(body).not.toContain("Internal Server Error");
+    const line = log.lines().find((l) => l.msg === "lỗi khi hiển thị trang quản trị");
+    expect(line?.path).toBe("/quantri");
+    expect(JSON.stringify(line?.err)).toContain("statement timeout");
+  });
+
   it("schedules a notice in Vietnam's time and refuses a time already past", async () => {
     const { browser, broadcasts } = await webKit();
     const b = browser();
