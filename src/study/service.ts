@@ -243,15 +243,21 @@ export function createStudyService(deps: StudyDeps): StudyService {
     }
     for (const q of await deps.quizzes.due(nowMs)) {
       const m = messengers.get(q.channel);
+      const next = q.current + 1;
+      const last = next >= q.questions.length;
+      // The conditional step (or finish) decides which instance moves the quiz on: only the
+      // one whose update won says anything, so a group hears each message once.
+      const won = last
+        ? await deps.quizzes.finish(q.id, iso())
+        : await deps.quizzes.step(q.id, q.current, nowMs + q.seconds * 1000);
+      if (!won) continue;
       // Where there are no polls, the answer of the question whose time is up is said.
       if (q.current >= 0 && m && !m.poll) {
         const done = q.questions[q.current] as QuizQuestion;
         await m.send(q.chatId, fill(r.quiz_time_up, { n: q.current + 1, explanation: done.explanation }));
       }
-      const next = q.current + 1;
-      if (next < q.questions.length) {
-        if (await deps.quizzes.step(q.id, q.current, nowMs + q.seconds * 1000)) await ask(q, next);
-      } else if (await deps.quizzes.finish(q.id, iso())) {
+      if (!last) await ask(q, next);
+      else {
         const answers = await deps.quizzes.answers({ quizId: q.id });
         const people = new Set(answers.map((a) => a.userId)).size;
         const rate =
@@ -261,6 +267,28 @@ export function createStudyService(deps: StudyDeps): StudyService {
         await m?.send(q.chatId, fill(r.quiz_done, { id: q.id, people, rate }));
       }
     }
+  };
+
+  /**
+   * Quiz ticks of this process never overlap (the timer's and /batdaukiemtra's): a tick asked
+   * for while one runs waits for it, then runs once for every caller that waited.
+   */
+  let ticking: Promise<void> | undefined;
+  let waiting: Promise<void> | undefined;
+  const quizTickOnce = (): Promise<void> => {
+    if (!ticking) {
+      ticking = quizTick().finally(() => {
+        ticking = undefined;
+      });
+      return ticking;
+    }
+    waiting ??= ticking
+      .catch(() => undefined)
+      .then(() => {
+        waiting = undefined;
+        return quizTickOnce();
+      });
+    return waiting;
   };
 
   const seriesTick = async () => {
@@ -595,7 +623,7 @@ export function createStudyService(deps: StudyDeps): StudyService {
           // from a private chat is told there too.
           const messenger = messengers.get(q.channel);
           await messenger?.send(q.chatId, started);
-          await quizTick();
+          await quizTickOnce();
           const here = q.chatId === m.chatId && q.channel === m.channel;
           return here && messenger ? [] : text(started);
         }
@@ -677,7 +705,7 @@ export function createStudyService(deps: StudyDeps): StudyService {
         deps.logger.error({ err: errorSummary(err) }, "lỗi khi xếp bài học theo lịch");
       }
       try {
-        await quizTick();
+        await quizTickOnce();
       } catch (err) {
         deps.logger.error({ err: errorSummary(err) }, "lỗi khi gửi câu hỏi kiểm tra");
       }

@@ -29,17 +29,20 @@ function setup(start = "2026-12-01T06:00:00+07:00") {
     replies: r,
     logger,
   });
-  const study = createStudyService({
-    study: storage.study,
-    quizzes: storage.quizzes,
-    index: () => index,
-    channels: ["zalo"],
-    messengers: [messenger],
-    isAdmin: (m) => admin.isAdmin(m),
-    replies: r,
-    logger,
-    now: () => clock,
-  });
+  /** A study service on the same database: another instance of the bot. */
+  const instance = (messengers: readonly QuizMessenger[] = [messenger]) =>
+    createStudyService({
+      study: storage.study,
+      quizzes: storage.quizzes,
+      index: () => index,
+      channels: ["zalo"],
+      messengers,
+      isAdmin: (m) => admin.isAdmin(m),
+      replies: r,
+      logger,
+      now: () => clock,
+    });
+  const study = instance();
   const engine = createEngine({
     admin,
     study,
@@ -66,12 +69,17 @@ function setup(start = "2026-12-01T06:00:00+07:00") {
   return {
     storage,
     study,
+    instance,
     say,
     said,
     logger,
     broadcasts,
     setClock: (local: string) => {
       clock = new Date(`${local}+07:00`);
+    },
+    /** Moves the clock on by `ms`. */
+    later: (ms: number) => {
+      clock = new Date(clock.getTime() + ms);
     },
   };
 }
@@ -196,5 +204,74 @@ describe("the study module's rules", () => {
     expect(next[0]?.questions.some((q) => !first.includes(q.itemId))).toBe(true);
     expect(await s.say("/huykiemtra 2")).toContain("Đã huỷ bài kiểm tra #2");
     expect(await s.say("/ketqua", group)).toContain("Kết quả kiểm tra của Nhóm này: 1 bài, 0 người tham gia");
+  });
+
+  it("says a question's time is up once however many instances tick at the same moment", async () => {
+    const s = setup();
+    const group = { chatId: "g1", chatType: "group" as const };
+    await s.say("/kiemtra 2 câu, 15 giây mỗi câu", group);
+    await s.say("/batdaukiemtra 1", group);
+    const other = s.instance();
+    s.later(16_000);
+    await Promise.all([s.study.tick(), other.tick(), s.instance().tick()]);
+    const heads = s.said.map((x) => x.text.split("\n")[0]);
+    expect(heads.filter((t) => t?.startsWith("Hết giờ câu 1"))).toHaveLength(1);
+    expect(heads.filter((t) => t?.startsWith("Câu 2/2"))).toHaveLength(1);
+    s.later(16_000);
+    await Promise.all([s.study.tick(), other.tick()]);
+    const after = s.said.map((x) => x.text.split("\n")[0]);
+    expect(after.filter((t) => t?.startsWith("Hết giờ câu 2"))).toHaveLength(1);
+    expect(after.filter((t) => t?.startsWith("Bài kiểm tra #1 đã xong"))).toHaveLength(1);
+  });
+
+  it("does not run two ticks of one instance at once: a tick waits for the one in progress", async () => {
+    const s = setup();
+    const calls: string[] = [];
+    let release: () => void = () => undefined;
+    let hold: Promise<void> | undefined;
+    const slow: QuizMessenger = {
+      channel: "zalo",
+      send: async (chatId, text) => {
+        calls.push(`${chatId}: ${text.split("\n")[0]}`);
+        if (hold) await hold;
+      },
+    };
+    const study = s.instance([slow]);
+    for (const chatId of ["g1", "g2"]) {
+      await s.say("/kiemtra 2 câu, 15 giây mỗi câu", { chatId, chatType: "group" });
+    }
+    await study.handle("quiz_start", "1", {
+      channel: "zalo",
+      chatId: "g1",
+      chatType: "group",
+      userId: "admin",
+      text: "",
+      addressed: true,
+    });
+    await study.handle("quiz_start", "2", {
+      channel: "zalo",
+      chatId: "g2",
+      chatType: "group",
+      userId: "admin",
+      text: "",
+      addressed: true,
+    });
+    calls.length = 0;
+    s.later(16_000);
+    hold = new Promise((r) => {
+      release = r;
+    });
+    const first = study.tick();
+    await expect.poll(() => calls.length).toBe(1);
+    const second = study.tick();
+    await new Promise((r) => setTimeout(r, 50));
+    // The first tick is still sending to g1: the second has not started on g2.
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/^g\d: Hết giờ câu 1\./);
+    hold = undefined;
+    release();
+    await Promise.all([first, second]);
+    expect(calls.filter((c) => c.includes("Hết giờ câu 1"))).toHaveLength(2);
+    expect(calls.filter((c) => c.includes("Câu 2/2"))).toHaveLength(2);
   });
 });
