@@ -279,8 +279,8 @@ export interface StudyStore {
   /** A chat at `done` lessons moves on by one (a lesson shown on request); false if it was not at `done`. */
   advance(seriesId: number, channel: string, chatId: string, done: number, at: string): Promise<boolean>;
   /**
-   * One scheduled send, at once or not at all: unless the series' last run is at or after
-   * `runAt`, each active member on `channels` whose next lesson exists (`lessons[i]` is lesson
+   * One scheduled send, at once or not at all: unless the series is no longer active (paused or
+   * stopped since it was listed) or its last run is at or after `runAt`, each active member on `channels` whose next lesson exists (`lessons[i]` is lesson
    * i + 1) gets it as a pending delivery of that lesson's notice (its text; its question kept
    * with it), moves on by one, and `runAt` becomes the last run. The notices queued, by lesson
    * (none when already run).

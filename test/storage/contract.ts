@@ -586,6 +586,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         };
         const lessons = [{ text: "Bài 1/3" }, { text: "Bài 2/3", question }, { text: "Bài 3/3" }];
         const run = "2026-12-02T00:00:00.000Z";
+        await s.study.setStatus(id, "active", ["draft"], at);
         const queued = await s.study.queueRun(id, run, lessons, ["telegram"], at);
         expect(queued.map((q) => [q.lesson, q.chats])).toEqual([
           [1, 1],
@@ -621,6 +622,24 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         const last = await s.study.queueRun(id, "2026-12-04T00:00:00.000Z", lessons, ["telegram"], at);
         expect(last.map((q) => [q.lesson, q.chats])).toEqual([[3, 1]]);
         expect((await s.study.member(id, "telegram", "42"))?.done).toBe(3);
+      });
+
+      it("queues nothing for a series paused or stopped after it was listed as active", async () => {
+        const s = await fresh();
+        const id = await series(s);
+        await s.study.join(id, privateChat, at);
+        const lessons = [{ text: "Bài 1/3" }, { text: "Bài 2/3" }, { text: "Bài 3/3" }];
+        const run = "2026-12-02T00:00:00.000Z";
+        // A draft never sends.
+        expect(await s.study.queueRun(id, run, lessons, ["telegram"], at)).toEqual([]);
+        await s.study.setStatus(id, "active", ["draft"], at);
+        await s.study.setStatus(id, "paused", ["active"], at);
+        expect(await s.study.queueRun(id, run, lessons, ["telegram"], at)).toEqual([]);
+        await s.study.setStatus(id, "stopped", ["paused"], at);
+        expect(await s.study.queueRun(id, run, lessons, ["telegram"], at)).toEqual([]);
+        expect(await s.study.member(id, "telegram", "42")).toMatchObject({ done: 0 });
+        expect((await s.study.getSeries(id))?.lastRunAt).toBe(at);
+        expect(await s.notices.claim("telegram", Date.parse(run), run)).toBeUndefined();
       });
 
       const question = (itemId: string, correct = 1) => ({

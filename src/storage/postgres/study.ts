@@ -201,7 +201,9 @@ export function createPgStudy(pg: Pg): StudyStore {
         const s = toSeries(
           await pg.one("SELECT * FROM study_series WHERE id = $1 FOR UPDATE", [seriesId], c),
         );
-        if (!s || (s.lastRunAt !== null && Date.parse(s.lastRunAt) >= Date.parse(runAt))) return [];
+        // A pause or stop made after the series was listed as active wins (the row is locked).
+        if (s?.status !== "active" || (s.lastRunAt !== null && Date.parse(s.lastRunAt) >= Date.parse(runAt)))
+          return [];
         const due = members(
           await pg.rows(
             "SELECT * FROM study_members WHERE series_id = $1 AND active AND channel = ANY($2::text[]) ORDER BY seq",

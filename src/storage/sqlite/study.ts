@@ -68,7 +68,8 @@ export function createSqliteStudy(db: Db): StudyStore {
       at: string,
     ) => {
       const s = toSeries(getSeries.get(seriesId) as Row | undefined);
-      if (!s || (s.lastRunAt !== null && s.lastRunAt >= runAt)) return [];
+      // A pause or stop made after the series was listed as active wins.
+      if (s?.status !== "active" || (s.lastRunAt !== null && s.lastRunAt >= runAt)) return [];
       const members = (
         db
           .prepare(
