@@ -1,7 +1,8 @@
 /**
  * Study series and quizzes on PostgreSQL (migration 4): the same rules as ./sqlite/study.ts. A
- * scheduled send of a series is one transaction with the series' row locked (FOR UPDATE), so two
- * instances running the same schedule queue it once: the second finds the last run done.
+ * scheduled send of a series is one transaction with the series' row and its members' rows
+ * locked (FOR UPDATE), so two instances running the same schedule queue it once (the second
+ * finds the last run done), and an /baihoc on another instance never gets the same lesson.
  */
 import type {
   LessonQuestion,
@@ -204,9 +205,11 @@ export function createPgStudy(pg: Pg): StudyStore {
         // A pause or stop made after the series was listed as active wins (the row is locked).
         if (s?.status !== "active" || (s.lastRunAt !== null && Date.parse(s.lastRunAt) >= Date.parse(runAt)))
           return [];
+        // The members' rows are locked: an /baihoc of another instance (advance) waits for this
+        // send, or this send reads the progress it committed; each chat gets each lesson once.
         const due = members(
           await pg.rows(
-            "SELECT * FROM study_members WHERE series_id = $1 AND active AND channel = ANY($2::text[]) ORDER BY seq",
+            "SELECT * FROM study_members WHERE series_id = $1 AND active AND channel = ANY($2::text[]) ORDER BY seq FOR UPDATE",
             [seriesId, [...channels]],
             c,
           ),
@@ -219,6 +222,17 @@ export function createPgStudy(pg: Pg): StudyStore {
         }
         const queued: { broadcastId: number; lesson: number; chats: number }[] = [];
         for (const [lesson, chats] of [...byLesson].sort((a, b) => a[0] - b[0])) {
+          // Only the chats still at the progress read move on (the same rule as advance).
+          const moved: StudyMember[] = [];
+          for (const m of chats) {
+            const changed = await pg.run(
+              "UPDATE study_members SET done = done + 1, updated_at = $1 WHERE series_id = $2 AND channel = $3 AND chat_id = $4 AND done = $5",
+              [at, seriesId, m.channel, m.chatId, m.done],
+              c,
+            );
+            if (changed > 0) moved.push(m);
+          }
+          if (moved.length === 0) continue;
           const row = await pg.one<{ id: number }>(
             "INSERT INTO broadcasts (text, created_by, created_at, status) VALUES ($1, $2, $3, 'queued') RETURNING id",
             [lessons[lesson - 1]?.text, `study:${seriesId}`, at],
@@ -231,19 +245,13 @@ export function createPgStudy(pg: Pg): StudyStore {
             [id, seriesId, lesson, question ? JSON.stringify(question) : null],
             c,
           );
-          for (const m of chats) {
+          for (const m of moved)
             await pg.run(
               "INSERT INTO deliveries (broadcast_id, channel, chat_id, chat_type, status, updated_at) VALUES ($1, $2, $3, $4, 'pending', $5)",
               [id, m.channel, m.chatId, m.chatType, at],
               c,
             );
-            await pg.run(
-              "UPDATE study_members SET done = done + 1, updated_at = $1 WHERE series_id = $2 AND channel = $3 AND chat_id = $4",
-              [at, seriesId, m.channel, m.chatId],
-              c,
-            );
-          }
-          queued.push({ broadcastId: id, lesson, chats: chats.length });
+          queued.push({ broadcastId: id, lesson, chats: moved.length });
         }
         await pg.run("UPDATE study_series SET last_run_at = $1 WHERE id = $2", [runAt, seriesId], c);
         return queued;

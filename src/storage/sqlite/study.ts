@@ -83,8 +83,17 @@ export function createSqliteStudy(db: Db): StudyStore {
         if (lesson > lessons.length) continue;
         byLesson.set(lesson, [...(byLesson.get(lesson) ?? []), m]);
       }
+      const deliver = db.prepare(
+        "INSERT INTO deliveries (broadcast_id, channel, chat_id, chat_type, status, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)",
+      );
+      // Only the chats still at the progress read move on (the same rule as advance).
+      const advance = db.prepare(
+        "UPDATE study_members SET done = done + 1, updated_at = ? WHERE series_id = ? AND channel = ? AND chat_id = ? AND done = ?",
+      );
       const queued: { broadcastId: number; lesson: number; chats: number }[] = [];
       for (const [lesson, chats] of [...byLesson].sort((a, b) => a[0] - b[0])) {
+        const moved = chats.filter((m) => advance.run(at, seriesId, m.channel, m.chatId, m.done).changes > 0);
+        if (moved.length === 0) continue;
         const id = Number(
           db
             .prepare(
@@ -96,17 +105,8 @@ export function createSqliteStudy(db: Db): StudyStore {
         db.prepare(
           "INSERT INTO study_lessons (broadcast_id, series_id, lesson, question) VALUES (?, ?, ?, ?)",
         ).run(id, seriesId, lesson, question ? JSON.stringify(question) : null);
-        const deliver = db.prepare(
-          "INSERT INTO deliveries (broadcast_id, channel, chat_id, chat_type, status, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)",
-        );
-        const advance = db.prepare(
-          "UPDATE study_members SET done = done + 1, updated_at = ? WHERE series_id = ? AND channel = ? AND chat_id = ?",
-        );
-        for (const m of chats) {
-          deliver.run(id, m.channel, m.chatId, m.chatType, at);
-          advance.run(at, seriesId, m.channel, m.chatId);
-        }
-        queued.push({ broadcastId: id, lesson, chats: chats.length });
+        for (const m of moved) deliver.run(id, m.channel, m.chatId, m.chatType, at);
+        queued.push({ broadcastId: id, lesson, chats: moved.length });
       }
       db.prepare("UPDATE study_series SET last_run_at = ? WHERE id = ?").run(runAt, seriesId);
       return queued;
