@@ -211,62 +211,84 @@ export function createStudyService(deps: StudyDeps): StudyService {
     } else await m.send(q.chatId, plainQuestion(asked, r, fill(r.quiz_answer_hint, { seconds: q.seconds })));
   };
 
+  /** A scheduled quiz whose time has come: started once across instances, next week's drawn first. */
+  const startScheduled = async (q: Quiz, nowMs: number) => {
+    if (!(await deps.quizzes.start(q.id, nowMs))) return;
+    const next = q.repeat ? nextRun(q.repeat, now()) : undefined;
+    if (q.repeat && next) {
+      // The next week's quiz, drawn now so that it can be previewed and trimmed before it goes
+      // out, and before anything is sent: a failed send must not end a weekly quiz for good.
+      await deps.quizzes.create(
+        {
+          channel: q.channel,
+          chatId: q.chatId,
+          chatType: q.chatType,
+          createdBy: q.createdBy,
+          questions: await draw(
+            q.questions.length,
+            q.channel,
+            q.chatId,
+            new Set(q.questions.map((x) => x.itemId)),
+          ),
+          seconds: q.seconds,
+          scheduledFor: next.toISOString(),
+          repeat: q.repeat,
+        },
+        iso(),
+      );
+    }
+    await messengers
+      .get(q.channel)
+      ?.send(q.chatId, fill(r.quiz_started, { id: q.id, count: q.questions.length, seconds: q.seconds }));
+  };
+
+  /** A running quiz whose step is due: its next question, or its end. */
+  const stepDue = async (q: Quiz, nowMs: number) => {
+    const m = messengers.get(q.channel);
+    const next = q.current + 1;
+    const last = next >= q.questions.length;
+    // The conditional step (or finish) decides which instance moves the quiz on: only the
+    // one whose update won says anything, so a group hears each message once.
+    const won = last
+      ? await deps.quizzes.finish(q.id, iso())
+      : await deps.quizzes.step(q.id, q.current, nowMs + q.seconds * 1000);
+    if (!won) return;
+    // Where there are no polls, the answer of the question whose time is up is said.
+    if (q.current >= 0 && m && !m.poll) {
+      const done = q.questions[q.current] as QuizQuestion;
+      await m.send(q.chatId, fill(r.quiz_time_up, { n: q.current + 1, explanation: done.explanation }));
+    }
+    if (!last) await ask(q, next);
+    else {
+      const answers = await deps.quizzes.answers({ quizId: q.id });
+      const people = new Set(answers.map((a) => a.userId)).size;
+      const rate =
+        answers.length === 0
+          ? 0
+          : Math.round((100 * answers.filter((a) => a.correct).length) / answers.length);
+      await m?.send(q.chatId, fill(r.quiz_done, { id: q.id, people, rate }));
+    }
+  };
+
+  /** One quiz's failure (a send refused, a chat gone) is logged and does not stop the others. */
+  const each = async (quizzes: Quiz[], work: (q: Quiz) => Promise<void>, what: string) => {
+    for (const q of quizzes) {
+      try {
+        await work(q);
+      } catch (err) {
+        deps.logger.error({ quiz: q.id, channel: q.channel, err: errorSummary(err) }, what);
+      }
+    }
+  };
+
   const quizTick = async () => {
     const nowMs = now().getTime();
-    for (const q of await deps.quizzes.dueScheduled(iso())) {
-      if (!(await deps.quizzes.start(q.id, nowMs))) continue;
-      await messengers
-        .get(q.channel)
-        ?.send(q.chatId, fill(r.quiz_started, { id: q.id, count: q.questions.length, seconds: q.seconds }));
-      const next = q.repeat ? nextRun(q.repeat, now()) : undefined;
-      if (q.repeat && next) {
-        // The next week's quiz, drawn now so that it can be previewed and trimmed before it goes out.
-        await deps.quizzes.create(
-          {
-            channel: q.channel,
-            chatId: q.chatId,
-            chatType: q.chatType,
-            createdBy: q.createdBy,
-            questions: await draw(
-              q.questions.length,
-              q.channel,
-              q.chatId,
-              new Set(q.questions.map((x) => x.itemId)),
-            ),
-            seconds: q.seconds,
-            scheduledFor: next.toISOString(),
-            repeat: q.repeat,
-          },
-          iso(),
-        );
-      }
-    }
-    for (const q of await deps.quizzes.due(nowMs)) {
-      const m = messengers.get(q.channel);
-      const next = q.current + 1;
-      const last = next >= q.questions.length;
-      // The conditional step (or finish) decides which instance moves the quiz on: only the
-      // one whose update won says anything, so a group hears each message once.
-      const won = last
-        ? await deps.quizzes.finish(q.id, iso())
-        : await deps.quizzes.step(q.id, q.current, nowMs + q.seconds * 1000);
-      if (!won) continue;
-      // Where there are no polls, the answer of the question whose time is up is said.
-      if (q.current >= 0 && m && !m.poll) {
-        const done = q.questions[q.current] as QuizQuestion;
-        await m.send(q.chatId, fill(r.quiz_time_up, { n: q.current + 1, explanation: done.explanation }));
-      }
-      if (!last) await ask(q, next);
-      else {
-        const answers = await deps.quizzes.answers({ quizId: q.id });
-        const people = new Set(answers.map((a) => a.userId)).size;
-        const rate =
-          answers.length === 0
-            ? 0
-            : Math.round((100 * answers.filter((a) => a.correct).length) / answers.length);
-        await m?.send(q.chatId, fill(r.quiz_done, { id: q.id, people, rate }));
-      }
-    }
+    await each(
+      await deps.quizzes.dueScheduled(iso()),
+      (q) => startScheduled(q, nowMs),
+      "lỗi khi bắt đầu bài kiểm tra đã hẹn",
+    );
+    await each(await deps.quizzes.due(nowMs), (q) => stepDue(q, nowMs), "lỗi khi gửi câu hỏi kiểm tra");
   };
 
   /**

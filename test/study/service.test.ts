@@ -12,7 +12,7 @@ import { memoryLogger } from "../fakes/memory-logger.js";
 /** The engine with the study module on an in-memory database, the study clock in the test's hands. */
 function setup(start = "2026-12-01T06:00:00+07:00") {
   const storage = openSqliteStorage(":memory:");
-  const { logger } = memoryLogger();
+  const { logger, lines } = memoryLogger();
   const r = prompts.replies;
   let clock = new Date(start);
   const said: { chatId: string; text: string }[] = [];
@@ -70,6 +70,7 @@ function setup(start = "2026-12-01T06:00:00+07:00") {
     storage,
     study,
     instance,
+    lines,
     say,
     said,
     logger,
@@ -273,5 +274,41 @@ describe("the study module's rules", () => {
     await Promise.all([first, second]);
     expect(calls.filter((c) => c.includes("Hết giờ câu 1"))).toHaveLength(2);
     expect(calls.filter((c) => c.includes("Câu 2/2"))).toHaveLength(2);
+  });
+
+  it("keeps a weekly quiz coming when its start message cannot be sent, and starts the other quizzes", async () => {
+    const s = setup();
+    const calls: string[] = [];
+    const failing: QuizMessenger = {
+      channel: "zalo",
+      send: async (chatId, text) => {
+        if (chatId === "g1") throw new Error("Zalo API: 500 máy chủ lỗi");
+        calls.push(`${chatId}: ${text.split("\n")[0]}`);
+      },
+    };
+    const study = s.instance([failing]);
+    for (const chatId of ["g1", "g2"])
+      await s.say("/kiemtrahangtuan thứ 6 15:00, 2 câu, 20 giây mỗi câu", { chatId, chatType: "group" });
+    s.setClock("2026-12-04T15:00:01");
+    await study.tick();
+    // g1's quiz could not be announced, but next week's is drawn all the same.
+    expect((await s.storage.quizzes.ofChat("zalo", "g1", ["scheduled"])).map((q) => q.scheduledFor)).toEqual([
+      "2026-12-11T08:00:00.000Z",
+    ]);
+    // g2's quiz, due in the same tick, started.
+    expect(calls).toEqual([
+      "g2: Bài kiểm tra #2 bắt đầu: 2 câu, 20 giây mỗi câu.",
+      expect.stringMatching(/^g2: Câu 1\/2: /),
+    ]);
+    expect((await s.storage.quizzes.ofChat("zalo", "g2", ["scheduled"])).map((q) => q.scheduledFor)).toEqual([
+      "2026-12-11T08:00:00.000Z",
+    ]);
+    const logged = s.lines().find((l) => l.quiz === 1);
+    expect(logged).toMatchObject({
+      level: 50,
+      channel: "zalo",
+      err: { message: "Zalo API: 500 máy chủ lỗi" },
+    });
+    expect(JSON.stringify(s.lines())).not.toContain("bắt đầu: 2 câu");
   });
 });
