@@ -114,6 +114,13 @@ export interface StudyService {
   figures(filter?: { channel?: string; chatId?: string }): Promise<QuizFigures>;
 }
 
+/**
+ * A quiz that starts has its first question due this long after, so that no instance's tick
+ * asks it before the start message is out; the instance that starts it asks it right after
+ * that message (the timer's tick only when that instance died in between).
+ */
+const FIRST_QUESTION_GUARD_MS = 10_000;
+
 const NUMBER_ANSWER = /^(?:cau\s*|dap an\s*|chon\s*)?(\d{1,2})\s*[.!]?$/;
 
 export function createStudyService(deps: StudyDeps): StudyService {
@@ -213,7 +220,7 @@ export function createStudyService(deps: StudyDeps): StudyService {
 
   /** A scheduled quiz whose time has come: started once across instances, next week's drawn first. */
   const startScheduled = async (q: Quiz, nowMs: number) => {
-    if (!(await deps.quizzes.start(q.id, nowMs))) return;
+    if (!(await deps.quizzes.start(q.id, nowMs + FIRST_QUESTION_GUARD_MS))) return;
     const next = q.repeat ? nextRun(q.repeat, now()) : undefined;
     if (q.repeat && next) {
       // The next week's quiz, drawn now so that it can be previewed and trimmed before it goes
@@ -240,6 +247,7 @@ export function createStudyService(deps: StudyDeps): StudyService {
     await messengers
       .get(q.channel)
       ?.send(q.chatId, fill(r.quiz_started, { id: q.id, count: q.questions.length, seconds: q.seconds }));
+    await stepDue({ ...q, status: "running", current: -1 }, now().getTime());
   };
 
   /** A running quiz whose step is due: its next question, or its end. */
@@ -292,8 +300,8 @@ export function createStudyService(deps: StudyDeps): StudyService {
   };
 
   /**
-   * Quiz ticks of this process never overlap (the timer's and /batdaukiemtra's): a tick asked
-   * for while one runs waits for it, then runs once for every caller that waited.
+   * Quiz ticks of this process never overlap (the timer's, and a test's or a command's): a tick
+   * asked for while one runs waits for it, then runs once for every caller that waited.
    */
   let ticking: Promise<void> | undefined;
   let waiting: Promise<void> | undefined;
@@ -638,14 +646,17 @@ export function createStudyService(deps: StudyDeps): StudyService {
           const got = await quizArg(arg, "/batdaukiemtra");
           if (!got.quiz) return got.reply;
           const q = got.quiz;
-          if (q.questions.length === 0 || !(await deps.quizzes.start(q.id, now().getTime())))
+          if (
+            q.questions.length === 0 ||
+            !(await deps.quizzes.start(q.id, now().getTime() + FIRST_QUESTION_GUARD_MS))
+          )
             return text(fill(r.quiz_not_found, { id: q.id }));
           const started = fill(r.quiz_started, { id: q.id, count: q.questions.length, seconds: q.seconds });
           // The group hears it first, then the first question; an administrator who started it
           // from a private chat is told there too.
           const messenger = messengers.get(q.channel);
           await messenger?.send(q.chatId, started);
-          await quizTickOnce();
+          await stepDue({ ...q, status: "running", current: -1 }, now().getTime());
           const here = q.chatId === m.chatId && q.channel === m.channel;
           return here && messenger ? [] : text(started);
         }

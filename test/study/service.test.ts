@@ -311,4 +311,44 @@ describe("the study module's rules", () => {
     });
     expect(JSON.stringify(s.lines())).not.toContain("bắt đầu: 2 câu");
   });
+
+  it("announces a quiz before its first question even when another instance ticks meanwhile", async () => {
+    const s = setup();
+    const group = { chatId: "g1", chatType: "group" as const };
+    const delivered: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let first = true;
+    const slow: QuizMessenger = {
+      channel: "zalo",
+      send: async (_chatId, text) => {
+        // The start message takes a while to reach the platform.
+        if (first) {
+          first = false;
+          await gate;
+        }
+        delivered.push(text.split("\n")[0] ?? "");
+      },
+    };
+    const here = s.instance([slow]);
+    const there = s.instance([slow]);
+    await s.say("/kiemtra 2 câu, 15 giây mỗi câu", group);
+    const started = here.handle("quiz_start", "1", {
+      channel: "zalo",
+      userId: "admin",
+      text: "/batdaukiemtra 1",
+      addressed: true,
+      ...group,
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    await there.tick();
+    release();
+    await started;
+    expect(delivered).toEqual([
+      "Bài kiểm tra #1 bắt đầu: 2 câu, 15 giây mỗi câu.",
+      expect.stringMatching(/^Câu 1\/2: /),
+    ]);
+  });
 });
