@@ -276,6 +276,12 @@ export interface StudyStore {
   members(seriesId: number): Promise<StudyMember[]>;
   /** Every active membership of a chat (blocked, removed from a group) ends; how many did. */
   deactivateChat(channel: string, chatId: string, at: string): Promise<number>;
+  /**
+   * A group that became a supergroup (Telegram gives it a new id) keeps its memberships and
+   * progress under the new id; a series the new id already follows keeps that membership, and
+   * the old one ends. How many memberships moved.
+   */
+  migrateChat(channel: string, fromChatId: string, toChatId: string, at: string): Promise<number>;
   /** A chat at `done` lessons moves on by one (a lesson shown on request); false if it was not at `done`. */
   advance(seriesId: number, channel: string, chatId: string, done: number, at: string): Promise<boolean>;
   /**
@@ -378,6 +384,8 @@ export interface QuizStore {
   finish(id: number, at: string): Promise<boolean>;
   /** A draft, scheduled or running quiz is cancelled. */
   cancel(id: number, at: string): Promise<boolean>;
+  /** A group that became a supergroup keeps its quizzes (and their answers) under its new id; how many quizzes moved. */
+  migrateChat(channel: string, fromChatId: string, toChatId: string): Promise<number>;
   /** The platform's poll id of a question sent as a poll. */
   recordPoll(pollId: string, quizId: number, question: number): Promise<void>;
   pollOf(pollId: string): Promise<{ quizId: number; question: number } | undefined>;

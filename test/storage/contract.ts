@@ -722,6 +722,59 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.quizzes.cancel(id, at)).toBe(true);
         expect(await s.quizzes.cancel(id, at)).toBe(false);
       });
+
+      it("moves a group's memberships, quizzes and answers to its new id when it becomes a supergroup", async () => {
+        const s = await fresh();
+        const one = await series(s);
+        const two = await series(s);
+        await s.study.join(one, group, at);
+        await s.study.advance(one, "telegram", "-100", 0, at);
+        await s.study.join(two, group, at);
+        // The new id already follows series two (joined in between): that membership is kept.
+        await s.study.join(two, { ...group, chatId: "-100200" }, at);
+        await s.study.join(one, privateChat, at);
+        expect(await s.study.migrateChat("telegram", "-100", "-100200", at)).toBe(1);
+        expect((await s.study.membershipsOf("telegram", "-100200")).map((m) => [m.seriesId, m.done])).toEqual(
+          expect.arrayContaining([
+            [one, 1],
+            [two, 0],
+          ]),
+        );
+        expect(await s.study.membershipsOf("telegram", "-100")).toEqual([]);
+        expect((await s.study.members(one)).map((m) => m.chatId)).toEqual(["-100200", "42"]);
+        expect(await s.study.migrateChat("telegram", "-100", "-100200", at)).toBe(0);
+
+        const quiz = await s.quizzes.create(
+          { ...group, createdBy: "telegram:1001", questions: [question("i1")], seconds: 30 },
+          at,
+        );
+        const other = await s.quizzes.create(
+          { ...group, chatId: "-300", createdBy: "telegram:1001", questions: [question("i1")], seconds: 30 },
+          at,
+        );
+        await s.quizzes.start(quiz, 1000);
+        await s.quizzes.answer(
+          {
+            quizId: quiz,
+            question: 0,
+            channel: "telegram",
+            chatId: "-100",
+            userId: "7",
+            userName: "Lan",
+            option: 1,
+            correct: true,
+          },
+          at,
+        );
+        expect(await s.quizzes.migrateChat("telegram", "-100", "-100200")).toBe(1);
+        expect((await s.quizzes.ofChat("telegram", "-100200", ["running"])).map((q) => q.id)).toEqual([quiz]);
+        expect(await s.quizzes.ofChat("telegram", "-100", ["running", "draft"])).toEqual([]);
+        expect((await s.quizzes.ofChat("telegram", "-300", ["draft"])).map((q) => q.id)).toEqual([other]);
+        expect(
+          (await s.quizzes.answers({ channel: "telegram", chatId: "-100200" })).map((a) => a.userId),
+        ).toEqual(["7"]);
+        expect(await s.quizzes.answers({ chatId: "-100" })).toEqual([]);
+      });
     });
 
     describe("several instances: update claims, shared rate limits, the documents' version", () => {

@@ -30,6 +30,8 @@ export interface StudyBot {
   /** Runs the broadcast worker until every queued delivery is settled. */
   deliver(): Promise<void>;
   study: ReturnType<typeof createStudyService>;
+  /** The database the bot keeps (to check what a user cannot see from a chat). */
+  storage: ReturnType<typeof openSqliteStorage>;
   stop(): Promise<void>;
 }
 
@@ -108,6 +110,8 @@ export async function startStudyBot(o: {
       replies: r,
       logger,
       subscriptions: storage.subscriptions,
+      study: storage.study,
+      quizzes: storage.quizzes,
       onPollAnswer: (a) => study.pollAnswer(a),
     });
     await bot.init();
@@ -140,6 +144,7 @@ export async function startStudyBot(o: {
         },
       ).drain(),
     study,
+    storage,
     async stop() {
       for (const s of stops) await s();
       await storage.close();

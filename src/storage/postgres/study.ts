@@ -197,6 +197,23 @@ export function createPgStudy(pg: Pg): StudyStore {
         "UPDATE study_members SET done = done + 1, updated_at = $1 WHERE series_id = $2 AND channel = $3 AND chat_id = $4 AND done = $5",
         [at, seriesId, channel, chatId, done],
       )) > 0,
+    migrateChat: (channel, from, to, at) =>
+      pg.tx(async (c) => {
+        const moved = await pg.run(
+          `UPDATE study_members m SET chat_id = $3, updated_at = $4
+           WHERE m.channel = $1 AND m.chat_id = $2 AND NOT EXISTS (
+             SELECT 1 FROM study_members t WHERE t.series_id = m.series_id AND t.channel = $1 AND t.chat_id = $3)`,
+          [channel, from, to, at],
+          c,
+        );
+        // What is left under the old id is a series the new id already follows: it ends.
+        await pg.run(
+          "UPDATE study_members SET active = false, updated_at = $1 WHERE channel = $2 AND chat_id = $3 AND active",
+          [at, channel, from],
+          c,
+        );
+        return moved;
+      }),
     queueRun: (seriesId, runAt, lessons, channels, at) =>
       pg.tx(async (c) => {
         const s = toSeries(
@@ -374,6 +391,19 @@ export function createPgQuizzes(pg: Pg): QuizStore {
         "UPDATE quizzes SET status = 'cancelled', finished_at = $1 WHERE id = $2 AND status IN ('draft', 'scheduled', 'running')",
         [at, id],
       )) > 0,
+    migrateChat: (channel, from, to) =>
+      pg.tx(async (c) => {
+        await pg.run(
+          "UPDATE quiz_answers SET chat_id = $1 WHERE channel = $2 AND chat_id = $3",
+          [to, channel, from],
+          c,
+        );
+        return pg.run(
+          "UPDATE quizzes SET chat_id = $1 WHERE channel = $2 AND chat_id = $3",
+          [to, channel, from],
+          c,
+        );
+      }),
     async recordPoll(pollId, quizId, question) {
       await pg.run(
         `INSERT INTO quiz_polls (poll_id, quiz_id, question) VALUES ($1, $2, $3)

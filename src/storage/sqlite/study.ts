@@ -201,6 +201,22 @@ export function createSqliteStudy(db: Db): StudyStore {
           .run(at, seriesId, channel, chatId, done).changes > 0
       );
     },
+    async migrateChat(channel, from, to, at) {
+      return db.transaction(() => {
+        const moved = db
+          .prepare(
+            `UPDATE study_members SET chat_id = @to, updated_at = @at
+             WHERE channel = @channel AND chat_id = @from AND NOT EXISTS (
+               SELECT 1 FROM study_members t WHERE t.series_id = study_members.series_id AND t.channel = @channel AND t.chat_id = @to)`,
+          )
+          .run({ channel, from, to, at }).changes;
+        // What is left under the old id is a series the new id already follows: it ends.
+        db.prepare(
+          "UPDATE study_members SET active = 0, updated_at = ? WHERE channel = ? AND chat_id = ? AND active = 1",
+        ).run(at, channel, from);
+        return moved;
+      })();
+    },
     queueRun: async (seriesId, runAt, lessons, channels, at) =>
       queueRun(seriesId, runAt, lessons, channels, at),
     async lessonOf(broadcastId) {
@@ -344,6 +360,18 @@ export function createSqliteQuizzes(db: Db): QuizStore {
           )
           .run(at, id).changes > 0
       );
+    },
+    async migrateChat(channel, from, to) {
+      return db.transaction(() => {
+        db.prepare("UPDATE quiz_answers SET chat_id = ? WHERE channel = ? AND chat_id = ?").run(
+          to,
+          channel,
+          from,
+        );
+        return db
+          .prepare("UPDATE quizzes SET chat_id = ? WHERE channel = ? AND chat_id = ?")
+          .run(to, channel, from).changes;
+      })();
     },
     async recordPoll(pollId, quizId, question) {
       db.prepare("INSERT OR REPLACE INTO quiz_polls (poll_id, quiz_id, question) VALUES (?, ?, ?)").run(
