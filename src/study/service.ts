@@ -35,7 +35,7 @@ import {
   type StudyIndex,
   seriesPassages,
 } from "./lessons.js";
-import { describeSchedule, lastDue, nextRun, parseSchedule } from "./schedule.js";
+import { describeSchedule, lastDue, nextRun, readSchedule, type ScheduleProblem } from "./schedule.js";
 
 export type { StudyCommand };
 
@@ -145,6 +145,10 @@ export function createStudyService(deps: StudyDeps): StudyService {
     const q = lessonQuestion(deps.index(), passageOf(s.passages[n - 1] as string), r);
     return q ? [{ kind: "question", ...q }] : [];
   };
+
+  /** Why a schedule is refused, in words (a schedule not read at all: `unreadable`). */
+  const refusal = (problem: Exclude<ScheduleProblem, "unreadable">, schedule: string) =>
+    fill(problem === "seconds" ? r.study_schedule_seconds : r.study_schedule_too_often, { schedule });
 
   const seriesArg = async (arg: string, command: string) => {
     const id = Number.parseInt(arg, 10);
@@ -514,8 +518,14 @@ export function createStudyService(deps: StudyDeps): StudyService {
           const index = deps.index();
           const document = index.documents[n - 1];
           if (!document) return text(fill(r.study_bad_document, { n }));
-          const cron = parseSchedule(schedulePart);
-          if (!cron) return text(fill(r.study_bad_schedule, { schedule: schedulePart }));
+          const read = readSchedule(schedulePart);
+          if ("problem" in read)
+            return text(
+              read.problem === "unreadable"
+                ? fill(r.study_bad_schedule, { schedule: schedulePart })
+                : refusal(read.problem, schedulePart),
+            );
+          const cron = read.cron;
           const sections = sectionPart
             .split(/[,;]/)
             .map((x) => x.trim())
@@ -593,8 +603,10 @@ export function createStudyService(deps: StudyDeps): StudyService {
         case "quiz_weekly": {
           if (m.chatType !== "group") return text(r.quiz_group_only);
           const o = quizOptions(arg);
-          const cron = command === "quiz_weekly" ? parseSchedule(o.rest) : undefined;
-          if (command === "quiz_weekly" && !cron) return text(r.quiz_weekly_usage);
+          const read = command === "quiz_weekly" ? readSchedule(o.rest) : undefined;
+          if (read && "problem" in read)
+            return text(read.problem === "unreadable" ? r.quiz_weekly_usage : refusal(read.problem, o.rest));
+          const cron = read && "cron" in read ? read.cron : undefined;
           const questions = await draw(o.count, m.channel, m.chatId);
           if (questions.length === 0) return text(r.quiz_no_items);
           const next = cron ? nextRun(cron, now()) : undefined;

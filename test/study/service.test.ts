@@ -92,6 +92,11 @@ describe("the study module's rules", () => {
     expect(await s.say("/taochuoi 1 | thứ 2-6 7:00 | I.2, II.3")).toContain("3 bài");
     expect(await s.say("/taochuoi 9 | thứ 2-6 7:00")).toContain("Không có tài liệu số 9");
     expect(await s.say("/taochuoi 1 | sáng mai")).toContain("Không hiểu lịch «sáng mai»");
+    expect(await s.say("/taochuoi 1 | * * * * * *")).toContain("không hẹn theo giây");
+    expect(await s.say("/taochuoi 1 | */10 * * * *")).toContain("nhiều nhất mỗi giờ một lần");
+    expect(
+      await s.say("/kiemtrahangtuan */10 * * * *, 3 câu", { chatId: "g1", chatType: "group" }),
+    ).toContain("nhiều nhất mỗi giờ một lần");
     expect(await s.say("/taochuoi 1 | hằng ngày 7:00 | Chương IX")).toContain("không có phần «Chương IX»");
     expect(await s.say("/taochuoi")).toContain("Cách soạn chuỗi bài học");
     expect(await s.say("/taochuoi 1 | thứ 2-6 7:00", { userId: "u1", chatId: "u1" })).toContain(
