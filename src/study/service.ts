@@ -171,7 +171,7 @@ export function createStudyService(deps: StudyDeps): StudyService {
     chatId: string,
     exclude: ReadonlySet<string> = new Set(),
   ) => {
-    const bank = quizBank(deps.index());
+    const bank = quizBank(deps.index(), r);
     const used = new Set(
       (await deps.quizzes.ran({ channel, chatId })).flatMap((q) => q.questions.map((x) => x.itemId)),
     );
