@@ -352,6 +352,45 @@ export interface QuizAnswer {
   answeredAt: string;
 }
 
+/** The quizzes and answers of one channel and chat, when given (every chat without). */
+export interface QuizFilter {
+  channel?: string;
+  chatId?: string;
+}
+
+/** One chat's quiz figures: quizzes run there, the people who answered and their answers. */
+export interface QuizChatFigures {
+  channel: string;
+  chatId: string;
+  quizzes: number;
+  people: number;
+  answers: number;
+  correct: number;
+}
+
+/** One person's quiz figures (a person is a user id on a channel). */
+export interface QuizPersonFigures {
+  channel: string;
+  userId: string;
+  /** The latest name they answered under. */
+  name: string | null;
+  answered: number;
+  correct: number;
+  /** Quizzes they answered in, and the quizzes run in the chats they answered in. */
+  quizzes: number;
+  run: number;
+}
+
+/** One question's answers. */
+export interface QuizQuestionFigures {
+  quizId: number;
+  question: number;
+  /** The question as it was asked. */
+  text: string;
+  answers: number;
+  correct: number;
+}
+
 /** Quizzes, their polls (Telegram) and the answers: one answer per person and question. */
 export interface QuizStore {
   create(
@@ -395,6 +434,19 @@ export interface QuizStore {
   answers(filter?: { channel?: string; chatId?: string; quizId?: number }): Promise<QuizAnswer[]>;
   /** Quizzes that ran (running or done), on one channel and chat when given. */
   ran(filter?: { channel?: string; chatId?: string }): Promise<Quiz[]>;
+  /**
+   * The figures of /ketqua and the administrators' page, counted by the database (never every
+   * answer in memory): quizzes that ran, answers and right answers.
+   */
+  totals(filter?: QuizFilter): Promise<{ quizzes: number; answers: number; correct: number }>;
+  /** Per chat with answers, the most answers first. */
+  chatFigures(filter?: QuizFilter): Promise<QuizChatFigures[]>;
+  /** The `limit` people with the most right answers (then the highest share of right answers). */
+  topPeople(filter: QuizFilter, limit: number): Promise<QuizPersonFigures[]>;
+  /** The `limit` questions answered at least once with the lowest share of right answers (then the most answered). */
+  hardestQuestions(filter: QuizFilter, limit: number): Promise<QuizQuestionFigures[]>;
+  /** Deletes the answers given before `before` (ISO): they hold user ids and names. How many. */
+  prune(before: string): Promise<number>;
 }
 
 /** Everything the bot keeps, from one backend. */

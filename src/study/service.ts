@@ -72,6 +72,7 @@ export interface QuizFigures {
   answers: number;
   /** Share of answers that were right, 0..1. */
   correctRate: number;
+  /** The 200 people with the most right answers, the most first. */
   people: {
     channel: string;
     userId: string;
@@ -91,7 +92,7 @@ export interface QuizFigures {
     answers: number;
     correctRate: number;
   }[];
-  /** Questions answered at least once, the lowest share of right answers first. */
+  /** Questions answered at least once, the lowest share of right answers first (the 20 hardest). */
   hardest: { quizId: number; question: number; text: string; answers: number; correctRate: number }[];
 }
 
@@ -120,6 +121,10 @@ export interface StudyService {
  * that message (the timer's tick only when that instance died in between).
  */
 const FIRST_QUESTION_GUARD_MS = 10_000;
+
+/** The figures list at most this many people (the most right answers first) and hardest questions. */
+const FIGURES_PEOPLE = 200;
+const FIGURES_HARDEST = 20;
 
 const NUMBER_ANSWER = /^(?:cau\s*|dap an\s*|chon\s*)?(\d{1,2})\s*[.!]?$/;
 
@@ -489,7 +494,8 @@ export function createStudyService(deps: StudyDeps): StudyService {
               fill(r.results_header, {
                 where: where(m),
                 quizzes: f.quizzes,
-                people: f.people.length,
+                // The people of this chat, counted by the database (the list is limited).
+                people: f.groups.reduce((n, g) => n + g.people, 0),
                 rate: pct(f.correctRate),
               }),
               ...f.people.slice(0, 10).map((p, i) =>
@@ -760,93 +766,25 @@ export function createStudyService(deps: StudyDeps): StudyService {
     afterDelivery: lessonAfterDelivery(deps.study, now),
 
     async figures(filter = {}) {
-      const ran = await deps.quizzes.ran(filter);
-      const answers = await deps.quizzes.answers(filter);
       const rate = (right: number, all: number) => (all === 0 ? 0 : right / all);
-      const chatKey = (channel: string, chatId: string) => `${channel}:${chatId}`;
-      const quizzesIn = new Map<string, number>();
-      for (const q of ran)
-        quizzesIn.set(chatKey(q.channel, q.chatId), (quizzesIn.get(chatKey(q.channel, q.chatId)) ?? 0) + 1);
-      const people = new Map<
-        string,
-        QuizFigures["people"][number] & { took: Set<number>; chats: Set<string> }
-      >();
-      const groups = new Map<string, QuizFigures["groups"][number] & { who: Set<string>; right: number }>();
-      const questions = new Map<
-        string,
-        { quizId: number; question: number; answers: number; right: number }
-      >();
-      for (const a of answers) {
-        const pk = `${a.channel}:${a.userId}`;
-        const p = people.get(pk) ?? {
-          channel: a.channel,
-          userId: a.userId,
-          name: a.userName,
-          answered: 0,
-          correct: 0,
-          correctRate: 0,
-          quizzes: 0,
-          participation: 0,
-          took: new Set<number>(),
-          chats: new Set<string>(),
-        };
-        p.answered += 1;
-        p.correct += a.correct ? 1 : 0;
-        p.name = a.userName ?? p.name;
-        p.took.add(a.quizId);
-        p.chats.add(chatKey(a.channel, a.chatId));
-        people.set(pk, p);
-        const gk = chatKey(a.channel, a.chatId);
-        const g = groups.get(gk) ?? {
-          channel: a.channel,
-          chatId: a.chatId,
-          quizzes: quizzesIn.get(gk) ?? 0,
-          people: 0,
-          answers: 0,
-          correctRate: 0,
-          who: new Set<string>(),
-          right: 0,
-        };
-        g.answers += 1;
-        g.right += a.correct ? 1 : 0;
-        g.who.add(a.userId);
-        groups.set(gk, g);
-        const qk = `${a.quizId}:${a.question}`;
-        const q = questions.get(qk) ?? { quizId: a.quizId, question: a.question, answers: 0, right: 0 };
-        q.answers += 1;
-        q.right += a.correct ? 1 : 0;
-        questions.set(qk, q);
-      }
-      const byId = new Map(ran.map((q) => [q.id, q]));
+      // Counted by the database: the figures never hold every answer in memory.
+      const [totals, chats, people, hardest] = await Promise.all([
+        deps.quizzes.totals(filter),
+        deps.quizzes.chatFigures(filter),
+        deps.quizzes.topPeople(filter, FIGURES_PEOPLE),
+        deps.quizzes.hardestQuestions(filter, FIGURES_HARDEST),
+      ]);
       return {
-        quizzes: ran.length,
-        answers: answers.length,
-        correctRate: rate(answers.filter((a) => a.correct).length, answers.length),
-        people: [...people.values()]
-          .map(({ took, chats, ...p }) => {
-            const run = [...chats].reduce((n, c) => n + (quizzesIn.get(c) ?? 0), 0);
-            return {
-              ...p,
-              correctRate: rate(p.correct, p.answered),
-              quizzes: took.size,
-              participation: rate(took.size, run),
-            };
-          })
-          .sort((a, b) => b.correct - a.correct || b.correctRate - a.correctRate),
-        groups: [...groups.values()].map(({ who, right, ...g }) => ({
-          ...g,
-          people: who.size,
-          correctRate: rate(right, g.answers),
+        quizzes: totals.quizzes,
+        answers: totals.answers,
+        correctRate: rate(totals.correct, totals.answers),
+        people: people.map(({ run, ...p }) => ({
+          ...p,
+          correctRate: rate(p.correct, p.answered),
+          participation: rate(p.quizzes, run),
         })),
-        hardest: [...questions.values()]
-          .map((q) => ({
-            quizId: q.quizId,
-            question: q.question,
-            text: byId.get(q.quizId)?.questions[q.question]?.question ?? "",
-            answers: q.answers,
-            correctRate: rate(q.right, q.answers),
-          }))
-          .sort((a, b) => a.correctRate - b.correctRate || b.answers - a.answers),
+        groups: chats.map(({ correct, ...g }) => ({ ...g, correctRate: rate(correct, g.answers) })),
+        hardest: hardest.map(({ correct, ...q }) => ({ ...q, correctRate: rate(correct, q.answers) })),
       };
     },
   };

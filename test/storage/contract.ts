@@ -775,6 +775,110 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         ).toEqual(["7"]);
         expect(await s.quizzes.answers({ chatId: "-100" })).toEqual([]);
       });
+
+      it("counts the quiz figures per chat, per person and per question in the database, with limits", async () => {
+        const s = await fresh();
+        const quiz = (chatId: string) =>
+          s.quizzes.create(
+            {
+              ...group,
+              chatId,
+              createdBy: "telegram:1001",
+              questions: [
+                { ...question("i1"), question: "Câu dễ" },
+                { ...question("i2"), question: "Câu khó" },
+              ],
+              seconds: 30,
+            },
+            at,
+          );
+        const [a1, a2, b1, cancelled] = [
+          await quiz("-100"),
+          await quiz("-100"),
+          await quiz("-200"),
+          await quiz("-100"),
+        ];
+        for (const id of [a1, a2, b1, cancelled]) await s.quizzes.start(id, 1000);
+        await s.quizzes.finish(a1, at);
+        await s.quizzes.cancel(cancelled, at);
+        await quiz("-100"); // a draft: not run
+        let minute = 0;
+        const answer = (
+          quizId: number,
+          q: number,
+          chatId: string,
+          userId: string,
+          userName: string | null,
+          correct: boolean,
+        ) =>
+          s.quizzes.answer(
+            {
+              quizId,
+              question: q,
+              channel: "telegram",
+              chatId,
+              userId,
+              userName,
+              option: correct ? 1 : 0,
+              correct,
+            },
+            `2026-12-01T00:${String(minute++).padStart(2, "0")}:00.000Z`,
+          );
+        // Lan: 4 answers, 3 right, in both chats; Minh: 2 of 2 in -100; Hoa: 0 of 2 in -100, later without a name.
+        await answer(a1, 0, "-100", "7", "Lan", true);
+        await answer(a1, 1, "-100", "7", "Lan", false);
+        await answer(a1, 0, "-100", "8", "Minh", true);
+        await answer(a1, 1, "-100", "8", "Minh", true);
+        await answer(a1, 0, "-100", "9", "Hoa", false);
+        await answer(a2, 0, "-100", "9", null, false);
+        await answer(b1, 0, "-200", "7", "Lan Nguyễn", true);
+        await answer(b1, 1, "-200", "7", "Lan Nguyễn", true);
+
+        expect(await s.quizzes.totals()).toEqual({ quizzes: 3, answers: 8, correct: 5 });
+        expect(await s.quizzes.totals({ channel: "telegram", chatId: "-100" })).toEqual({
+          quizzes: 2,
+          answers: 6,
+          correct: 3,
+        });
+        expect(await s.quizzes.totals({ chatId: "-300" })).toEqual({ quizzes: 0, answers: 0, correct: 0 });
+        expect(await s.quizzes.chatFigures()).toEqual([
+          { channel: "telegram", chatId: "-100", quizzes: 2, people: 3, answers: 6, correct: 3 },
+          { channel: "telegram", chatId: "-200", quizzes: 1, people: 1, answers: 2, correct: 2 },
+        ]);
+        expect(await s.quizzes.topPeople({}, 10)).toEqual([
+          {
+            channel: "telegram",
+            userId: "7",
+            name: "Lan Nguyễn",
+            answered: 4,
+            correct: 3,
+            quizzes: 2,
+            run: 3,
+          },
+          { channel: "telegram", userId: "8", name: "Minh", answered: 2, correct: 2, quizzes: 1, run: 2 },
+          { channel: "telegram", userId: "9", name: "Hoa", answered: 2, correct: 0, quizzes: 2, run: 2 },
+        ]);
+        expect(
+          (await s.quizzes.topPeople({ channel: "telegram", chatId: "-100" }, 2)).map((p) => [
+            p.userId,
+            p.correct,
+            p.run,
+          ]),
+        ).toEqual([
+          ["8", 2, 2],
+          ["7", 1, 2],
+        ]);
+        expect(await s.quizzes.hardestQuestions({}, 2)).toEqual([
+          { quizId: a2, question: 0, text: "Câu dễ", answers: 1, correct: 0 },
+          { quizId: a1, question: 1, text: "Câu khó", answers: 2, correct: 1 },
+        ]);
+        expect(await s.quizzes.hardestQuestions({ chatId: "-200" }, 5)).toHaveLength(2);
+
+        // Answers older than the retention go, with the user ids and names they hold.
+        expect(await s.quizzes.prune("2026-12-01T00:05:00.000Z")).toBe(5);
+        expect((await s.quizzes.answers()).map((x) => x.userId)).toEqual(["9", "7", "7"]);
+        expect(await s.quizzes.prune("2026-12-01T00:05:00.000Z")).toBe(0);
+      });
     });
 
     describe("several instances: update claims, shared rate limits, the documents' version", () => {

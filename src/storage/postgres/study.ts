@@ -8,7 +8,10 @@ import type {
   LessonQuestion,
   Quiz,
   QuizAnswer,
+  QuizChatFigures,
+  QuizPersonFigures,
   QuizQuestion,
+  QuizQuestionFigures,
   QuizStatus,
   QuizStore,
   SeriesStatus,
@@ -318,6 +321,10 @@ function toAnswer(r: Row): QuizAnswer {
   };
 }
 
+/** Quizzes that ran, counted per chat (a filter and GROUP BY follow). */
+const RAN_PER_CHAT =
+  "SELECT channel, chat_id, count(*) AS n FROM quizzes WHERE status IN ('running', 'done')";
+
 export function createPgQuizzes(pg: Pg): QuizStore {
   const quizzes = async (sql: string, params: unknown[] = []) =>
     (await pg.rows(sql, params)).map((r) => toQuiz(r) as Quiz);
@@ -437,5 +444,67 @@ export function createPgQuizzes(pg: Pg): QuizStore {
         w.params,
       );
     },
+    async totals(filter = {}) {
+      const w = where(filter);
+      const ran = await pg.one<{ n: number }>(
+        `SELECT count(*) AS n FROM quizzes WHERE status IN ('running', 'done')${w.sql}`,
+        w.params,
+      );
+      const a = await pg.one<{ answers: number; correct: number }>(
+        `SELECT count(*) AS answers, coalesce(sum(correct::int), 0) AS correct FROM quiz_answers WHERE true${w.sql}`,
+        w.params,
+      );
+      return { quizzes: ran?.n ?? 0, answers: a?.answers ?? 0, correct: a?.correct ?? 0 };
+    },
+    async chatFigures(filter = {}) {
+      const w = where(filter);
+      return pg.rows<QuizChatFigures>(
+        `WITH ran AS (${RAN_PER_CHAT}${w.sql} GROUP BY channel, chat_id),
+           a AS (SELECT * FROM quiz_answers WHERE true${w.sql})
+         SELECT a.channel, a.chat_id AS "chatId", coalesce(max(ran.n), 0) AS quizzes,
+           count(DISTINCT a.user_id) AS people, count(*) AS answers, sum(a.correct::int) AS correct
+         FROM a LEFT JOIN ran ON ran.channel = a.channel AND ran.chat_id = a.chat_id
+         GROUP BY a.channel, a.chat_id
+         ORDER BY count(*) DESC, a.channel, a.chat_id`,
+        w.params,
+      );
+    },
+    async topPeople(filter, limit) {
+      const w = where(filter);
+      return pg.rows<QuizPersonFigures>(
+        `WITH a AS (SELECT * FROM quiz_answers WHERE true${w.sql}),
+           ran AS (${RAN_PER_CHAT}${w.sql} GROUP BY channel, chat_id),
+           chats AS (SELECT DISTINCT channel, user_id, chat_id FROM a),
+           runs AS (
+             SELECT c.channel, c.user_id, sum(coalesce(ran.n, 0)) AS run
+             FROM chats c LEFT JOIN ran ON ran.channel = c.channel AND ran.chat_id = c.chat_id
+             GROUP BY c.channel, c.user_id)
+         SELECT a.channel, a.user_id AS "userId",
+           (SELECT x.user_name FROM a x WHERE x.channel = a.channel AND x.user_id = a.user_id AND x.user_name IS NOT NULL
+            ORDER BY x.answered_at DESC, x.seq DESC LIMIT 1) AS name,
+           count(*) AS answered, sum(a.correct::int) AS correct, count(DISTINCT a.quiz_id) AS quizzes,
+           coalesce(max(runs.run), 0) AS run
+         FROM a LEFT JOIN runs ON runs.channel = a.channel AND runs.user_id = a.user_id
+         GROUP BY a.channel, a.user_id
+         ORDER BY sum(a.correct::int) DESC, sum(a.correct::int)::float8 / count(*) DESC, a.channel, a.user_id
+         LIMIT $${w.params.length + 1}`,
+        [...w.params, limit],
+      );
+    },
+    async hardestQuestions(filter, limit) {
+      const w = where(filter);
+      const rows = await pg.rows<QuizQuestionFigures & { text: string | null }>(
+        `WITH a AS (SELECT * FROM quiz_answers WHERE true${w.sql})
+         SELECT a.quiz_id AS "quizId", a.question, count(*) AS answers, sum(a.correct::int) AS correct,
+           q.questions -> a.question ->> 'question' AS text
+         FROM a JOIN quizzes q ON q.id = a.quiz_id
+         GROUP BY a.quiz_id, a.question, q.id
+         ORDER BY sum(a.correct::int)::float8 / count(*), count(*) DESC, a.quiz_id, a.question
+         LIMIT $${w.params.length + 1}`,
+        [...w.params, limit],
+      );
+      return rows.map((x) => ({ ...x, text: x.text ?? "" }));
+    },
+    prune: (before) => pg.run("DELETE FROM quiz_answers WHERE answered_at < $1", [before]),
   };
 }
