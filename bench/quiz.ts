@@ -12,6 +12,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadKnowledge } from "../src/knowledge/loader.js";
+import { loadReplies } from "../src/prompts.js";
 import { KnowledgeIndex } from "../src/search/knowledge-index.js";
 import { generateItems, type QuizItem } from "../src/study/quiz.js";
 import { checkerCorpus, checkItem } from "../src/study/quiz-check.js";
@@ -36,10 +37,12 @@ async function run(name: string, dirs: string[]): Promise<Run> {
   const items = generateItems(index.passages, index.documents);
   const ms = performance.now() - t0;
   const { byId, all } = checkerCorpus(index.passages);
+  // The questions measured as the bot words them (prompts/replies.yaml).
+  const texts = await loadReplies();
   const problems = new Map<string, number>();
   const accepted: QuizItem[] = [];
   for (const item of items) {
-    const c = checkItem(item, byId, all);
+    const c = checkItem(item, byId, all, texts);
     if (c.ok) accepted.push(item);
     for (const p of c.problems) problems.set(p, (problems.get(p) ?? 0) + 1);
   }

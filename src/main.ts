@@ -414,6 +414,8 @@ async function main(): Promise<number> {
           replies: prompts.replies,
           logger,
           subscriptions,
+          study: storage.study,
+          quizzes: storage.quizzes,
           onPollAnswer: (a) => study.pollAnswer(a),
           claimer: createUpdateClaimer(config.postgres ? storage.claims : undefined, logger),
           health,

@@ -283,11 +283,17 @@ export interface StudyStore {
   members(seriesId: number): Promise<StudyMember[]>;
   /** Every active membership of a chat (blocked, removed from a group) ends; how many did. */
   deactivateChat(channel: string, chatId: string, at: string): Promise<number>;
+  /**
+   * A group that became a supergroup (Telegram gives it a new id) keeps its memberships and
+   * progress under the new id; a series the new id already follows keeps that membership, and
+   * the old one ends. How many memberships moved.
+   */
+  migrateChat(channel: string, fromChatId: string, toChatId: string, at: string): Promise<number>;
   /** A chat at `done` lessons moves on by one (a lesson shown on request); false if it was not at `done`. */
   advance(seriesId: number, channel: string, chatId: string, done: number, at: string): Promise<boolean>;
   /**
-   * One scheduled send, at once or not at all: unless the series' last run is at or after
-   * `runAt`, each active member on `channels` whose next lesson exists (`lessons[i]` is lesson
+   * One scheduled send, at once or not at all: unless the series is no longer active (paused or
+   * stopped since it was listed) or its last run is at or after `runAt`, each active member on `channels` whose next lesson exists (`lessons[i]` is lesson
    * i + 1) gets it as a pending delivery of that lesson's notice (its text; its question kept
    * with it), moves on by one, and `runAt` becomes the last run. The notices queued, by lesson
    * (none when already run).
@@ -353,6 +359,45 @@ export interface QuizAnswer {
   answeredAt: string;
 }
 
+/** The quizzes and answers of one channel and chat, when given (every chat without). */
+export interface QuizFilter {
+  channel?: string;
+  chatId?: string;
+}
+
+/** One chat's quiz figures: quizzes run there, the people who answered and their answers. */
+export interface QuizChatFigures {
+  channel: string;
+  chatId: string;
+  quizzes: number;
+  people: number;
+  answers: number;
+  correct: number;
+}
+
+/** One person's quiz figures (a person is a user id on a channel). */
+export interface QuizPersonFigures {
+  channel: string;
+  userId: string;
+  /** The latest name they answered under. */
+  name: string | null;
+  answered: number;
+  correct: number;
+  /** Quizzes they answered in, and the quizzes run in the chats they answered in. */
+  quizzes: number;
+  run: number;
+}
+
+/** One question's answers. */
+export interface QuizQuestionFigures {
+  quizId: number;
+  question: number;
+  /** The question as it was asked. */
+  text: string;
+  answers: number;
+  correct: number;
+}
+
 /** Quizzes, their polls (Telegram) and the answers: one answer per person and question. */
 export interface QuizStore {
   create(
@@ -385,6 +430,8 @@ export interface QuizStore {
   finish(id: number, at: string): Promise<boolean>;
   /** A draft, scheduled or running quiz is cancelled. */
   cancel(id: number, at: string): Promise<boolean>;
+  /** A group that became a supergroup keeps its quizzes (and their answers) under its new id; how many quizzes moved. */
+  migrateChat(channel: string, fromChatId: string, toChatId: string): Promise<number>;
   /** The platform's poll id of a question sent as a poll. */
   recordPoll(pollId: string, quizId: number, question: number): Promise<void>;
   pollOf(pollId: string): Promise<{ quizId: number; question: number } | undefined>;
@@ -394,6 +441,19 @@ export interface QuizStore {
   answers(filter?: { channel?: string; chatId?: string; quizId?: number }): Promise<QuizAnswer[]>;
   /** Quizzes that ran (running or done), on one channel and chat when given. */
   ran(filter?: { channel?: string; chatId?: string }): Promise<Quiz[]>;
+  /**
+   * The figures of /ketqua and the administrators' page, counted by the database (never every
+   * answer in memory): quizzes that ran, answers and right answers.
+   */
+  totals(filter?: QuizFilter): Promise<{ quizzes: number; answers: number; correct: number }>;
+  /** Per chat with answers, the most answers first. */
+  chatFigures(filter?: QuizFilter): Promise<QuizChatFigures[]>;
+  /** The `limit` people with the most right answers (then the highest share of right answers). */
+  topPeople(filter: QuizFilter, limit: number): Promise<QuizPersonFigures[]>;
+  /** The `limit` questions answered at least once with the lowest share of right answers (then the most answered). */
+  hardestQuestions(filter: QuizFilter, limit: number): Promise<QuizQuestionFigures[]>;
+  /** Deletes the answers given before `before` (ISO): they hold user ids and names. How many. */
+  prune(before: string): Promise<number>;
 }
 
 /** Everything the bot keeps, from one backend. */

@@ -45,15 +45,20 @@ export function seriesPassages(
     .sort((a, b) => a.ordinal - b.ordinal);
 }
 
-const banks = new WeakMap<StudyIndex, QuizItem[]>();
+const banks = new WeakMap<StudyIndex, WeakMap<Replies, QuizItem[]>>();
 
-/** The quiz items of an index that the checker accepts (computed on first use, then kept). */
-export function quizBank(index: StudyIndex): QuizItem[] {
-  let bank = banks.get(index);
+/**
+ * The quiz items of an index that the checker accepts, their questions worded by `r` (computed
+ * on first use, then kept).
+ */
+export function quizBank(index: StudyIndex, r: Replies): QuizItem[] {
+  const byReplies = banks.get(index) ?? new WeakMap<Replies, QuizItem[]>();
+  banks.set(index, byReplies);
+  let bank = byReplies.get(r);
   if (!bank) {
     const { byId, all } = checkerCorpus(index.passages);
-    bank = generateItems(index.passages, index.documents).filter((i) => checkItem(i, byId, all).ok);
-    banks.set(index, bank);
+    bank = generateItems(index.passages, index.documents).filter((i) => checkItem(i, byId, all, r).ok);
+    byReplies.set(r, bank);
   }
   return bank;
 }
@@ -102,7 +107,7 @@ export function questionOf(item: QuizItem, r: Replies): QuizQuestion {
  */
 export function checkQuestion(index: StudyIndex, passage: Passage, r: Replies): QuizQuestion | undefined {
   const rank = { cloze: 0, choice: 1, truefalse: 2 } as const;
-  const [item] = quizBank(index)
+  const [item] = quizBank(index, r)
     .filter((i) => i.source.passageId === passage.id)
     .sort((a, b) => rank[a.form] - rank[b.form]);
   if (item) return questionOf(item, r);

@@ -5,9 +5,12 @@
  * the sentence; the options are distinct and of the fact's type; no wrong option is true
  * elsewhere in the documents (checked more strictly than the generator does: the wrong fact with
  * its two words before, one before and one after, or two after, is found in no passage); and the
- * texts fit Telegram's polls. Used by the tests and by bench/quiz.ts.
+ * texts fit Telegram's polls, measured as the prompts word the questions (the same templates of
+ * prompts/replies.yaml the bot renders them with). Used by the study module, the tests and
+ * bench/quiz.ts.
  */
 import type { Passage } from "../knowledge/types.js";
+import { fill, type Replies } from "../prompts.js";
 import { comparable, findSlots, type QuizItem } from "./quiz.js";
 
 export interface CheckOutcome {
@@ -48,8 +51,22 @@ function alignedPart(sentence: string, window: string): string {
   return sentence.slice(Math.max(from, 0), to >= 0 && to >= from ? to + tail.length : sentence.length);
 }
 
-/** Checks one item against the passages (`all`: their comparable text, see checkerCorpus). */
-export function checkItem(item: QuizItem, passages: ReadonlyMap<string, Passage>, all: string): CheckOutcome {
+/** The question templates the checker measures items with (prompts/replies.yaml). */
+export type QuestionTexts = Pick<Replies, "study_question_cloze" | "study_question_truefalse">;
+
+/** A Telegram quiz poll's question holds at most this many characters. */
+const POLL_QUESTION_MAX = 300;
+
+/**
+ * Checks one item against the passages (`all`: their comparable text, see checkerCorpus), its
+ * question worded by `texts` as the bot words it.
+ */
+export function checkItem(
+  item: QuizItem,
+  passages: ReadonlyMap<string, Passage>,
+  all: string,
+  texts: QuestionTexts,
+): CheckOutcome {
   const problems: string[] = [];
   const passage = passages.get(item.source.passageId);
   const sentence = item.source.sentence;
@@ -94,7 +111,8 @@ export function checkItem(item: QuizItem, passages: ReadonlyMap<string, Passage>
     const unit = (o: string) => findSlots(o)[0]?.unit;
     if (item.slot === "number" && new Set(item.options.map(unit)).size > 1)
       problems.push("numbers of other units");
-    if (`Điền vào chỗ trống: ${item.text}`.length > 300) problems.push("question too long for a poll");
+    if (fill(texts.study_question_cloze, { text: item.text }).length > POLL_QUESTION_MAX)
+      problems.push("question too long for a poll");
   } else if (item.form === "choice") {
     const right = item.options[item.correct] ?? "";
     if (!inSentence(right)) problems.push("right option not the document's");
@@ -113,7 +131,8 @@ export function checkItem(item: QuizItem, passages: ReadonlyMap<string, Passage>
       if (!sameType(d.value)) problems.push("changed fact of another type");
       if (trueElsewhere(d.before, d.value, d.after)) problems.push("changed fact true elsewhere");
     }
-    if (item.text.length > 280) problems.push("question too long for a poll");
+    if (fill(texts.study_question_truefalse, { text: item.text }).length > POLL_QUESTION_MAX)
+      problems.push("question too long for a poll");
   }
   if (item.form !== "truefalse") {
     const keys = item.options.map(comparable);

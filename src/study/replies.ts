@@ -22,6 +22,8 @@ export const STUDY_PLACEHOLDERS = {
   study_graded_wrong: ["explanation"],
   study_graded_source: ["passage", "title", "label"],
   study_bad_schedule: ["schedule"],
+  study_schedule_seconds: ["schedule"],
+  study_schedule_too_often: ["schedule"],
   study_bad_document: ["n"],
   study_no_passages: ["sections"],
   study_series_created: ["id", "series", "total", "schedule", "next", "first"],

@@ -28,14 +28,45 @@ function dayOf(word: string): number | undefined {
   return m ? Number(m[1]) - 1 : undefined;
 }
 
+/** Why a schedule typed in chat is refused: not read, cron with seconds (6 or 7 fields), or more often than hourly. */
+export type ScheduleProblem = "unreadable" | "seconds" | "too_often";
+
+/** The shortest time allowed between two sends of a schedule. */
+const MIN_INTERVAL_MS = 3600_000;
+
+/** Whether two of the schedule's next runs come less than an hour apart. */
+function tooOften(cron: string): boolean {
+  // Close runs of a cron expression come back on every day it fires, so its next 50 runs show them.
+  const runs = new Cron(cron, { timezone: TIME_ZONE, paused: true }).nextRuns(50, new Date());
+  return runs.some((at, i) => i > 0 && at.getTime() - (runs[i - 1] as Date).getTime() < MIN_INTERVAL_MS);
+}
+
 /**
- * The cron expression of a schedule typed in chat: a cron expression as is, or the friendly
- * form (days, then a time "7:00", "7h", "7h30", "19g"); undefined when it is neither.
+ * A schedule typed in chat: its cron expression (a cron expression of 5 fields as is, or the
+ * friendly form: days, then a time "7:00", "7h", "7h30", "19g"), or why it is refused. Seconds
+ * and sends more often than once an hour are refused: a series or a weekly quiz that fires every
+ * second or minute would flood every chat that follows it.
  */
-export function parseSchedule(input: string): string | undefined {
+export function readSchedule(input: string): { cron: string } | { problem: ScheduleProblem } {
   const raw = input.trim();
-  if (/^[\d*/,\-\s?LW#A-Za-z]+$/.test(raw) && raw.split(/\s+/).length >= 5 && /[*\d]/.test(raw[0] ?? ""))
-    return validCron(raw);
+  let cron: string | undefined;
+  const fields = raw.split(/\s+/).length;
+  if (/^[\d*/,\-\s?LW#A-Za-z]+$/.test(raw) && fields >= 5 && /[*\d]/.test(raw[0] ?? "")) {
+    if (fields > 5) return { problem: "seconds" };
+    cron = validCron(raw);
+  } else cron = friendly(raw);
+  if (!cron) return { problem: "unreadable" };
+  return tooOften(cron) ? { problem: "too_often" } : { cron };
+}
+
+/** The cron expression of a schedule typed in chat, undefined when it is refused (see readSchedule). */
+export function parseSchedule(input: string): string | undefined {
+  const read = readSchedule(input);
+  return "cron" in read ? read.cron : undefined;
+}
+
+/** The friendly form ("thứ 2-6 7:00", "hằng ngày 6h30") as cron, if it is one. */
+function friendly(raw: string): string | undefined {
   const text = fold(raw.toLowerCase()).replace(/\s+/g, " ");
   const time = /(\d{1,2})\s*(?::|h|g|gio)\s*(\d{2})?\s*(?:phut)?\s*$/.exec(text);
   if (!time) return undefined;

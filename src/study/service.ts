@@ -35,7 +35,7 @@ import {
   type StudyIndex,
   seriesPassages,
 } from "./lessons.js";
-import { describeSchedule, lastDue, nextRun, parseSchedule } from "./schedule.js";
+import { describeSchedule, lastDue, nextRun, readSchedule, type ScheduleProblem } from "./schedule.js";
 
 export type { StudyCommand };
 
@@ -72,6 +72,7 @@ export interface QuizFigures {
   answers: number;
   /** Share of answers that were right, 0..1. */
   correctRate: number;
+  /** The 200 people with the most right answers, the most first. */
   people: {
     channel: string;
     userId: string;
@@ -91,7 +92,7 @@ export interface QuizFigures {
     answers: number;
     correctRate: number;
   }[];
-  /** Questions answered at least once, the lowest share of right answers first. */
+  /** Questions answered at least once, the lowest share of right answers first (the 20 hardest). */
   hardest: { quizId: number; question: number; text: string; answers: number; correctRate: number }[];
 }
 
@@ -113,6 +114,17 @@ export interface StudyService {
   /** The quiz figures, of one chat when given. */
   figures(filter?: { channel?: string; chatId?: string }): Promise<QuizFigures>;
 }
+
+/**
+ * A quiz that starts has its first question due this long after, so that no instance's tick
+ * asks it before the start message is out; the instance that starts it asks it right after
+ * that message (the timer's tick only when that instance died in between).
+ */
+const FIRST_QUESTION_GUARD_MS = 10_000;
+
+/** The figures list at most this many people (the most right answers first) and hardest questions. */
+const FIGURES_PEOPLE = 200;
+const FIGURES_HARDEST = 20;
 
 const NUMBER_ANSWER = /^(?:cau\s*|dap an\s*|chon\s*)?(\d{1,2})\s*[.!]?$/;
 
@@ -139,6 +151,10 @@ export function createStudyService(deps: StudyDeps): StudyService {
     return q ? [{ kind: "question", ...q }] : [];
   };
 
+  /** Why a schedule is refused, in words (a schedule not read at all: `unreadable`). */
+  const refusal = (problem: Exclude<ScheduleProblem, "unreadable">, schedule: string) =>
+    fill(problem === "seconds" ? r.study_schedule_seconds : r.study_schedule_too_often, { schedule });
+
   const seriesArg = async (arg: string, command: string) => {
     const id = Number.parseInt(arg, 10);
     if (!Number.isFinite(id)) return { reply: text(fill(r.study_id_usage, { command })) };
@@ -160,7 +176,7 @@ export function createStudyService(deps: StudyDeps): StudyService {
     chatId: string,
     exclude: ReadonlySet<string> = new Set(),
   ) => {
-    const bank = quizBank(deps.index());
+    const bank = quizBank(deps.index(), r);
     const used = new Set(
       (await deps.quizzes.ran({ channel, chatId })).flatMap((q) => q.questions.map((x) => x.itemId)),
     );
@@ -211,56 +227,107 @@ export function createStudyService(deps: StudyDeps): StudyService {
     } else await m.send(q.chatId, plainQuestion(asked, r, fill(r.quiz_answer_hint, { seconds: q.seconds })));
   };
 
+  /** A scheduled quiz whose time has come: started once across instances, next week's drawn first. */
+  const startScheduled = async (q: Quiz, nowMs: number) => {
+    if (!(await deps.quizzes.start(q.id, nowMs + FIRST_QUESTION_GUARD_MS))) return;
+    const next = q.repeat ? nextRun(q.repeat, now()) : undefined;
+    if (q.repeat && next) {
+      // The next week's quiz, drawn now so that it can be previewed and trimmed before it goes
+      // out, and before anything is sent: a failed send must not end a weekly quiz for good.
+      await deps.quizzes.create(
+        {
+          channel: q.channel,
+          chatId: q.chatId,
+          chatType: q.chatType,
+          createdBy: q.createdBy,
+          questions: await draw(
+            q.questions.length,
+            q.channel,
+            q.chatId,
+            new Set(q.questions.map((x) => x.itemId)),
+          ),
+          seconds: q.seconds,
+          scheduledFor: next.toISOString(),
+          repeat: q.repeat,
+        },
+        iso(),
+      );
+    }
+    await messengers
+      .get(q.channel)
+      ?.send(q.chatId, fill(r.quiz_started, { id: q.id, count: q.questions.length, seconds: q.seconds }));
+    await stepDue({ ...q, status: "running", current: -1 }, now().getTime());
+  };
+
+  /** A running quiz whose step is due: its next question, or its end. */
+  const stepDue = async (q: Quiz, nowMs: number) => {
+    const m = messengers.get(q.channel);
+    const next = q.current + 1;
+    const last = next >= q.questions.length;
+    // The conditional step (or finish) decides which instance moves the quiz on: only the
+    // one whose update won says anything, so a group hears each message once.
+    const won = last
+      ? await deps.quizzes.finish(q.id, iso())
+      : await deps.quizzes.step(q.id, q.current, nowMs + q.seconds * 1000);
+    if (!won) return;
+    // Where there are no polls, the answer of the question whose time is up is said.
+    if (q.current >= 0 && m && !m.poll) {
+      const done = q.questions[q.current] as QuizQuestion;
+      await m.send(q.chatId, fill(r.quiz_time_up, { n: q.current + 1, explanation: done.explanation }));
+    }
+    if (!last) await ask(q, next);
+    else {
+      const answers = await deps.quizzes.answers({ quizId: q.id });
+      const people = new Set(answers.map((a) => a.userId)).size;
+      const rate =
+        answers.length === 0
+          ? 0
+          : Math.round((100 * answers.filter((a) => a.correct).length) / answers.length);
+      await m?.send(q.chatId, fill(r.quiz_done, { id: q.id, people, rate }));
+    }
+  };
+
+  /** One quiz's failure (a send refused, a chat gone) is logged and does not stop the others. */
+  const each = async (quizzes: Quiz[], work: (q: Quiz) => Promise<void>, what: string) => {
+    for (const q of quizzes) {
+      try {
+        await work(q);
+      } catch (err) {
+        deps.logger.error({ quiz: q.id, channel: q.channel, err: errorSummary(err) }, what);
+      }
+    }
+  };
+
   const quizTick = async () => {
     const nowMs = now().getTime();
-    for (const q of await deps.quizzes.dueScheduled(iso())) {
-      if (!(await deps.quizzes.start(q.id, nowMs))) continue;
-      await messengers
-        .get(q.channel)
-        ?.send(q.chatId, fill(r.quiz_started, { id: q.id, count: q.questions.length, seconds: q.seconds }));
-      const next = q.repeat ? nextRun(q.repeat, now()) : undefined;
-      if (q.repeat && next) {
-        // The next week's quiz, drawn now so that it can be previewed and trimmed before it goes out.
-        await deps.quizzes.create(
-          {
-            channel: q.channel,
-            chatId: q.chatId,
-            chatType: q.chatType,
-            createdBy: q.createdBy,
-            questions: await draw(
-              q.questions.length,
-              q.channel,
-              q.chatId,
-              new Set(q.questions.map((x) => x.itemId)),
-            ),
-            seconds: q.seconds,
-            scheduledFor: next.toISOString(),
-            repeat: q.repeat,
-          },
-          iso(),
-        );
-      }
+    await each(
+      await deps.quizzes.dueScheduled(iso()),
+      (q) => startScheduled(q, nowMs),
+      "lỗi khi bắt đầu bài kiểm tra đã hẹn",
+    );
+    await each(await deps.quizzes.due(nowMs), (q) => stepDue(q, nowMs), "lỗi khi gửi câu hỏi kiểm tra");
+  };
+
+  /**
+   * Quiz ticks of this process never overlap (the timer's, and a test's or a command's): a tick
+   * asked for while one runs waits for it, then runs once for every caller that waited.
+   */
+  let ticking: Promise<void> | undefined;
+  let waiting: Promise<void> | undefined;
+  const quizTickOnce = (): Promise<void> => {
+    if (!ticking) {
+      ticking = quizTick().finally(() => {
+        ticking = undefined;
+      });
+      return ticking;
     }
-    for (const q of await deps.quizzes.due(nowMs)) {
-      const m = messengers.get(q.channel);
-      // Where there are no polls, the answer of the question whose time is up is said.
-      if (q.current >= 0 && m && !m.poll) {
-        const done = q.questions[q.current] as QuizQuestion;
-        await m.send(q.chatId, fill(r.quiz_time_up, { n: q.current + 1, explanation: done.explanation }));
-      }
-      const next = q.current + 1;
-      if (next < q.questions.length) {
-        if (await deps.quizzes.step(q.id, q.current, nowMs + q.seconds * 1000)) await ask(q, next);
-      } else if (await deps.quizzes.finish(q.id, iso())) {
-        const answers = await deps.quizzes.answers({ quizId: q.id });
-        const people = new Set(answers.map((a) => a.userId)).size;
-        const rate =
-          answers.length === 0
-            ? 0
-            : Math.round((100 * answers.filter((a) => a.correct).length) / answers.length);
-        await m?.send(q.chatId, fill(r.quiz_done, { id: q.id, people, rate }));
-      }
-    }
+    waiting ??= ticking
+      .catch(() => undefined)
+      .then(() => {
+        waiting = undefined;
+        return quizTickOnce();
+      });
+    return waiting;
   };
 
   const seriesTick = async () => {
@@ -427,7 +494,8 @@ export function createStudyService(deps: StudyDeps): StudyService {
               fill(r.results_header, {
                 where: where(m),
                 quizzes: f.quizzes,
-                people: f.people.length,
+                // The people of this chat, counted by the database (the list is limited).
+                people: f.groups.reduce((n, g) => n + g.people, 0),
                 rate: pct(f.correctRate),
               }),
               ...f.people.slice(0, 10).map((p, i) =>
@@ -456,8 +524,14 @@ export function createStudyService(deps: StudyDeps): StudyService {
           const index = deps.index();
           const document = index.documents[n - 1];
           if (!document) return text(fill(r.study_bad_document, { n }));
-          const cron = parseSchedule(schedulePart);
-          if (!cron) return text(fill(r.study_bad_schedule, { schedule: schedulePart }));
+          const read = readSchedule(schedulePart);
+          if ("problem" in read)
+            return text(
+              read.problem === "unreadable"
+                ? fill(r.study_bad_schedule, { schedule: schedulePart })
+                : refusal(read.problem, schedulePart),
+            );
+          const cron = read.cron;
           const sections = sectionPart
             .split(/[,;]/)
             .map((x) => x.trim())
@@ -535,8 +609,10 @@ export function createStudyService(deps: StudyDeps): StudyService {
         case "quiz_weekly": {
           if (m.chatType !== "group") return text(r.quiz_group_only);
           const o = quizOptions(arg);
-          const cron = command === "quiz_weekly" ? parseSchedule(o.rest) : undefined;
-          if (command === "quiz_weekly" && !cron) return text(r.quiz_weekly_usage);
+          const read = command === "quiz_weekly" ? readSchedule(o.rest) : undefined;
+          if (read && "problem" in read)
+            return text(read.problem === "unreadable" ? r.quiz_weekly_usage : refusal(read.problem, o.rest));
+          const cron = read && "cron" in read ? read.cron : undefined;
           const questions = await draw(o.count, m.channel, m.chatId);
           if (questions.length === 0) return text(r.quiz_no_items);
           const next = cron ? nextRun(cron, now()) : undefined;
@@ -588,14 +664,17 @@ export function createStudyService(deps: StudyDeps): StudyService {
           const got = await quizArg(arg, "/batdaukiemtra");
           if (!got.quiz) return got.reply;
           const q = got.quiz;
-          if (q.questions.length === 0 || !(await deps.quizzes.start(q.id, now().getTime())))
+          if (
+            q.questions.length === 0 ||
+            !(await deps.quizzes.start(q.id, now().getTime() + FIRST_QUESTION_GUARD_MS))
+          )
             return text(fill(r.quiz_not_found, { id: q.id }));
           const started = fill(r.quiz_started, { id: q.id, count: q.questions.length, seconds: q.seconds });
           // The group hears it first, then the first question; an administrator who started it
           // from a private chat is told there too.
           const messenger = messengers.get(q.channel);
           await messenger?.send(q.chatId, started);
-          await quizTick();
+          await stepDue({ ...q, status: "running", current: -1 }, now().getTime());
           const here = q.chatId === m.chatId && q.channel === m.channel;
           return here && messenger ? [] : text(started);
         }
@@ -677,7 +756,7 @@ export function createStudyService(deps: StudyDeps): StudyService {
         deps.logger.error({ err: errorSummary(err) }, "lỗi khi xếp bài học theo lịch");
       }
       try {
-        await quizTick();
+        await quizTickOnce();
       } catch (err) {
         deps.logger.error({ err: errorSummary(err) }, "lỗi khi gửi câu hỏi kiểm tra");
       }
@@ -687,93 +766,25 @@ export function createStudyService(deps: StudyDeps): StudyService {
     afterDelivery: lessonAfterDelivery(deps.study, now),
 
     async figures(filter = {}) {
-      const ran = await deps.quizzes.ran(filter);
-      const answers = await deps.quizzes.answers(filter);
       const rate = (right: number, all: number) => (all === 0 ? 0 : right / all);
-      const chatKey = (channel: string, chatId: string) => `${channel}:${chatId}`;
-      const quizzesIn = new Map<string, number>();
-      for (const q of ran)
-        quizzesIn.set(chatKey(q.channel, q.chatId), (quizzesIn.get(chatKey(q.channel, q.chatId)) ?? 0) + 1);
-      const people = new Map<
-        string,
-        QuizFigures["people"][number] & { took: Set<number>; chats: Set<string> }
-      >();
-      const groups = new Map<string, QuizFigures["groups"][number] & { who: Set<string>; right: number }>();
-      const questions = new Map<
-        string,
-        { quizId: number; question: number; answers: number; right: number }
-      >();
-      for (const a of answers) {
-        const pk = `${a.channel}:${a.userId}`;
-        const p = people.get(pk) ?? {
-          channel: a.channel,
-          userId: a.userId,
-          name: a.userName,
-          answered: 0,
-          correct: 0,
-          correctRate: 0,
-          quizzes: 0,
-          participation: 0,
-          took: new Set<number>(),
-          chats: new Set<string>(),
-        };
-        p.answered += 1;
-        p.correct += a.correct ? 1 : 0;
-        p.name = a.userName ?? p.name;
-        p.took.add(a.quizId);
-        p.chats.add(chatKey(a.channel, a.chatId));
-        people.set(pk, p);
-        const gk = chatKey(a.channel, a.chatId);
-        const g = groups.get(gk) ?? {
-          channel: a.channel,
-          chatId: a.chatId,
-          quizzes: quizzesIn.get(gk) ?? 0,
-          people: 0,
-          answers: 0,
-          correctRate: 0,
-          who: new Set<string>(),
-          right: 0,
-        };
-        g.answers += 1;
-        g.right += a.correct ? 1 : 0;
-        g.who.add(a.userId);
-        groups.set(gk, g);
-        const qk = `${a.quizId}:${a.question}`;
-        const q = questions.get(qk) ?? { quizId: a.quizId, question: a.question, answers: 0, right: 0 };
-        q.answers += 1;
-        q.right += a.correct ? 1 : 0;
-        questions.set(qk, q);
-      }
-      const byId = new Map(ran.map((q) => [q.id, q]));
+      // Counted by the database: the figures never hold every answer in memory.
+      const [totals, chats, people, hardest] = await Promise.all([
+        deps.quizzes.totals(filter),
+        deps.quizzes.chatFigures(filter),
+        deps.quizzes.topPeople(filter, FIGURES_PEOPLE),
+        deps.quizzes.hardestQuestions(filter, FIGURES_HARDEST),
+      ]);
       return {
-        quizzes: ran.length,
-        answers: answers.length,
-        correctRate: rate(answers.filter((a) => a.correct).length, answers.length),
-        people: [...people.values()]
-          .map(({ took, chats, ...p }) => {
-            const run = [...chats].reduce((n, c) => n + (quizzesIn.get(c) ?? 0), 0);
-            return {
-              ...p,
-              correctRate: rate(p.correct, p.answered),
-              quizzes: took.size,
-              participation: rate(took.size, run),
-            };
-          })
-          .sort((a, b) => b.correct - a.correct || b.correctRate - a.correctRate),
-        groups: [...groups.values()].map(({ who, right, ...g }) => ({
-          ...g,
-          people: who.size,
-          correctRate: rate(right, g.answers),
+        quizzes: totals.quizzes,
+        answers: totals.answers,
+        correctRate: rate(totals.correct, totals.answers),
+        people: people.map(({ run, ...p }) => ({
+          ...p,
+          correctRate: rate(p.correct, p.answered),
+          participation: rate(p.quizzes, run),
         })),
-        hardest: [...questions.values()]
-          .map((q) => ({
-            quizId: q.quizId,
-            question: q.question,
-            text: byId.get(q.quizId)?.questions[q.question]?.question ?? "",
-            answers: q.answers,
-            correctRate: rate(q.right, q.answers),
-          }))
-          .sort((a, b) => a.correctRate - b.correctRate || b.answers - a.answers),
+        groups: chats.map(({ correct, ...g }) => ({ ...g, correctRate: rate(correct, g.answers) })),
+        hardest: hardest.map(({ correct, ...q }) => ({ ...q, correctRate: rate(correct, q.answers) })),
       };
     },
   };

@@ -593,6 +593,7 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         };
         const lessons = [{ text: "Bài 1/3" }, { text: "Bài 2/3", question }, { text: "Bài 3/3" }];
         const run = "2026-12-02T00:00:00.000Z";
+        await s.study.setStatus(id, "active", ["draft"], at);
         const queued = await s.study.queueRun(id, run, lessons, ["telegram"], at);
         expect(queued.map((q) => [q.lesson, q.chats])).toEqual([
           [1, 1],
@@ -628,6 +629,24 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         const last = await s.study.queueRun(id, "2026-12-04T00:00:00.000Z", lessons, ["telegram"], at);
         expect(last.map((q) => [q.lesson, q.chats])).toEqual([[3, 1]]);
         expect((await s.study.member(id, "telegram", "42"))?.done).toBe(3);
+      });
+
+      it("queues nothing for a series paused or stopped after it was listed as active", async () => {
+        const s = await fresh();
+        const id = await series(s);
+        await s.study.join(id, privateChat, at);
+        const lessons = [{ text: "Bài 1/3" }, { text: "Bài 2/3" }, { text: "Bài 3/3" }];
+        const run = "2026-12-02T00:00:00.000Z";
+        // A draft never sends.
+        expect(await s.study.queueRun(id, run, lessons, ["telegram"], at)).toEqual([]);
+        await s.study.setStatus(id, "active", ["draft"], at);
+        await s.study.setStatus(id, "paused", ["active"], at);
+        expect(await s.study.queueRun(id, run, lessons, ["telegram"], at)).toEqual([]);
+        await s.study.setStatus(id, "stopped", ["paused"], at);
+        expect(await s.study.queueRun(id, run, lessons, ["telegram"], at)).toEqual([]);
+        expect(await s.study.member(id, "telegram", "42")).toMatchObject({ done: 0 });
+        expect((await s.study.getSeries(id))?.lastRunAt).toBe(at);
+        expect(await s.notices.claim("telegram", Date.parse(run), run)).toBeUndefined();
       });
 
       const question = (itemId: string, correct = 1) => ({
@@ -709,6 +728,163 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(await s.quizzes.answers({ chatId: "other" })).toEqual([]);
         expect(await s.quizzes.cancel(id, at)).toBe(true);
         expect(await s.quizzes.cancel(id, at)).toBe(false);
+      });
+
+      it("moves a group's memberships, quizzes and answers to its new id when it becomes a supergroup", async () => {
+        const s = await fresh();
+        const one = await series(s);
+        const two = await series(s);
+        await s.study.join(one, group, at);
+        await s.study.advance(one, "telegram", "-100", 0, at);
+        await s.study.join(two, group, at);
+        // The new id already follows series two (joined in between): that membership is kept.
+        await s.study.join(two, { ...group, chatId: "-100200" }, at);
+        await s.study.join(one, privateChat, at);
+        expect(await s.study.migrateChat("telegram", "-100", "-100200", at)).toBe(1);
+        expect((await s.study.membershipsOf("telegram", "-100200")).map((m) => [m.seriesId, m.done])).toEqual(
+          expect.arrayContaining([
+            [one, 1],
+            [two, 0],
+          ]),
+        );
+        expect(await s.study.membershipsOf("telegram", "-100")).toEqual([]);
+        expect((await s.study.members(one)).map((m) => m.chatId)).toEqual(["-100200", "42"]);
+        expect(await s.study.migrateChat("telegram", "-100", "-100200", at)).toBe(0);
+
+        const quiz = await s.quizzes.create(
+          { ...group, createdBy: "telegram:1001", questions: [question("i1")], seconds: 30 },
+          at,
+        );
+        const other = await s.quizzes.create(
+          { ...group, chatId: "-300", createdBy: "telegram:1001", questions: [question("i1")], seconds: 30 },
+          at,
+        );
+        await s.quizzes.start(quiz, 1000);
+        await s.quizzes.answer(
+          {
+            quizId: quiz,
+            question: 0,
+            channel: "telegram",
+            chatId: "-100",
+            userId: "7",
+            userName: "Lan",
+            option: 1,
+            correct: true,
+          },
+          at,
+        );
+        expect(await s.quizzes.migrateChat("telegram", "-100", "-100200")).toBe(1);
+        expect((await s.quizzes.ofChat("telegram", "-100200", ["running"])).map((q) => q.id)).toEqual([quiz]);
+        expect(await s.quizzes.ofChat("telegram", "-100", ["running", "draft"])).toEqual([]);
+        expect((await s.quizzes.ofChat("telegram", "-300", ["draft"])).map((q) => q.id)).toEqual([other]);
+        expect(
+          (await s.quizzes.answers({ channel: "telegram", chatId: "-100200" })).map((a) => a.userId),
+        ).toEqual(["7"]);
+        expect(await s.quizzes.answers({ chatId: "-100" })).toEqual([]);
+      });
+
+      it("counts the quiz figures per chat, per person and per question in the database, with limits", async () => {
+        const s = await fresh();
+        const quiz = (chatId: string) =>
+          s.quizzes.create(
+            {
+              ...group,
+              chatId,
+              createdBy: "telegram:1001",
+              questions: [
+                { ...question("i1"), question: "Câu dễ" },
+                { ...question("i2"), question: "Câu khó" },
+              ],
+              seconds: 30,
+            },
+            at,
+          );
+        const [a1, a2, b1, cancelled] = [
+          await quiz("-100"),
+          await quiz("-100"),
+          await quiz("-200"),
+          await quiz("-100"),
+        ];
+        for (const id of [a1, a2, b1, cancelled]) await s.quizzes.start(id, 1000);
+        await s.quizzes.finish(a1, at);
+        await s.quizzes.cancel(cancelled, at);
+        await quiz("-100"); // a draft: not run
+        let minute = 0;
+        const answer = (
+          quizId: number,
+          q: number,
+          chatId: string,
+          userId: string,
+          userName: string | null,
+          correct: boolean,
+        ) =>
+          s.quizzes.answer(
+            {
+              quizId,
+              question: q,
+              channel: "telegram",
+              chatId,
+              userId,
+              userName,
+              option: correct ? 1 : 0,
+              correct,
+            },
+            `2026-12-01T00:${String(minute++).padStart(2, "0")}:00.000Z`,
+          );
+        // Lan: 4 answers, 3 right, in both chats; Minh: 2 of 2 in -100; Hoa: 0 of 2 in -100, later without a name.
+        await answer(a1, 0, "-100", "7", "Lan", true);
+        await answer(a1, 1, "-100", "7", "Lan", false);
+        await answer(a1, 0, "-100", "8", "Minh", true);
+        await answer(a1, 1, "-100", "8", "Minh", true);
+        await answer(a1, 0, "-100", "9", "Hoa", false);
+        await answer(a2, 0, "-100", "9", null, false);
+        await answer(b1, 0, "-200", "7", "Lan Nguyễn", true);
+        await answer(b1, 1, "-200", "7", "Lan Nguyễn", true);
+
+        expect(await s.quizzes.totals()).toEqual({ quizzes: 3, answers: 8, correct: 5 });
+        expect(await s.quizzes.totals({ channel: "telegram", chatId: "-100" })).toEqual({
+          quizzes: 2,
+          answers: 6,
+          correct: 3,
+        });
+        expect(await s.quizzes.totals({ chatId: "-300" })).toEqual({ quizzes: 0, answers: 0, correct: 0 });
+        expect(await s.quizzes.chatFigures()).toEqual([
+          { channel: "telegram", chatId: "-100", quizzes: 2, people: 3, answers: 6, correct: 3 },
+          { channel: "telegram", chatId: "-200", quizzes: 1, people: 1, answers: 2, correct: 2 },
+        ]);
+        expect(await s.quizzes.topPeople({}, 10)).toEqual([
+          {
+            channel: "telegram",
+            userId: "7",
+            name: "Lan Nguyễn",
+            answered: 4,
+            correct: 3,
+            quizzes: 2,
+            run: 3,
+          },
+          { channel: "telegram", userId: "8", name: "Minh", answered: 2, correct: 2, quizzes: 1, run: 2 },
+          { channel: "telegram", userId: "9", name: "Hoa", answered: 2, correct: 0, quizzes: 2, run: 2 },
+        ]);
+        expect(
+          (await s.quizzes.topPeople({ channel: "telegram", chatId: "-100" }, 2)).map((p) => [
+            p.userId,
+            p.correct,
+            p.run,
+          ]),
+        ).toEqual([
+          ["8", 2, 2],
+          ["7", 1, 2],
+        ]);
+        expect(await s.quizzes.hardestQuestions({}, 2)).toEqual([
+          { quizId: a2, question: 0, text: "Câu dễ", answers: 1, correct: 0 },
+          { quizId: a1, question: 1, text: "Câu khó", answers: 2, correct: 1 },
+        ]);
+        expect(await s.quizzes.hardestQuestions({ chatId: "-200" }, 5)).toHaveLength(2);
+
+        // Answers older than the retention go, with the user ids and names they hold.
+        expect(await s.quizzes.prune("2026-12-01T00:05:00.000Z")).toBe(5);
+        expect((await s.quizzes.answers()).map((x) => x.userId)).toEqual(["9", "7", "7"]);
+        expect(await s.quizzes.prune("2026-12-01T00:05:00.000Z")).toBe(0);
       });
     });
 

@@ -20,8 +20,33 @@ describe("question-log retention", () => {
     });
     await storage.questions.record(q("cũ"));
     await storage.sessions.set("telegram:old", { question: "cũ", citations: [] });
+    const quiz = await storage.quizzes.create(
+      {
+        channel: "telegram",
+        chatId: "-100",
+        chatType: "group",
+        createdBy: "telegram:1",
+        questions: [
+          { itemId: "i1", question: "Câu 1", options: ["a", "b", "c"], correct: 1, explanation: "b" },
+        ],
+        seconds: 30,
+      },
+      clock.now.toISOString(),
+    );
+    const answer = (userId: string) => ({
+      quizId: quiz,
+      question: 0,
+      channel: "telegram",
+      chatId: "-100",
+      userId,
+      userName: `Người ${userId}`,
+      option: 1,
+      correct: true,
+    });
+    await storage.quizzes.answer(answer("7"), clock.now.toISOString());
     clock.now = new Date("2026-11-20T00:00:00Z");
     await storage.questions.record(q("mới"));
+    await storage.quizzes.answer(answer("8"), clock.now.toISOString());
     await storage.sessions.set("telegram:new", { question: "mới", citations: [] });
     await storage.webSignIn.createLink(
       "h",
@@ -38,11 +63,13 @@ describe("question-log retention", () => {
       logger: log.logger,
       now: () => clock.now,
     });
-    expect(await retention.prune()).toEqual({ questions: 1, conversations: 1, signIn: 1 });
+    expect(await retention.prune()).toEqual({ questions: 1, conversations: 1, quizAnswers: 1, signIn: 1 });
+    // A quiz answer keeps a user id and a name: it goes after the same number of days.
+    expect((await storage.quizzes.answers()).map((a) => a.userId)).toEqual(["8"]);
     expect(await storage.sessions.get("telegram:old")).toBeUndefined();
     expect(await storage.sessions.get("telegram:new")).toEqual({ question: "mới", citations: [] });
     expect((await storage.questions.recent(10)).map((x) => x.question)).toEqual(["mới"]);
-    expect(log.lines().some((l) => l.questions === 1 && l.days === 90)).toBe(true);
-    expect(await retention.prune()).toEqual({ questions: 0, conversations: 0, signIn: 0 });
+    expect(log.lines().some((l) => l.questions === 1 && l.quizAnswers === 1 && l.days === 90)).toBe(true);
+    expect(await retention.prune()).toEqual({ questions: 0, conversations: 0, quizAnswers: 0, signIn: 0 });
   });
 });

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { Passage } from "../../src/knowledge/types.js";
 import { findSlots, generateItems } from "../../src/study/quiz.js";
 import { checkerCorpus, checkItem } from "../../src/study/quiz-check.js";
-import { index } from "../bot/test-engine.js";
+import { index, prompts } from "../bot/test-engine.js";
+
+const r = prompts.replies;
 
 const passage = (id: string, text: string, sectionPath = ["Điều 1"]): Passage => ({
   id,
@@ -65,7 +67,7 @@ describe("quiz items from passages", () => {
     const { byId, all } = checkerCorpus(index.passages);
     const motto = items.find((i) => i.form === "cloze" && i.text.includes("dân làm, dân ___”"));
     expect(motto?.options[motto.correct]).toBe("kiểm tra");
-    expect(motto && checkItem(motto, byId, all)).toEqual({ ok: true, problems: [] });
+    expect(motto && checkItem(motto, byId, all, r)).toEqual({ ok: true, problems: [] });
     const issuer = items.find((i) => i.form === "cloze" && i.text.includes("ngày 07/01/2019 của ___"));
     expect(issuer?.options[issuer.correct]).toBe("Ban Bí thư");
     for (const i of items) {
@@ -96,14 +98,49 @@ describe("quiz items from passages", () => {
         sentence: passages[0]?.text ?? "",
       },
     };
-    expect(checkItem({ ...base, options: ["15 ngày", "60 ngày", "90 ngày"] }, byId, all).problems).toContain(
-      "wrong option true elsewhere",
-    );
-    expect(checkItem({ ...base, options: ["15 ngày", "15 ngày", "90 ngày"] }, byId, all).problems).toEqual(
+    expect(
+      checkItem({ ...base, options: ["15 ngày", "60 ngày", "90 ngày"] }, byId, all, r).problems,
+    ).toContain("wrong option true elsewhere");
+    expect(checkItem({ ...base, options: ["15 ngày", "15 ngày", "90 ngày"] }, byId, all, r).problems).toEqual(
       expect.arrayContaining(["two right options", "options not distinct"]),
     );
-    expect(checkItem({ ...base, options: ["15 ngày", "Quốc hội", "90 ngày"] }, byId, all).problems).toContain(
-      "option of another type",
-    );
+    expect(
+      checkItem({ ...base, options: ["15 ngày", "Quốc hội", "90 ngày"] }, byId, all, r).problems,
+    ).toContain("option of another type");
+  });
+
+  it("the checker measures a cloze question as the prompt words it, so a longer prompt cannot slip past it", () => {
+    const sentence = "Ý kiến được gửi trong thời hạn 15 ngày kể từ ngày nhận được thông báo.";
+    const { byId, all } = checkerCorpus([passage("p1", sentence)]);
+    const text =
+      `Ý kiến được gửi trong thời hạn ___ kể từ ngày nhận được thông báo. ${"Ghi chú thêm. ".repeat(14)}`.slice(
+        0,
+        270,
+      );
+    const item = {
+      id: "x",
+      form: "cloze" as const,
+      slot: "number" as const,
+      text,
+      options: ["15 ngày", "30 ngày", "90 ngày"],
+      correct: 0,
+      answer: "15 ngày",
+      source: {
+        passageId: "p1",
+        documentId: "luat",
+        title: "Luật mẫu",
+        label: "Điều 1",
+        section: "Điều 1",
+        sentence,
+      },
+    };
+    const tooLong = "question too long for a poll";
+    // «Điền vào chỗ trống: » and 270 characters fit a poll's 300.
+    expect(checkItem(item, byId, all, r).problems).not.toContain(tooLong);
+    const wordier = {
+      ...r,
+      study_question_cloze: "Hãy điền từ còn thiếu vào chỗ trống trong câu sau đây: {text}",
+    };
+    expect(checkItem(item, byId, all, wordier).problems).toContain(tooLong);
   });
 });

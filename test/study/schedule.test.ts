@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeSchedule, lastDue, nextRun, parseSchedule } from "../../src/study/schedule.js";
+import { describeSchedule, lastDue, nextRun, parseSchedule, readSchedule } from "../../src/study/schedule.js";
 import { prompts } from "../bot/test-engine.js";
 
 const r = prompts.replies;
@@ -40,5 +40,20 @@ describe("study schedules", () => {
       "2026-12-03T00:00:00.000Z",
     );
     expect(lastDue("0 7 * * 1-5", from, new Date("2026-11-30T23:59:00Z"))).toBeUndefined();
+  });
+
+  it("refuses cron with seconds, and schedules more often than once an hour", () => {
+    for (const seconds of ["* * * * * *", "0 0 7 * * 1-5", "0 7 * * 1-5 2027"]) {
+      expect(parseSchedule(seconds), seconds).toBeUndefined();
+      expect(readSchedule(seconds), seconds).toEqual({ problem: "seconds" });
+    }
+    for (const often of ["* * * * *", "*/10 7 * * *", "0,30 7 * * 1-5", "0,59 6 * * *"]) {
+      expect(parseSchedule(often), often).toBeUndefined();
+      expect(readSchedule(often), often).toEqual({ problem: "too_often" });
+    }
+    expect(readSchedule("0 * * * *")).toEqual({ cron: "0 * * * *" });
+    expect(readSchedule("0 7,8 * * *")).toEqual({ cron: "0 7,8 * * *" });
+    expect(readSchedule("thứ 2-6 7:00")).toEqual({ cron: "0 7 * * 1-5" });
+    expect(readSchedule("sáng mai")).toEqual({ problem: "unreadable" });
   });
 });

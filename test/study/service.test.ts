@@ -12,7 +12,7 @@ import { memoryLogger } from "../fakes/memory-logger.js";
 /** The engine with the study module on an in-memory database, the study clock in the test's hands. */
 function setup(start = "2026-12-01T06:00:00+07:00") {
   const storage = openSqliteStorage(":memory:");
-  const { logger } = memoryLogger();
+  const { logger, lines } = memoryLogger();
   const r = prompts.replies;
   let clock = new Date(start);
   const said: { chatId: string; text: string }[] = [];
@@ -29,17 +29,20 @@ function setup(start = "2026-12-01T06:00:00+07:00") {
     replies: r,
     logger,
   });
-  const study = createStudyService({
-    study: storage.study,
-    quizzes: storage.quizzes,
-    index: () => index,
-    channels: ["zalo"],
-    messengers: [messenger],
-    isAdmin: (m) => admin.isAdmin(m),
-    replies: r,
-    logger,
-    now: () => clock,
-  });
+  /** A study service on the same database: another instance of the bot. */
+  const instance = (messengers: readonly QuizMessenger[] = [messenger]) =>
+    createStudyService({
+      study: storage.study,
+      quizzes: storage.quizzes,
+      index: () => index,
+      channels: ["zalo"],
+      messengers,
+      isAdmin: (m) => admin.isAdmin(m),
+      replies: r,
+      logger,
+      now: () => clock,
+    });
+  const study = instance();
   const engine = createEngine({
     admin,
     study,
@@ -66,12 +69,18 @@ function setup(start = "2026-12-01T06:00:00+07:00") {
   return {
     storage,
     study,
+    instance,
+    lines,
     say,
     said,
     logger,
     broadcasts,
     setClock: (local: string) => {
       clock = new Date(`${local}+07:00`);
+    },
+    /** Moves the clock on by `ms`. */
+    later: (ms: number) => {
+      clock = new Date(clock.getTime() + ms);
     },
   };
 }
@@ -83,6 +92,11 @@ describe("the study module's rules", () => {
     expect(await s.say("/taochuoi 1 | thứ 2-6 7:00 | I.2, II.3")).toContain("3 bài");
     expect(await s.say("/taochuoi 9 | thứ 2-6 7:00")).toContain("Không có tài liệu số 9");
     expect(await s.say("/taochuoi 1 | sáng mai")).toContain("Không hiểu lịch «sáng mai»");
+    expect(await s.say("/taochuoi 1 | * * * * * *")).toContain("không hẹn theo giây");
+    expect(await s.say("/taochuoi 1 | */10 * * * *")).toContain("nhiều nhất mỗi giờ một lần");
+    expect(
+      await s.say("/kiemtrahangtuan */10 * * * *, 3 câu", { chatId: "g1", chatType: "group" }),
+    ).toContain("nhiều nhất mỗi giờ một lần");
     expect(await s.say("/taochuoi 1 | hằng ngày 7:00 | Chương IX")).toContain("không có phần «Chương IX»");
     expect(await s.say("/taochuoi")).toContain("Cách soạn chuỗi bài học");
     expect(await s.say("/taochuoi 1 | thứ 2-6 7:00", { userId: "u1", chatId: "u1" })).toContain(
@@ -196,5 +210,150 @@ describe("the study module's rules", () => {
     expect(next[0]?.questions.some((q) => !first.includes(q.itemId))).toBe(true);
     expect(await s.say("/huykiemtra 2")).toContain("Đã huỷ bài kiểm tra #2");
     expect(await s.say("/ketqua", group)).toContain("Kết quả kiểm tra của Nhóm này: 1 bài, 0 người tham gia");
+  });
+
+  it("says a question's time is up once however many instances tick at the same moment", async () => {
+    const s = setup();
+    const group = { chatId: "g1", chatType: "group" as const };
+    await s.say("/kiemtra 2 câu, 15 giây mỗi câu", group);
+    await s.say("/batdaukiemtra 1", group);
+    const other = s.instance();
+    s.later(16_000);
+    await Promise.all([s.study.tick(), other.tick(), s.instance().tick()]);
+    const heads = s.said.map((x) => x.text.split("\n")[0]);
+    expect(heads.filter((t) => t?.startsWith("Hết giờ câu 1"))).toHaveLength(1);
+    expect(heads.filter((t) => t?.startsWith("Câu 2/2"))).toHaveLength(1);
+    s.later(16_000);
+    await Promise.all([s.study.tick(), other.tick()]);
+    const after = s.said.map((x) => x.text.split("\n")[0]);
+    expect(after.filter((t) => t?.startsWith("Hết giờ câu 2"))).toHaveLength(1);
+    expect(after.filter((t) => t?.startsWith("Bài kiểm tra #1 đã xong"))).toHaveLength(1);
+  });
+
+  it("does not run two ticks of one instance at once: a tick waits for the one in progress", async () => {
+    const s = setup();
+    const calls: string[] = [];
+    let release: () => void = () => undefined;
+    let hold: Promise<void> | undefined;
+    const slow: QuizMessenger = {
+      channel: "zalo",
+      send: async (chatId, text) => {
+        calls.push(`${chatId}: ${text.split("\n")[0]}`);
+        if (hold) await hold;
+      },
+    };
+    const study = s.instance([slow]);
+    for (const chatId of ["g1", "g2"]) {
+      await s.say("/kiemtra 2 câu, 15 giây mỗi câu", { chatId, chatType: "group" });
+    }
+    await study.handle("quiz_start", "1", {
+      channel: "zalo",
+      chatId: "g1",
+      chatType: "group",
+      userId: "admin",
+      text: "",
+      addressed: true,
+    });
+    await study.handle("quiz_start", "2", {
+      channel: "zalo",
+      chatId: "g2",
+      chatType: "group",
+      userId: "admin",
+      text: "",
+      addressed: true,
+    });
+    calls.length = 0;
+    s.later(16_000);
+    hold = new Promise((r) => {
+      release = r;
+    });
+    const first = study.tick();
+    await expect.poll(() => calls.length).toBe(1);
+    const second = study.tick();
+    await new Promise((r) => setTimeout(r, 50));
+    // The first tick is still sending to g1: the second has not started on g2.
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/^g\d: Hết giờ câu 1\./);
+    hold = undefined;
+    release();
+    await Promise.all([first, second]);
+    expect(calls.filter((c) => c.includes("Hết giờ câu 1"))).toHaveLength(2);
+    expect(calls.filter((c) => c.includes("Câu 2/2"))).toHaveLength(2);
+  });
+
+  it("keeps a weekly quiz coming when its start message cannot be sent, and starts the other quizzes", async () => {
+    const s = setup();
+    const calls: string[] = [];
+    const failing: QuizMessenger = {
+      channel: "zalo",
+      send: async (chatId, text) => {
+        if (chatId === "g1") throw new Error("Zalo API: 500 máy chủ lỗi");
+        calls.push(`${chatId}: ${text.split("\n")[0]}`);
+      },
+    };
+    const study = s.instance([failing]);
+    for (const chatId of ["g1", "g2"])
+      await s.say("/kiemtrahangtuan thứ 6 15:00, 2 câu, 20 giây mỗi câu", { chatId, chatType: "group" });
+    s.setClock("2026-12-04T15:00:01");
+    await study.tick();
+    // g1's quiz could not be announced, but next week's is drawn all the same.
+    expect((await s.storage.quizzes.ofChat("zalo", "g1", ["scheduled"])).map((q) => q.scheduledFor)).toEqual([
+      "2026-12-11T08:00:00.000Z",
+    ]);
+    // g2's quiz, due in the same tick, started.
+    expect(calls).toEqual([
+      "g2: Bài kiểm tra #2 bắt đầu: 2 câu, 20 giây mỗi câu.",
+      expect.stringMatching(/^g2: Câu 1\/2: /),
+    ]);
+    expect((await s.storage.quizzes.ofChat("zalo", "g2", ["scheduled"])).map((q) => q.scheduledFor)).toEqual([
+      "2026-12-11T08:00:00.000Z",
+    ]);
+    const logged = s.lines().find((l) => l.quiz === 1);
+    expect(logged).toMatchObject({
+      level: 50,
+      channel: "zalo",
+      err: { message: "Zalo API: 500 máy chủ lỗi" },
+    });
+    expect(JSON.stringify(s.lines())).not.toContain("bắt đầu: 2 câu");
+  });
+
+  it("announces a quiz before its first question even when another instance ticks meanwhile", async () => {
+    const s = setup();
+    const group = { chatId: "g1", chatType: "group" as const };
+    const delivered: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let first = true;
+    const slow: QuizMessenger = {
+      channel: "zalo",
+      send: async (_chatId, text) => {
+        // The start message takes a while to reach the platform.
+        if (first) {
+          first = false;
+          await gate;
+        }
+        delivered.push(text.split("\n")[0] ?? "");
+      },
+    };
+    const here = s.instance([slow]);
+    const there = s.instance([slow]);
+    await s.say("/kiemtra 2 câu, 15 giây mỗi câu", group);
+    const started = here.handle("quiz_start", "1", {
+      channel: "zalo",
+      userId: "admin",
+      text: "/batdaukiemtra 1",
+      addressed: true,
+      ...group,
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    await there.tick();
+    release();
+    await started;
+    expect(delivered).toEqual([
+      "Bài kiểm tra #1 bắt đầu: 2 câu, 15 giây mỗi câu.",
+      expect.stringMatching(/^Câu 1\/2: /),
+    ]);
   });
 });

@@ -10,14 +10,15 @@ import { createAnswerer } from "../../src/answer/compose.js";
 import { createAdmin } from "../../src/bot/admin.js";
 import { createEngine } from "../../src/bot/engine.js";
 import { createBroadcastService, createWorker } from "../../src/broadcast/service.js";
+import { createQuizMessengers } from "../../src/channels/quiz-messengers.js";
 import { createTelegramBot } from "../../src/channels/telegram/bot.js";
-import { sendQuizPoll } from "../../src/channels/telegram/poll.js";
 import { createTelegramSender } from "../../src/channels/telegram/sender.js";
 import { createZaloChannel } from "../../src/channels/zalo/channel.js";
 import { createZaloClient } from "../../src/channels/zalo/client.js";
 import { createZaloSender } from "../../src/channels/zalo/sender.js";
+import { loadConfig } from "../../src/config.js";
 import { openSqliteStorage } from "../../src/storage/sqlite/index.js";
-import { createStudyService, type QuizMessenger } from "../../src/study/service.js";
+import { createStudyService } from "../../src/study/service.js";
 import { index, prompts, retriever } from "../bot/test-engine.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 
@@ -29,6 +30,8 @@ export interface StudyBot {
   /** Runs the broadcast worker until every queued delivery is settled. */
   deliver(): Promise<void>;
   study: ReturnType<typeof createStudyService>;
+  /** The database the bot keeps (to check what a user cannot see from a chat). */
+  storage: ReturnType<typeof openSqliteStorage>;
   stop(): Promise<void>;
 }
 
@@ -55,24 +58,11 @@ export async function startStudyBot(o: {
     send: s.send,
     limits: { perSecond: 1000, privateIntervalMs: 0, groupIntervalMs: 0 },
   }));
-  const messengers: QuizMessenger[] = [];
-  if (telegramSender) {
-    const api = telegramSender.api;
-    messengers.push({
-      channel: "telegram",
-      send: async (chatId, text) => {
-        await api.sendMessage(chatId, text);
-      },
-      poll: (chatId, q, seconds) => sendQuizPoll(api, chatId, q, seconds),
-    });
-  }
-  if (zaloClient)
-    messengers.push({
-      channel: "zalo",
-      send: async (chatId, text) => {
-        await zaloClient.sendMessage(chatId, text);
-      },
-    });
+  // The quiz messengers main.ts makes (Telegram's with auto-retry), on the fake servers.
+  const messengers = createQuizMessengers(
+    loadConfig(o.telegram ? { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: o.telegram.apiRoot } : {}),
+    zaloClient,
+  );
   const broadcasts = createBroadcastService(
     storage,
     senders.map((s) => s.channel),
@@ -120,6 +110,8 @@ export async function startStudyBot(o: {
       replies: r,
       logger,
       subscriptions: storage.subscriptions,
+      study: storage.study,
+      quizzes: storage.quizzes,
       onPollAnswer: (a) => study.pollAnswer(a),
     });
     await bot.init();
@@ -152,6 +144,7 @@ export async function startStudyBot(o: {
         },
       ).drain(),
     study,
+    storage,
     async stop() {
       for (const s of stops) await s();
       await storage.close();

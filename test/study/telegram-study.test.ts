@@ -215,3 +215,31 @@ describe("a quiz in a Telegram group", () => {
     expect((await bot.study.figures()).answers).toBe(6);
   });
 });
+
+describe("a Telegram group that becomes a supergroup", () => {
+  it("keeps its series, its progress and its quizzes under the new id", async () => {
+    const small = { id: -556, type: "group", title: "Tổ dân phố 5" };
+    const bigger = { id: -100556, type: "supergroup", title: "Tổ dân phố 5" };
+    tg.makeChatAdmin(small.id, MINH.id);
+    const [joined] = await say(small.id, () => tg.push(msg(MINH, small, "/thamgia 1")));
+    expect(joined).toContain("Nhóm này đã tham gia chuỗi");
+    const [drafted] = await say(small.id, () =>
+      tg.push(msg(ADMIN, small, "/kiemtra 2 câu, 20 giây mỗi câu")),
+    );
+    const quizId = Number(/#(\d+)/.exec(String(drafted))?.[1]);
+    tg.push({
+      message: { message_id: msgId++, date: 0, chat: small, from: MINH, migrate_to_chat_id: bigger.id },
+    });
+    await expect
+      .poll(async () => (await bot.storage.study.membershipsOf("telegram", String(bigger.id))).length, {
+        timeout: 5000,
+      })
+      .toBe(1);
+    const [lesson] = await say(bigger.id, () => tg.push(msg(MINH, bigger, "/baihoc")));
+    expect(lesson).toContain("Bài 1/10");
+    const before = tg.polls(bigger.id).length;
+    await say(ADMIN.id, () => tg.push(msg(ADMIN, privateOf(ADMIN), `/batdaukiemtra ${quizId}`)));
+    await expect.poll(() => tg.polls(bigger.id).length).toBe(before + 1);
+    expect(tg.polls(small.id)).toHaveLength(0);
+  });
+});

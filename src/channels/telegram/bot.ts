@@ -17,7 +17,7 @@ import { commandMenu } from "../../bot/features/index.js";
 import type { ChatType, Incoming, Reply } from "../../bot/types.js";
 import { errorSummary, type Logger, redact } from "../../logger.js";
 import type { Replies } from "../../prompts.js";
-import type { SubscriptionStore } from "../../storage/ports.js";
+import type { QuizStore, StudyStore, SubscriptionStore } from "../../storage/ports.js";
 import { sendQuizPoll } from "./poll.js";
 import { callbackData, renderTelegram, type TelegramMessage } from "./render.js";
 
@@ -30,6 +30,9 @@ export interface TelegramDeps {
   logger: Logger;
   /** Kept true by membership updates (blocked, removed, migrated). */
   subscriptions?: SubscriptionStore;
+  /** A group turned supergroup keeps its study series memberships and its quizzes too. */
+  study?: Pick<StudyStore, "migrateChat">;
+  quizzes?: Pick<QuizStore, "migrateChat">;
   /** A person answered a quiz poll (study: scores are kept). */
   onPollAnswer?: (a: { pollId: string; userId: string; userName: string; option: number }) => Promise<void>;
 }
@@ -159,7 +162,8 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
 
   // The subscription list follows the bot's membership: blocked or removed → inactive (kept);
   // a private chat that unblocks the bot is active again; a group that re-adds it must /dangky
-  // again (whoever re-adds it may not want announcements). A group turned supergroup keeps it.
+  // again (whoever re-adds it may not want announcements). A group turned supergroup keeps it,
+  // and its study series memberships (with their progress) and quizzes.
   bot.on("my_chat_member", async (ctx) => {
     const update = ctx.myChatMember;
     const chatId = String(update.chat.id);
@@ -175,11 +179,10 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     }
   });
   bot.on("message:migrate_to_chat_id", async (ctx) => {
-    await deps.subscriptions?.migrate(
-      "telegram",
-      String(ctx.chat.id),
-      String(ctx.message.migrate_to_chat_id),
-    );
+    const [from, to] = [String(ctx.chat.id), String(ctx.message.migrate_to_chat_id)];
+    await deps.subscriptions?.migrate("telegram", from, to);
+    await deps.study?.migrateChat("telegram", from, to, new Date().toISOString());
+    await deps.quizzes?.migrateChat("telegram", from, to);
   });
 
   // Not text: a short useful reply in private chats, silence in groups.

@@ -1,13 +1,17 @@
 /**
  * Study series and quizzes on PostgreSQL (migration 4): the same rules as ./sqlite/study.ts. A
- * scheduled send of a series is one transaction with the series' row locked (FOR UPDATE), so two
- * instances running the same schedule queue it once: the second finds the last run done.
+ * scheduled send of a series is one transaction with the series' row and its members' rows
+ * locked (FOR UPDATE), so two instances running the same schedule queue it once (the second
+ * finds the last run done), and an /baihoc on another instance never gets the same lesson.
  */
 import type {
   LessonQuestion,
   Quiz,
   QuizAnswer,
+  QuizChatFigures,
+  QuizPersonFigures,
   QuizQuestion,
+  QuizQuestionFigures,
   QuizStatus,
   QuizStore,
   SeriesStatus,
@@ -196,15 +200,36 @@ export function createPgStudy(pg: Pg): StudyStore {
         "UPDATE study_members SET done = done + 1, updated_at = $1 WHERE series_id = $2 AND channel = $3 AND chat_id = $4 AND done = $5",
         [at, seriesId, channel, chatId, done],
       )) > 0,
+    migrateChat: (channel, from, to, at) =>
+      pg.tx(async (c) => {
+        const moved = await pg.run(
+          `UPDATE study_members m SET chat_id = $3, updated_at = $4
+           WHERE m.channel = $1 AND m.chat_id = $2 AND NOT EXISTS (
+             SELECT 1 FROM study_members t WHERE t.series_id = m.series_id AND t.channel = $1 AND t.chat_id = $3)`,
+          [channel, from, to, at],
+          c,
+        );
+        // What is left under the old id is a series the new id already follows: it ends.
+        await pg.run(
+          "UPDATE study_members SET active = false, updated_at = $1 WHERE channel = $2 AND chat_id = $3 AND active",
+          [at, channel, from],
+          c,
+        );
+        return moved;
+      }),
     queueRun: (seriesId, runAt, lessons, channels, at) =>
       pg.tx(async (c) => {
         const s = toSeries(
           await pg.one("SELECT * FROM study_series WHERE id = $1 FOR UPDATE", [seriesId], c),
         );
-        if (!s || (s.lastRunAt !== null && Date.parse(s.lastRunAt) >= Date.parse(runAt))) return [];
+        // A pause or stop made after the series was listed as active wins (the row is locked).
+        if (s?.status !== "active" || (s.lastRunAt !== null && Date.parse(s.lastRunAt) >= Date.parse(runAt)))
+          return [];
+        // The members' rows are locked: an /baihoc of another instance (advance) waits for this
+        // send, or this send reads the progress it committed; each chat gets each lesson once.
         const due = members(
           await pg.rows(
-            "SELECT * FROM study_members WHERE series_id = $1 AND active AND channel = ANY($2::text[]) ORDER BY seq",
+            "SELECT * FROM study_members WHERE series_id = $1 AND active AND channel = ANY($2::text[]) ORDER BY seq FOR UPDATE",
             [seriesId, [...channels]],
             c,
           ),
@@ -217,6 +242,17 @@ export function createPgStudy(pg: Pg): StudyStore {
         }
         const queued: { broadcastId: number; lesson: number; chats: number }[] = [];
         for (const [lesson, chats] of [...byLesson].sort((a, b) => a[0] - b[0])) {
+          // Only the chats still at the progress read move on (the same rule as advance).
+          const moved: StudyMember[] = [];
+          for (const m of chats) {
+            const changed = await pg.run(
+              "UPDATE study_members SET done = done + 1, updated_at = $1 WHERE series_id = $2 AND channel = $3 AND chat_id = $4 AND done = $5",
+              [at, seriesId, m.channel, m.chatId, m.done],
+              c,
+            );
+            if (changed > 0) moved.push(m);
+          }
+          if (moved.length === 0) continue;
           const row = await pg.one<{ id: number }>(
             "INSERT INTO broadcasts (text, created_by, created_at, status) VALUES ($1, $2, $3, 'queued') RETURNING id",
             [lessons[lesson - 1]?.text, `study:${seriesId}`, at],
@@ -229,19 +265,13 @@ export function createPgStudy(pg: Pg): StudyStore {
             [id, seriesId, lesson, question ? JSON.stringify(question) : null],
             c,
           );
-          for (const m of chats) {
+          for (const m of moved)
             await pg.run(
               "INSERT INTO deliveries (broadcast_id, channel, chat_id, chat_type, status, updated_at) VALUES ($1, $2, $3, $4, 'pending', $5)",
               [id, m.channel, m.chatId, m.chatType, at],
               c,
             );
-            await pg.run(
-              "UPDATE study_members SET done = done + 1, updated_at = $1 WHERE series_id = $2 AND channel = $3 AND chat_id = $4",
-              [at, seriesId, m.channel, m.chatId],
-              c,
-            );
-          }
-          queued.push({ broadcastId: id, lesson, chats: chats.length });
+          queued.push({ broadcastId: id, lesson, chats: moved.length });
         }
         await pg.run("UPDATE study_series SET last_run_at = $1 WHERE id = $2", [runAt, seriesId], c);
         return queued;
@@ -290,6 +320,10 @@ function toAnswer(r: Row): QuizAnswer {
     answeredAt: iso(r.answered_at) as string,
   };
 }
+
+/** Quizzes that ran, counted per chat (a filter and GROUP BY follow). */
+const RAN_PER_CHAT =
+  "SELECT channel, chat_id, count(*) AS n FROM quizzes WHERE status IN ('running', 'done')";
 
 export function createPgQuizzes(pg: Pg): QuizStore {
   const quizzes = async (sql: string, params: unknown[] = []) =>
@@ -364,6 +398,19 @@ export function createPgQuizzes(pg: Pg): QuizStore {
         "UPDATE quizzes SET status = 'cancelled', finished_at = $1 WHERE id = $2 AND status IN ('draft', 'scheduled', 'running')",
         [at, id],
       )) > 0,
+    migrateChat: (channel, from, to) =>
+      pg.tx(async (c) => {
+        await pg.run(
+          "UPDATE quiz_answers SET chat_id = $1 WHERE channel = $2 AND chat_id = $3",
+          [to, channel, from],
+          c,
+        );
+        return pg.run(
+          "UPDATE quizzes SET chat_id = $1 WHERE channel = $2 AND chat_id = $3",
+          [to, channel, from],
+          c,
+        );
+      }),
     async recordPoll(pollId, quizId, question) {
       await pg.run(
         `INSERT INTO quiz_polls (poll_id, quiz_id, question) VALUES ($1, $2, $3)
@@ -397,5 +444,67 @@ export function createPgQuizzes(pg: Pg): QuizStore {
         w.params,
       );
     },
+    async totals(filter = {}) {
+      const w = where(filter);
+      const ran = await pg.one<{ n: number }>(
+        `SELECT count(*) AS n FROM quizzes WHERE status IN ('running', 'done')${w.sql}`,
+        w.params,
+      );
+      const a = await pg.one<{ answers: number; correct: number }>(
+        `SELECT count(*) AS answers, coalesce(sum(correct::int), 0) AS correct FROM quiz_answers WHERE true${w.sql}`,
+        w.params,
+      );
+      return { quizzes: ran?.n ?? 0, answers: a?.answers ?? 0, correct: a?.correct ?? 0 };
+    },
+    async chatFigures(filter = {}) {
+      const w = where(filter);
+      return pg.rows<QuizChatFigures>(
+        `WITH ran AS (${RAN_PER_CHAT}${w.sql} GROUP BY channel, chat_id),
+           a AS (SELECT * FROM quiz_answers WHERE true${w.sql})
+         SELECT a.channel, a.chat_id AS "chatId", coalesce(max(ran.n), 0) AS quizzes,
+           count(DISTINCT a.user_id) AS people, count(*) AS answers, sum(a.correct::int) AS correct
+         FROM a LEFT JOIN ran ON ran.channel = a.channel AND ran.chat_id = a.chat_id
+         GROUP BY a.channel, a.chat_id
+         ORDER BY count(*) DESC, a.channel, a.chat_id`,
+        w.params,
+      );
+    },
+    async topPeople(filter, limit) {
+      const w = where(filter);
+      return pg.rows<QuizPersonFigures>(
+        `WITH a AS (SELECT * FROM quiz_answers WHERE true${w.sql}),
+           ran AS (${RAN_PER_CHAT}${w.sql} GROUP BY channel, chat_id),
+           chats AS (SELECT DISTINCT channel, user_id, chat_id FROM a),
+           runs AS (
+             SELECT c.channel, c.user_id, sum(coalesce(ran.n, 0)) AS run
+             FROM chats c LEFT JOIN ran ON ran.channel = c.channel AND ran.chat_id = c.chat_id
+             GROUP BY c.channel, c.user_id)
+         SELECT a.channel, a.user_id AS "userId",
+           (SELECT x.user_name FROM a x WHERE x.channel = a.channel AND x.user_id = a.user_id AND x.user_name IS NOT NULL
+            ORDER BY x.answered_at DESC, x.seq DESC LIMIT 1) AS name,
+           count(*) AS answered, sum(a.correct::int) AS correct, count(DISTINCT a.quiz_id) AS quizzes,
+           coalesce(max(runs.run), 0) AS run
+         FROM a LEFT JOIN runs ON runs.channel = a.channel AND runs.user_id = a.user_id
+         GROUP BY a.channel, a.user_id
+         ORDER BY sum(a.correct::int) DESC, sum(a.correct::int)::float8 / count(*) DESC, a.channel, a.user_id
+         LIMIT $${w.params.length + 1}`,
+        [...w.params, limit],
+      );
+    },
+    async hardestQuestions(filter, limit) {
+      const w = where(filter);
+      const rows = await pg.rows<QuizQuestionFigures & { text: string | null }>(
+        `WITH a AS (SELECT * FROM quiz_answers WHERE true${w.sql})
+         SELECT a.quiz_id AS "quizId", a.question, count(*) AS answers, sum(a.correct::int) AS correct,
+           q.questions -> a.question ->> 'question' AS text
+         FROM a JOIN quizzes q ON q.id = a.quiz_id
+         GROUP BY a.quiz_id, a.question, q.id
+         ORDER BY sum(a.correct::int)::float8 / count(*), count(*) DESC, a.quiz_id, a.question
+         LIMIT $${w.params.length + 1}`,
+        [...w.params, limit],
+      );
+      return rows.map((x) => ({ ...x, text: x.text ?? "" }));
+    },
+    prune: (before) => pg.run("DELETE FROM quiz_answers WHERE answered_at < $1", [before]),
   };
 }

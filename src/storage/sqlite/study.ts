@@ -10,7 +10,11 @@ import type {
   QueuedLesson,
   Quiz,
   QuizAnswer,
+  QuizChatFigures,
+  QuizFilter,
+  QuizPersonFigures,
   QuizQuestion,
+  QuizQuestionFigures,
   QuizStatus,
   QuizStore,
   SeriesStatus,
@@ -68,7 +72,8 @@ export function createSqliteStudy(db: Db): StudyStore {
       at: string,
     ) => {
       const s = toSeries(getSeries.get(seriesId) as Row | undefined);
-      if (!s || (s.lastRunAt !== null && s.lastRunAt >= runAt)) return [];
+      // A pause or stop made after the series was listed as active wins.
+      if (s?.status !== "active" || (s.lastRunAt !== null && s.lastRunAt >= runAt)) return [];
       const members = (
         db
           .prepare(
@@ -82,8 +87,17 @@ export function createSqliteStudy(db: Db): StudyStore {
         if (lesson > lessons.length) continue;
         byLesson.set(lesson, [...(byLesson.get(lesson) ?? []), m]);
       }
+      const deliver = db.prepare(
+        "INSERT INTO deliveries (broadcast_id, channel, chat_id, chat_type, status, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)",
+      );
+      // Only the chats still at the progress read move on (the same rule as advance).
+      const advance = db.prepare(
+        "UPDATE study_members SET done = done + 1, updated_at = ? WHERE series_id = ? AND channel = ? AND chat_id = ? AND done = ?",
+      );
       const queued: { broadcastId: number; lesson: number; chats: number }[] = [];
       for (const [lesson, chats] of [...byLesson].sort((a, b) => a[0] - b[0])) {
+        const moved = chats.filter((m) => advance.run(at, seriesId, m.channel, m.chatId, m.done).changes > 0);
+        if (moved.length === 0) continue;
         const id = Number(
           db
             .prepare(
@@ -95,17 +109,8 @@ export function createSqliteStudy(db: Db): StudyStore {
         db.prepare(
           "INSERT INTO study_lessons (broadcast_id, series_id, lesson, question) VALUES (?, ?, ?, ?)",
         ).run(id, seriesId, lesson, question ? JSON.stringify(question) : null);
-        const deliver = db.prepare(
-          "INSERT INTO deliveries (broadcast_id, channel, chat_id, chat_type, status, updated_at) VALUES (?, ?, ?, ?, 'pending', ?)",
-        );
-        const advance = db.prepare(
-          "UPDATE study_members SET done = done + 1, updated_at = ? WHERE series_id = ? AND channel = ? AND chat_id = ?",
-        );
-        for (const m of chats) {
-          deliver.run(id, m.channel, m.chatId, m.chatType, at);
-          advance.run(at, seriesId, m.channel, m.chatId);
-        }
-        queued.push({ broadcastId: id, lesson, chats: chats.length });
+        for (const m of moved) deliver.run(id, m.channel, m.chatId, m.chatType, at);
+        queued.push({ broadcastId: id, lesson, chats: moved.length });
       }
       db.prepare("UPDATE study_series SET last_run_at = ? WHERE id = ?").run(runAt, seriesId);
       return queued;
@@ -200,6 +205,22 @@ export function createSqliteStudy(db: Db): StudyStore {
           .run(at, seriesId, channel, chatId, done).changes > 0
       );
     },
+    async migrateChat(channel, from, to, at) {
+      return db.transaction(() => {
+        const moved = db
+          .prepare(
+            `UPDATE study_members SET chat_id = @to, updated_at = @at
+             WHERE channel = @channel AND chat_id = @from AND NOT EXISTS (
+               SELECT 1 FROM study_members t WHERE t.series_id = study_members.series_id AND t.channel = @channel AND t.chat_id = @to)`,
+          )
+          .run({ channel, from, to, at }).changes;
+        // What is left under the old id is a series the new id already follows: it ends.
+        db.prepare(
+          "UPDATE study_members SET active = 0, updated_at = ? WHERE channel = ? AND chat_id = ? AND active = 1",
+        ).run(at, channel, from);
+        return moved;
+      })();
+    },
     queueRun: async (seriesId, runAt, lessons, channels, at) =>
       queueRun(seriesId, runAt, lessons, channels, at),
     async lessonOf(broadcastId) {
@@ -248,6 +269,20 @@ function toAnswer(r: Row): QuizAnswer {
     correct: r.correct === 1,
     answeredAt: r.answered_at as string,
   };
+}
+
+/** Quizzes that ran, counted per chat (a filter and GROUP BY follow). */
+const RAN_PER_CHAT =
+  "SELECT channel, chat_id, count(*) AS n FROM quizzes WHERE status IN ('running', 'done')";
+
+/** A figures filter as named parameters (@channel, @chatId), on columns of a table alias when given. */
+function figuresFilter(f: QuizFilter) {
+  const params: Record<string, string> = {};
+  if (f.channel !== undefined) params.channel = f.channel;
+  if (f.chatId !== undefined) params.chatId = f.chatId;
+  const sqlOf = (prefix: string) =>
+    `${f.channel !== undefined ? ` AND ${prefix}channel = @channel` : ""}${f.chatId !== undefined ? ` AND ${prefix}chat_id = @chatId` : ""}`;
+  return { sql: sqlOf(""), sqlOf, params };
 }
 
 export function createSqliteQuizzes(db: Db): QuizStore {
@@ -344,6 +379,18 @@ export function createSqliteQuizzes(db: Db): QuizStore {
           .run(at, id).changes > 0
       );
     },
+    async migrateChat(channel, from, to) {
+      return db.transaction(() => {
+        db.prepare("UPDATE quiz_answers SET chat_id = ? WHERE channel = ? AND chat_id = ?").run(
+          to,
+          channel,
+          from,
+        );
+        return db
+          .prepare("UPDATE quizzes SET chat_id = ? WHERE channel = ? AND chat_id = ?")
+          .run(to, channel, from).changes;
+      })();
+    },
     async recordPoll(pollId, quizId, question) {
       db.prepare("INSERT OR REPLACE INTO quiz_polls (poll_id, quiz_id, question) VALUES (?, ?, ?)").run(
         pollId,
@@ -391,6 +438,74 @@ export function createSqliteQuizzes(db: Db): QuizStore {
         `SELECT * FROM quizzes WHERE status IN ('running', 'done')${w.sql} ORDER BY id`,
         ...w.params,
       );
+    },
+    async totals(filter = {}) {
+      const f = figuresFilter(filter);
+      const ran = db
+        .prepare(`SELECT count(*) AS n FROM quizzes WHERE status IN ('running', 'done')${f.sql}`)
+        .get(f.params) as { n: number };
+      const a = db
+        .prepare(
+          `SELECT count(*) AS answers, coalesce(sum(correct), 0) AS correct FROM quiz_answers WHERE 1 = 1${f.sql}`,
+        )
+        .get(f.params) as { answers: number; correct: number };
+      return { quizzes: ran.n, answers: a.answers, correct: a.correct };
+    },
+    async chatFigures(filter = {}) {
+      const f = figuresFilter(filter);
+      return db
+        .prepare(
+          `WITH ran AS (${RAN_PER_CHAT}${f.sql} GROUP BY channel, chat_id)
+           SELECT a.channel, a.chat_id AS chatId, coalesce(max(ran.n), 0) AS quizzes,
+             count(DISTINCT a.user_id) AS people, count(*) AS answers, sum(a.correct) AS correct
+           FROM quiz_answers a LEFT JOIN ran ON ran.channel = a.channel AND ran.chat_id = a.chat_id
+           WHERE 1 = 1${f.sqlOf("a.")}
+           GROUP BY a.channel, a.chat_id
+           ORDER BY count(*) DESC, a.channel, a.chat_id`,
+        )
+        .all(f.params) as QuizChatFigures[];
+    },
+    async topPeople(filter, limit) {
+      const f = figuresFilter(filter);
+      return db
+        .prepare(
+          `WITH a AS (SELECT rowid AS seq, * FROM quiz_answers WHERE 1 = 1${f.sql}),
+             ran AS (${RAN_PER_CHAT}${f.sql} GROUP BY channel, chat_id),
+             chats AS (SELECT DISTINCT channel, user_id, chat_id FROM a),
+             runs AS (
+               SELECT c.channel, c.user_id, sum(coalesce(ran.n, 0)) AS run
+               FROM chats c LEFT JOIN ran ON ran.channel = c.channel AND ran.chat_id = c.chat_id
+               GROUP BY c.channel, c.user_id)
+           SELECT a.channel, a.user_id AS userId,
+             (SELECT x.user_name FROM a x WHERE x.channel = a.channel AND x.user_id = a.user_id AND x.user_name IS NOT NULL
+              ORDER BY x.answered_at DESC, x.seq DESC LIMIT 1) AS name,
+             count(*) AS answered, sum(a.correct) AS correct, count(DISTINCT a.quiz_id) AS quizzes,
+             coalesce(max(runs.run), 0) AS run
+           FROM a LEFT JOIN runs ON runs.channel = a.channel AND runs.user_id = a.user_id
+           GROUP BY a.channel, a.user_id
+           ORDER BY sum(a.correct) DESC, sum(a.correct) * 1.0 / count(*) DESC, a.channel, a.user_id
+           LIMIT @limit`,
+        )
+        .all({ ...f.params, limit }) as QuizPersonFigures[];
+    },
+    async hardestQuestions(filter, limit) {
+      const f = figuresFilter(filter);
+      return (
+        db
+          .prepare(
+            `SELECT a.quiz_id AS quizId, a.question, count(*) AS answers, sum(a.correct) AS correct,
+               json_extract(q.questions, '$[' || a.question || '].question') AS text
+             FROM quiz_answers a JOIN quizzes q ON q.id = a.quiz_id
+             WHERE 1 = 1${f.sqlOf("a.")}
+             GROUP BY a.quiz_id, a.question
+             ORDER BY sum(a.correct) * 1.0 / count(*), count(*) DESC, a.quiz_id, a.question
+             LIMIT @limit`,
+          )
+          .all({ ...f.params, limit }) as (QuizQuestionFigures & { text: string | null })[]
+      ).map((x) => ({ ...x, text: x.text ?? "" }));
+    },
+    async prune(before) {
+      return db.prepare("DELETE FROM quiz_answers WHERE answered_at < ?").run(before).changes;
     },
   };
 }
