@@ -631,6 +631,8 @@ export interface UpdateClaims {
 export interface RateLimitStore {
   /** Takes one of `limit` units per `windowMs` for `key` at `nowMs`: 0 when allowed, else ms to wait. */
   take(key: string, limit: number, windowMs: number, nowMs: number): Promise<number>;
+  /** Forgets the keys whose last question was before `beforeMs` (one row per user otherwise stays); how many. */
+  prune(beforeMs: number): Promise<number>;
 }
 
 /** The version of the shared documents: bumped by whoever changes them, watched by every instance. */

@@ -6,13 +6,25 @@
  * and every few hours, through the ports; an error is logged and tried again at the next run.
  */
 import { errorSummary, type Logger } from "../logger.js";
-import type { QuestionInsights, QuizStore, SessionRetention, WebSignInStore } from "./ports.js";
+import type {
+  QuestionInsights,
+  QuizStore,
+  RateLimitStore,
+  SessionRetention,
+  WebSignInStore,
+} from "./ports.js";
 
 const EVERY_MS = 6 * 3600_000;
 
 export interface Retention {
   /** One pruning pass; what it deleted. */
-  prune(): Promise<{ questions: number; conversations: number; quizAnswers: number; signIn: number }>;
+  prune(): Promise<{
+    questions: number;
+    conversations: number;
+    quizAnswers: number;
+    signIn: number;
+    rateLimits: number;
+  }>;
   /** Prunes now and every six hours until `stop`. */
   start(): void;
   stop(): void;
@@ -22,6 +34,8 @@ export function createRetention(deps: {
   questionInsights: QuestionInsights;
   sessionRetention: SessionRetention;
   quizzes: Pick<QuizStore, "prune">;
+  /** The shared rate limits: a key idle for a day is forgotten. */
+  rateLimits?: Pick<RateLimitStore, "prune">;
   webSignIn: WebSignInStore;
   retentionDays: number;
   /** Sessions idle longer than this are dropped. */
@@ -38,6 +52,7 @@ export function createRetention(deps: {
     const questions = await deps.questionInsights.prune(before);
     const conversations = await deps.sessionRetention.prune(before);
     const quizAnswers = await deps.quizzes.prune(before);
+    const rateLimits = (await deps.rateLimits?.prune(t - 86_400_000)) ?? 0;
     const signIn = await deps.webSignIn.prune(
       new Date(t).toISOString(),
       new Date(t - deps.sessionIdleMinutes * 60_000).toISOString(),
@@ -47,7 +62,7 @@ export function createRetention(deps: {
         { questions, conversations, quizAnswers, days: deps.retentionDays },
         "đã xoá các câu hỏi quá thời hạn lưu",
       );
-    return { questions, conversations, quizAnswers, signIn };
+    return { questions, conversations, quizAnswers, signIn, rateLimits };
   };
   const run = () =>
     prune().catch((err: unknown) =>

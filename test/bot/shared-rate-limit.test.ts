@@ -9,6 +9,7 @@ describe("the rate limit shared through the database", () => {
       take: async () => {
         throw new Error("connection refused");
       },
+      prune: async () => 0,
     };
     const heard: number[] = [];
     const limiter = createSharedRateLimiter(

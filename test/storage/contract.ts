@@ -919,6 +919,18 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
         expect(racing.filter((w) => w === 0)).toHaveLength(3);
       });
 
+      it("forgets the keys whose last question is older than asked, and only those", async () => {
+        const s = await fresh();
+        await s.rateLimits.take("telegram:old", 5, 60_000, 1_000);
+        await s.rateLimits.take("telegram:old", 5, 60_000, 2_000);
+        await s.rateLimits.take("telegram:recent", 5, 60_000, 1_000);
+        await s.rateLimits.take("telegram:recent", 5, 60_000, 90_000);
+        expect(await s.rateLimits.prune(50_000)).toBe(1);
+        expect(await s.rateLimits.prune(50_000)).toBe(0);
+        // The one kept still counts its hits in the window.
+        expect(await s.rateLimits.take("telegram:recent", 1, 60_000, 95_000)).toBeGreaterThan(0);
+      });
+
       it("keeps the documents' version, bumped by each announced change", async () => {
         const s = await fresh();
         expect(await s.knowledge.current()).toEqual({ version: 0, changedAt: null });

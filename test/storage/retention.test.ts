@@ -55,6 +55,9 @@ describe("question-log retention", () => {
       "2026-11-20T00:10:00.000Z",
     );
     clock.now = new Date("2026-12-01T00:00:00Z");
+    // A user who asked two days ago, one who asked a minute ago (shared rate limits).
+    await storage.rateLimits.take("telegram:old", 5, 60_000, clock.now.getTime() - 2 * 86_400_000);
+    await storage.rateLimits.take("telegram:new", 5, 60_000, clock.now.getTime() - 60_000);
     const log = memoryLogger();
     const retention = createRetention({
       ...storage,
@@ -63,13 +66,25 @@ describe("question-log retention", () => {
       logger: log.logger,
       now: () => clock.now,
     });
-    expect(await retention.prune()).toEqual({ questions: 1, conversations: 1, quizAnswers: 1, signIn: 1 });
+    expect(await retention.prune()).toEqual({
+      questions: 1,
+      conversations: 1,
+      quizAnswers: 1,
+      signIn: 1,
+      rateLimits: 1,
+    });
     // A quiz answer keeps a user id and a name: it goes after the same number of days.
     expect((await storage.quizzes.answers()).map((a) => a.userId)).toEqual(["8"]);
     expect(await storage.sessions.get("telegram:old")).toBeUndefined();
     expect(await storage.sessions.get("telegram:new")).toEqual({ question: "mới", citations: [] });
     expect((await storage.questions.recent(10)).map((x) => x.question)).toEqual(["mới"]);
     expect(log.lines().some((l) => l.questions === 1 && l.quizAnswers === 1 && l.days === 90)).toBe(true);
-    expect(await retention.prune()).toEqual({ questions: 0, conversations: 0, quizAnswers: 0, signIn: 0 });
+    expect(await retention.prune()).toEqual({
+      questions: 0,
+      conversations: 0,
+      quizAnswers: 0,
+      signIn: 0,
+      rateLimits: 0,
+    });
   });
 });

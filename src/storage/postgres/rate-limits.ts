@@ -31,5 +31,8 @@ export function createPgRateLimits(pg: Pg): RateLimitStore {
       if (!row || row.allowed) return 0;
       return Math.max(1, (row.oldest ?? nowMs) + windowMs - nowMs);
     },
+    // The hits are kept in order: the last one is the newest.
+    prune: (beforeMs) =>
+      pg.run("DELETE FROM rate_limits WHERE coalesce(hits[array_upper(hits, 1)], 0) < $1", [beforeMs]),
   };
 }

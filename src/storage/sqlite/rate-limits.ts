@@ -24,7 +24,11 @@ export function createSqliteRateLimits(db: Db): RateLimitStore {
     put.run(key, JSON.stringify(hits));
     return waitMs;
   });
+  const prune = db.prepare(
+    "DELETE FROM rate_limits WHERE coalesce((SELECT max(value) FROM json_each(hits)), 0) < ?",
+  );
   return {
     take: async (key, limit, windowMs, nowMs) => take.immediate(key, limit, windowMs, nowMs),
+    prune: async (beforeMs) => prune.run(beforeMs).changes,
   };
 }
