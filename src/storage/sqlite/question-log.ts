@@ -56,7 +56,8 @@ export function createSqliteFeedback(db: Db): FeedbackStore {
   };
 }
 
-function toLogged(r: Record<string, unknown>): LoggedQuestion {
+/** A row of `questions` as the ports return it. */
+export function toLogged(r: Record<string, unknown>): LoggedQuestion {
   return {
     id: r.id as number,
     askedAt: r.asked_at as string,

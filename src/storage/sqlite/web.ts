@@ -5,18 +5,17 @@
  */
 import type {
   AuditLog,
-  LoggedQuestion,
   NoticeInsights,
   QuestionDay,
   QuestionFilter,
   QuestionInsights,
-  QuestionRecord,
   SessionRetention,
   SubscriberDirectory,
   Subscription,
   WebSignInStore,
 } from "../ports.js";
 import type { Db } from "./database.js";
+import { toLogged } from "./question-log.js";
 
 /** Migration 6 (database.ts lists it): the tables above and an index of the question log by time. */
 export const WEB_MIGRATION_SQL = `
@@ -185,23 +184,6 @@ function whereOf(f: QuestionFilter): { sql: string; params: unknown[] } {
     params.push(f.to);
   }
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", params };
-}
-
-function toLogged(r: Record<string, unknown>): LoggedQuestion {
-  return {
-    id: r.id as number,
-    askedAt: r.asked_at as string,
-    channel: r.channel as string,
-    chatId: r.chat_id as string,
-    userId: r.user_id as string,
-    question: r.question as string,
-    status: r.status as QuestionRecord["status"],
-    topScore: r.top_score as number,
-    coverage: r.coverage as number,
-    latencyMs: r.latency_ms as number,
-    citations: JSON.parse(r.citations as string) as string[],
-    feedback: (r.feedback as -1 | 1 | null) ?? null,
-  };
 }
 
 export function createSqliteQuestionInsights(db: Db): QuestionInsights {
