@@ -235,7 +235,7 @@ describe("what the Documents page refuses", () => {
       const text = await res.text();
       expect(text, name).toContain(`Tệp «${name}» là ${format}, bot chưa đọc được loại này`);
       expect(text, name).toContain(
-        "tài liệu Word, PDF và bản quét sẽ đọc được khi có quy trình xử lý tài liệu",
+        "với tài liệu Word, PDF hay bản quét, tạm thời hãy chép nội dung ra tệp .txt",
       );
     }
     const latin = await upload("cp1258.txt", Buffer.from("Th\u00f4ng b\u00e1o", "latin1"));
