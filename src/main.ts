@@ -92,6 +92,13 @@ async function startTelegram(config: Config, deps: ChannelDeps): Promise<Running
     runner: { fetch: { timeout: 30, allowed_updates: ALLOWED_UPDATES }, silent: true },
   });
   deps.logger.info({ bot: bot.botInfo.username }, "bot Telegram đang chạy (long polling)");
+  // Telegram gives updates to one poller only: a second instance on the same database and token
+  // would fight this one for them (409) instead of sharing the load.
+  if (config.postgres)
+    deps.logger.warn(
+      { variable: "TELEGRAM_WEBHOOK_URL" },
+      "dùng chung PostgreSQL nhưng Telegram đang ở chế độ long polling: chỉ một máy được chạy như vậy; nhiều máy cần chế độ webhook (đặt TELEGRAM_WEBHOOK_URL)",
+    );
   return { routes: [], stop: () => runner.stop() };
 }
 
