@@ -11,17 +11,6 @@ export function createSqliteSubscriptions(db: Db, now: () => Date = () => new Da
   const setActive = db.prepare(
     "UPDATE subscriptions SET active = ?, inactive_reason = ?, updated_at = ?, title = coalesce(?, title) WHERE channel = ? AND chat_id = ?",
   );
-  const toSub = (r: Record<string, unknown> | undefined): Subscription | undefined =>
-    r && {
-      channel: r.channel as string,
-      chatId: r.chat_id as string,
-      chatType: r.chat_type as "private" | "group",
-      title: (r.title as string | null) ?? null,
-      active: r.active === 1,
-      subscribedAt: r.subscribed_at as string,
-      updatedAt: r.updated_at as string,
-      inactiveReason: (r.inactive_reason as string | null) ?? null,
-    };
   return {
     async subscribe({ channel, chatId, chatType, title }) {
       const t = now().toISOString();
@@ -93,4 +82,20 @@ export function createSqliteSubscriptions(db: Db, now: () => Date = () => new Da
       ).n;
     },
   };
+}
+
+/** A row of `subscriptions` as the ports return it. */
+export function toSub(r: Record<string, unknown> | undefined): Subscription | undefined {
+  return (
+    r && {
+      channel: r.channel as string,
+      chatId: r.chat_id as string,
+      chatType: r.chat_type as "private" | "group",
+      title: (r.title as string | null) ?? null,
+      active: r.active === 1,
+      subscribedAt: r.subscribed_at as string,
+      updatedAt: r.updated_at as string,
+      inactiveReason: (r.inactive_reason as string | null) ?? null,
+    }
+  );
 }

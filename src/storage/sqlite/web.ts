@@ -16,6 +16,7 @@ import type {
 } from "../ports.js";
 import type { Db } from "./database.js";
 import { toLogged } from "./question-log.js";
+import { toSub } from "./subscriptions.js";
 
 /** Migration 6 (database.ts lists it): the tables above and an index of the question log by time. */
 export const WEB_MIGRATION_SQL = `
@@ -261,18 +262,7 @@ export function createSqliteSubscriberDirectory(db: Db): SubscriberDirectory {
         .all(...params, limit, offset) as Record<string, unknown>[];
       return {
         total,
-        rows: rows.map(
-          (r): Subscription => ({
-            channel: r.channel as string,
-            chatId: r.chat_id as string,
-            chatType: r.chat_type as "private" | "group",
-            title: (r.title as string | null) ?? null,
-            active: r.active === 1,
-            subscribedAt: r.subscribed_at as string,
-            updatedAt: r.updated_at as string,
-            inactiveReason: (r.inactive_reason as string | null) ?? null,
-          }),
-        ),
+        rows: rows.map((r) => toSub(r) as Subscription),
       };
     },
   };
