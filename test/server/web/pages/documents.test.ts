@@ -293,16 +293,17 @@ describe("what the Documents page refuses", () => {
 
   it("refuses a second change while a rebuild runs, with a message, and accepts it once done", async () => {
     const { upload, knowledge } = await signedIn();
-    const first = upload("mot.txt", NOTICE);
-    // Sent together: one is taken, the other told to wait.
-    const second = upload("hai.txt", NOTICE.replace("Phú Lợi", "Phú Hòa"));
-    expect((await first).status).toBe(303);
-    const refused = await second;
-    expect(refused.status).toBe(409);
+    const files = { "mot.txt": NOTICE, "hai.txt": NOTICE.replace("Phú Lợi", "Phú Hòa") };
+    // Sent together: one is taken, the other told to wait (whichever reaches the bot first).
+    const [a, b] = await Promise.all(Object.entries(files).map(([name, text]) => upload(name, text)));
+    const statuses = [a?.status, b?.status];
+    expect([...statuses].sort()).toEqual([303, 409]);
+    const refusedName = statuses[0] === 409 ? "mot.txt" : "hai.txt";
+    const refused = (statuses[0] === 409 ? a : b) as Response;
     expect(await refused.text()).toContain("Chỉ mục đang được xây lại sau thay đổi trước. Chờ xong");
-    expect(existsSync(join(knowledge.dir, "hai.txt"))).toBe(false);
+    expect(existsSync(join(knowledge.dir, refusedName))).toBe(false);
     await knowledge.reindexer.idle();
-    expect((await upload("hai.txt", NOTICE.replace("Phú Lợi", "Phú Hòa"))).status).toBe(303);
+    expect((await upload(refusedName, files[refusedName])).status).toBe(303);
     await knowledge.reindexer.idle();
     expect(
       knowledge.holder
