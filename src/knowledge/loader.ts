@@ -9,7 +9,7 @@ import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { identifyDocument, shortTitleOf } from "./metadata.js";
+import { citedName, identifyDocument, shortTitleOf } from "./metadata.js";
 import type { DocumentMeta, KnowledgeDocument, SkippedFile } from "./types.js";
 
 /** Extensions the loader reads. */
@@ -87,7 +87,26 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
       skipped.push({ source: f.source, reason: err instanceof Error ? err.message : String(err) });
     }
   }
+  nameFromCitations(documents);
   return { documents, skipped };
+}
+
+/**
+ * A document known only as "Luật số 75/2015/QH13" (its own text never names it) takes the name
+ * the other documents cite it by ("Luật Mặt trận Tổ quốc Việt Nam số 75/2015/QH13"). Its hash
+ * then covers the name too, so its passage vectors are remade when the name changes.
+ */
+function nameFromCitations(documents: KnowledgeDocument[]): void {
+  const texts = documents.map((d) => d.text);
+  for (const d of documents) {
+    const { kind, number } = d.meta;
+    if (typeof kind !== "string" || typeof number !== "string" || d.title !== `${kind} số ${number}`)
+      continue;
+    const name = citedName(kind, number, texts);
+    if (!name) continue;
+    d.title = `${kind} ${name}`;
+    d.hash = createHash("sha256").update(d.hash).update(d.title).digest("hex");
+  }
 }
 
 /** A size as a person reads it: "84,0 KB", "200,0 MB". */

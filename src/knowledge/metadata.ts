@@ -265,6 +265,35 @@ export function readCodification(text: string): Omit<DocumentIdentity, "shortTit
   return { kind, number, name, date, issuer };
 }
 
+/**
+ * The name other documents give a document they cite by kind and number ("Luật Mặt trận Tổ quốc
+ * Việt Nam số 75/2015/QH13"), when its own text never says it (a codified law whose source lines
+ * give only "Luật số 75/2015/QH13"). The most frequent name wins; undefined when none is found.
+ */
+export function citedName(kind: string, number: string, texts: readonly string[]): string | undefined {
+  const escaped = number.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  // The name starts with a capital and runs up to " số <number>" without punctuation.
+  const re = new RegExp(
+    `(?<![\\p{L}])${kind}\\s+(\\p{Lu}[^\\n,;:()“”"]{2,100}?)\\s+số\\s+${escaped}(?![\\p{L}\\d])`,
+    "gu",
+  );
+  const votes = new Map<string, number>();
+  for (const text of texts)
+    for (const m of text
+      .normalize("NFC")
+      .replace(/[ \t]+/g, " ")
+      .matchAll(re)) {
+      let name = (m[1] as string).trim().replace(/\bMặt trận tổ quốc\b/g, "Mặt trận Tổ quốc");
+      // "… Luật Đất đai và Luật Mặt trận Tổ quốc Việt Nam số …": the name is after the last kind.
+      const last = name.lastIndexOf(` ${kind} `);
+      if (last >= 0) name = name.slice(last + kind.length + 2);
+      // "Luật này số …", "Luật sửa đổi, bổ sung…" are not names.
+      if (/^(?:này|đó|trên|sửa đổi)/iu.test(name)) continue;
+      votes.set(name, (votes.get(name) ?? 0) + 1);
+    }
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+}
+
 /** Structural headings and symbols are never a document's title. */
 export function isStructural(line: string): boolean {
   const t = line.trim();

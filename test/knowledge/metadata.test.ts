@@ -121,6 +121,44 @@ describe("documents that say nothing about themselves", () => {
   });
 });
 
+describe("a codified law its own text never names", async () => {
+  const codified = (n: number) =>
+    `Điều 35.4.LQ.${n}. Điều ${n}\n\n(Điều ${n} Luật số 75/2015/QH13, có hiệu lực thi hành kể từ ngày 01/01/2016)\n\nNội dung điều ${n}.\n`;
+  const lawText = [1, 2, 3].map(codified).join("\n");
+  const citing =
+    "Điều 1. Phạm vi điều chỉnh\n\nNghị quyết này quy định chi tiết Luật Mặt trận Tổ quốc Việt Nam số 75/2015/QH13 và Luật Đất đai và Luật Mặt trận Tổ quốc Việt Nam số 75/2015/QH13.\n";
+
+  it("is known by the name another document cites it by", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "luat-75.txt"), lawText);
+    await writeFile(join(dir, "nqlt.txt"), citing);
+    const { documents } = await loadKnowledge(dir);
+    const law = documents.find((d) => d.source === "luat-75.txt");
+    expect(law?.title).toBe("Luật Mặt trận Tổ quốc Việt Nam");
+    expect(law?.shortTitle).toBe("Luật 75/2015/QH13");
+  });
+
+  it("keeps its number as its title when no document names it, and its hash then", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "luat-75.txt"), lawText);
+    const alone = (await loadKnowledge(dir)).documents[0];
+    expect(alone?.title).toBe("Luật số 75/2015/QH13");
+    await writeFile(join(dir, "nqlt.txt"), citing);
+    const named = (await loadKnowledge(dir)).documents.find((d) => d.source === "luat-75.txt");
+    // Named now: its passages carry the name, so its vectors must be remade.
+    expect(named?.hash).not.toBe(alone?.hash);
+  });
+
+  it("keeps the title an administrator gave it", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "luat-75.txt"), lawText);
+    await writeFile(join(dir, "luat-75.meta.yaml"), "title: Luật MTTQ (bản pháp điển)\n");
+    await writeFile(join(dir, "nqlt.txt"), citing);
+    const { documents } = await loadKnowledge(dir);
+    expect(documents.find((d) => d.source === "luat-75.txt")?.title).toBe("Luật MTTQ (bản pháp điển)");
+  });
+});
+
 describe("the administrator's metadata overrides what the document says", async () => {
   const dir = await tempDir();
   await copyFile(join(FIXTURES, "qd-mau.txt"), join(dir, "qd-mau.txt"));
@@ -177,7 +215,8 @@ describe.skipIf(!existsSync(RELATED))(
       ],
       [
         "luat-75-2015-qh13-mttq.txt",
-        "Luật số 75/2015/QH13",
+        // Its own text never names it; the Nghị quyết liên tịch cites it by name and number.
+        "Luật Mặt trận Tổ quốc Việt Nam",
         "Luật 75/2015/QH13",
         { kind: "Luật", number: "75/2015/QH13", issuer: "Quốc hội" },
       ],
