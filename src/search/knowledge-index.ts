@@ -133,9 +133,15 @@ export class KnowledgeIndex {
   private readonly articleTitles: Set<string>[];
   /** The document numbers each document goes by. */
   private readonly documentNumbers: Set<string>[];
+  /** The folded words of each document's title, spaced, when the title is a name ("" otherwise). */
+  private readonly documentNames: string[];
   private readonly unitOf = new Map<string, number>();
   private vectors: HnswVectorStore | undefined;
   private vectorWeights: VectorWeights = { ...VECTOR_WEIGHTS };
+  /** RERANK_DEPTH, switchable for benchmarks. */
+  rerankDepth = RERANK_DEPTH;
+  /** DOCUMENT_WEIGHT, switchable for benchmarks. */
+  documentWeight = DOCUMENT_WEIGHT;
   /** ARTICLE_WEIGHT, switchable for benchmarks. */
   articleWeight = ARTICLE_WEIGHT;
   /** PER_ARTICLE, switchable for benchmarks (0: no limit). */
@@ -163,6 +169,12 @@ export class KnowledgeIndex {
             .docNumbers,
         ),
     );
+    // Their names, when a title names the document ("Luật Mặt trận Tổ quốc Việt Nam"), not only
+    // numbers it ("Luật số 75/2015/QH13"): a question may name it so.
+    this.documentNames = documents.map((d) => {
+      const words = analyze(d.title).syllables.map((x) => x.folded);
+      return words.length >= 4 && !words.includes("so") ? ` ${words.join(" ")} ` : "";
+    });
     const articles = articleUnits(passages);
     this.articleOf = articles.articleOf;
     this.articleTitles = articles.units.map((ps) => new Set(foldedWords(articleTitle(ps))));
@@ -282,7 +294,7 @@ export class KnowledgeIndex {
       lexical.set(
         h.unit,
         h.score +
-          DOCUMENT_WEIGHT * (docScore.get(this.docIndexOf.get(passage.docId) ?? -1) ?? 0) +
+          this.documentWeight * (docScore.get(this.docIndexOf.get(passage.docId) ?? -1) ?? 0) +
           this.articleWeight * (articleScore.get(this.articleOf[h.unit] ?? -1) ?? 0),
       );
     }
@@ -308,9 +320,15 @@ export class KnowledgeIndex {
     const term = definedTerm(question);
     // "theo NĐ 59…", "quyet dinh 2579 thay the…": a question naming documents the index holds is
     // about those documents (but not when it names every one of them, or none it holds).
-    const named = analyze(question, { chat: true }).docNumbers;
+    const asked = analyze(question, { chat: true });
+    const named = asked.docNumbers;
+    const spoken = ` ${asked.syllables.map((x) => x.folded).join(" ")} `;
     const namedDocs = new Set(
-      this.documentNumbers.flatMap((nums, d) => (named.some((n) => nums.has(n)) ? [d] : [])),
+      this.documentNumbers.flatMap((nums, d) =>
+        named.some((n) => nums.has(n)) || (this.documentNames[d] && spoken.includes(this.documentNames[d]))
+          ? [d]
+          : [],
+      ),
     );
     const namedBoost = namedDocs.size > 0 && namedDocs.size < this.documents.length ? this.namedWeight : 0;
     const quoted = this.quotedWeight > 0 ? quotedPhrases(question) : [];
@@ -329,7 +347,7 @@ export class KnowledgeIndex {
         return { unit, passage, d, cov: 0, phrase: false, score, defines, quotes };
       })
       .sort((a, b) => b.score - a.score || a.unit - b.unit);
-    const head = scored.slice(0, RERANK_DEPTH);
+    const head = scored.slice(0, this.rerankDepth);
     for (const r of head) {
       ({ coverage: r.cov, phrase: r.phrase } = coverage(r.unit));
       r.score *= 0.1 + r.cov;
@@ -339,7 +357,7 @@ export class KnowledgeIndex {
       if (r.quotes) r.score += this.quotedWeight;
     }
     head.sort((a, b) => b.score - a.score || a.unit - b.unit);
-    const ranked = this.spreadOverArticles([...head, ...scored.slice(RERANK_DEPTH)]).slice(0, k);
+    const ranked = this.spreadOverArticles([...head, ...scored.slice(this.rerankDepth)]).slice(0, k);
     const best = ranked[0];
     const typeOk =
       best !== undefined && canAnswer(answerType(question), `${best.passage.headings}\n${best.passage.text}`);

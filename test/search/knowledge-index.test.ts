@@ -222,3 +222,43 @@ describe("a question naming a document by its number", () => {
     ).toBe("nd");
   });
 });
+
+describe("a question naming a document by its title", () => {
+  const doc = (id: string, title: string, shortTitle: string, text: string) => ({
+    id,
+    title,
+    shortTitle,
+    source: `${id}.txt`,
+    hash: "",
+    meta: {},
+    text,
+  });
+  const index = KnowledgeIndex.build([
+    doc(
+      "luat10",
+      "Luật Thực hiện dân chủ ở cơ sở",
+      "Luật 10/2022/QH15",
+      "Điều 31. Nội dung, hình thức kiểm tra, giám sát\n\n2. Công dân thực hiện việc giám sát thông qua Mặt trận ở xã và Ban Thanh tra nhân dân.",
+    ),
+    doc(
+      "luat75",
+      "Luật Mặt trận Tổ quốc Việt Nam",
+      "Luật 75/2015/QH13",
+      "Điều 27. Hình thức giám sát\n\nMặt trận giám sát bằng các hình thức: nghiên cứu, xem xét văn bản của cơ quan có thẩm quyền; tổ chức đoàn giám sát.",
+    ),
+  ]);
+  const best = (q: string) => index.search(q, 2).hits[0]?.document.id;
+
+  it("is answered from that document, with or without diacritics", () => {
+    const q = "Mặt trận thực hiện giám sát thông qua những hình thức nào?";
+    index.namedWeight = 0;
+    expect(best(`Luật Mặt trận Tổ quốc Việt Nam quy định ${q}`)).toBe("luat10");
+    index.namedWeight = 0.5;
+    expect(best(`Luật Mặt trận Tổ quốc Việt Nam quy định ${q}`)).toBe("luat75");
+    expect(best("luat mat tran to quoc viet nam quy dinh giam sat thong qua nhung hinh thuc nao")).toBe(
+      "luat75",
+    );
+    // Naming the Mặt trận is not naming its law.
+    expect(best(q)).toBe("luat10");
+  });
+});
