@@ -48,7 +48,15 @@ export function definedTerm(question: string): string[] | undefined {
  */
 export function definesTerm(text: string, term: readonly string[]): boolean {
   // A list kept in one passage has an item per line: any item may be the definition.
-  return text.split("\n").some((line) => opensWithDefinition(line, term));
+  // A clause may define it too, after a preamble ("Kế thừa vai trò lịch sử…, Mặt trận Tổ quốc
+  // Việt Nam là tổ chức liên minh chính trị…").
+  return text
+    .split("\n")
+    .some(
+      (line) =>
+        opensWithDefinition(line, term) ||
+        line.split(/[,;]\s+/u).some((clause, i) => i > 0 && opensWithDefinition(clause, term)),
+    );
 }
 
 function opensWithDefinition(line: string, term: readonly string[]): boolean {

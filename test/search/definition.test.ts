@@ -38,6 +38,19 @@ describe("questions asking what something is", () => {
     expect(definesTerm("Trách nhiệm thực hiện hương ước là của mọi hộ gia đình.", term)).toBe(false);
   });
 
+  it("knows a definition that follows a preamble in the same sentence", () => {
+    const term = definedTerm("mat tran to quoc viet nam la to chuc gi") ?? [];
+    expect(
+      definesTerm(
+        "Kế thừa vai trò lịch sử của Mặt trận Dân tộc thống nhất Việt Nam do Đảng Cộng sản Việt Nam và Chủ tịch Hồ Chí Minh sáng lập, lãnh đạo, Mặt trận Tổ quốc Việt Nam là tổ chức liên minh chính trị…",
+        term,
+      ),
+    ).toBe(true);
+    expect(
+      definesTerm("Ủy ban nhân dân cấp xã, Mặt trận Tổ quốc Việt Nam cấp xã có trách nhiệm phối hợp…", term),
+    ).toBe(false);
+  });
+
   it("ranks the definition first, above passages that repeat the term more", () => {
     const text = `Điều 2. Giải thích từ ngữ
 
