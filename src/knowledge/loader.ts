@@ -1,19 +1,21 @@
 /**
- * Loads the documents of a knowledge folder. `.md` and `.txt` are read as UTF-8 (with or without
- * BOM, CRLF or LF); metadata comes from YAML front matter or a `<name>.meta.yaml` sidecar, so a
- * document received as plain text can stay byte-for-byte as received. One bad file is reported by
- * name and never stops the others.
+ * Loads the documents of a knowledge folder. Each file is read by the reader of its format, known
+ * by its bytes (formats/extract.ts); metadata comes from YAML front matter (text files) or a
+ * `<name>.meta.yaml` sidecar, so a document can stay byte-for-byte as received. One bad file is
+ * reported by name and never stops the others.
  */
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { DOCUMENT_EXTENSIONS, extractDocument } from "./formats/extract.js";
+import { normaliseText } from "./formats/text.js";
 import { citedName, identifyDocument, shortTitleOf } from "./metadata.js";
 import type { DocumentMeta, KnowledgeDocument, SkippedFile } from "./types.js";
 
-/** Extensions the loader reads. */
-export const SUPPORTED_EXTENSIONS = [".md", ".txt"] as const;
+/** Extensions the loader reads (what a file really is, its bytes tell). */
+export const SUPPORTED_EXTENSIONS = DOCUMENT_EXTENSIONS;
 const SIDECAR = ".meta.yaml";
 /** Largest document file read (MAX_DOCUMENT_BYTES): a larger one is skipped by name with its size. */
 export const DEFAULT_MAX_DOCUMENT_BYTES = 50_000_000;
@@ -123,8 +125,12 @@ export async function loadDocument(file: FoundFile): Promise<KnowledgeDocument> 
   } catch (err) {
     throw new Error(`không đọc được tệp (${(err as NodeJS.ErrnoException).code ?? "lỗi"})`, { cause: err });
   }
-  const decoded = decodeUtf8(bytes);
-  const { meta: given, body } = splitFrontMatter(decoded);
+  const extracted = await extractDocument(bytes, basename(file.path));
+  // Front matter is a text file's; a Word or PDF file's metadata is its sidecar's.
+  const { meta: given, body } =
+    extracted.format === "text" || extracted.format === "markdown"
+      ? splitFrontMatter(extracted.text)
+      : { meta: {}, body: extracted.text };
   const sidecarPath = sidecarOf(file.path);
   const sidecarBytes = await readOptional(sidecarPath);
   const admin = sidecarBytes
@@ -187,21 +193,14 @@ async function readOptional(path: string): Promise<Buffer | undefined> {
 }
 
 /** UTF-8 without BOM, NFC, LF. Rejects bytes that are not UTF-8 rather than indexing mojibake. */
-export function decodeUtf8(bytes: Buffer): string {
+function decodeUtf8(bytes: Buffer): string {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch (err) {
-    throw new Error("tệp không phải văn bản UTF-8", { cause: err });
+    throw new Error("tệp siêu dữ liệu không phải văn bản UTF-8", { cause: err });
   }
-  return (
-    text
-      .replace(/^\uFEFF/, "")
-      .replace(/\r\n?/g, "\n")
-      // Soft hyphens and zero-width marks, invisible in the source ("ph\u00ADương"), split words.
-      .replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, "")
-      .normalize("NFC")
-  );
+  return normaliseText(text);
 }
 
 function splitFrontMatter(text: string): { meta: DocumentMeta; body: string } {

@@ -5,7 +5,7 @@ import { copyOfKnowledge, tempDir } from "../helpers.js";
 import { runCli } from "./run-cli.js";
 
 const kb = await copyOfKnowledge();
-await writeFile(join(kb, "ghi-chu.docx"), "không phải văn bản");
+await writeFile(join(kb, "ghi-chu.rtf"), "{\\rtf1 không đọc được}");
 await writeFile(join(kb, "rong.md"), "");
 const env = { KNOWLEDGE_DIR: kb, DATA_DIR: await tempDir() };
 
@@ -15,7 +15,7 @@ describe("npm run ingest", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/1 tài liệu, \d+ đoạn trích/);
     expect(r.stdout).toContain("000_3cba0417107b8cbb.txt");
-    expect(r.stdout).toMatch(/ghi-chu\.docx: định dạng \.docx chưa được hỗ trợ/);
+    expect(r.stdout).toMatch(/ghi-chu\.rtf: định dạng \.rtf chưa được hỗ trợ/);
     expect(r.stdout).toMatch(/rong\.md: tệp rỗng/);
   });
 });
