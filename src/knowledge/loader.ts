@@ -153,6 +153,8 @@ export async function loadDocument(file: FoundFile): Promise<KnowledgeDocument> 
     hash: contentHash(bytes, sidecarBytes),
     meta,
     text: body,
+    format: extracted.format,
+    ...(extracted.warnings.length > 0 ? { warnings: extracted.warnings } : {}),
   };
 }
 

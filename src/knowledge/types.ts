@@ -1,3 +1,5 @@
+import type { DocumentFormat } from "./formats/types.js";
+
 /** A document of the knowledge base, as loaded from `knowledge/`. */
 export interface KnowledgeDocument {
   /** Stable id: the metadata's `id`, else the file name without extension. */
@@ -13,6 +15,10 @@ export interface KnowledgeDocument {
   meta: DocumentMeta;
   /** The body text (front matter removed), NFC, LF line endings. */
   text: string;
+  /** The format the file was read from (absent: text). */
+  format?: DocumentFormat;
+  /** What reading it needed the administrator to know (OCR pages, an encoding converted), in Vietnamese. */
+  warnings?: string[];
 }
 
 /**

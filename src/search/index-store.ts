@@ -16,6 +16,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { DocumentFormat } from "../knowledge/formats/types.js";
 import { hashKnowledgeFile, listKnowledgeFiles, loadKnowledge } from "../knowledge/loader.js";
 import { CHUNKING_VERSION } from "../knowledge/structure.js";
 import type { SkippedFile } from "../knowledge/types.js";
@@ -43,7 +44,16 @@ export interface Manifest {
   builtAt: string;
   /** Every document file found, loaded or not, with its content hash. */
   sources: { source: string; hash: string }[];
-  documents: { id: string; source: string; title: string; passages: number; hash: string }[];
+  documents: {
+    id: string;
+    source: string;
+    title: string;
+    passages: number;
+    hash: string;
+    /** The format the file was read from, and its reading's warnings (absent in earlier releases). */
+    format?: DocumentFormat;
+    warnings?: string[];
+  }[];
   skipped: SkippedFile[];
   passages: number;
   /** Identity of the embedder that made the passage vectors (absent: no vectors). */
@@ -116,6 +126,8 @@ export async function saveIndex(
       title: d.title,
       passages: d.passages,
       hash: info.hashes.get(d.id) ?? d.hash,
+      ...(d.format ? { format: d.format } : {}),
+      ...(d.warnings?.length ? { warnings: d.warnings } : {}),
     })),
     skipped: info.skipped,
     passages: index.passages.length,

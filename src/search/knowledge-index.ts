@@ -4,6 +4,7 @@
  * the not-found rule that decides whether the best passage answers the question at all.
  */
 
+import type { DocumentFormat } from "../knowledge/formats/types.js";
 import { chunkDocument } from "../knowledge/structure.js";
 import type { DocumentMeta, KnowledgeDocument, Passage } from "../knowledge/types.js";
 import { analyze } from "../text/analyze.js";
@@ -25,6 +26,9 @@ export interface DocumentSummary {
   hash: string;
   meta: DocumentMeta;
   passages: number;
+  /** The format the file was read from, and what reading it needed saying (absent: none). */
+  format?: DocumentFormat;
+  warnings?: string[];
 }
 
 export interface Hit {
@@ -209,6 +213,8 @@ export class KnowledgeIndex {
         hash: d.hash,
         meta: d.meta,
         passages: ps.length,
+        ...(d.format ? { format: d.format } : {}),
+        ...(d.warnings?.length ? { warnings: d.warnings } : {}),
       });
       options.onProgress?.(i + 1, documents.length);
     });
