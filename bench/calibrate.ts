@@ -2,8 +2,8 @@
  * `npm run calibrate`: sets the two thresholds of the graded not-found rule from the dev questions
  * of several knowledge bases at once, so that neither is fitted to one of them:
  * - the plan alone: bench/questions/plan-dev.jsonl over knowledge/;
- * - the plan with ../shared/knowledge-related: bench/questions/kb-dev.jsonl and kb-dev2.jsonl
- *   (two writers);
+ * - the plan with ../shared/knowledge-related: bench/questions/kb-dev.jsonl, kb-dev2.jsonl and
+ *   kb-dev3.jsonl (three writers);
  * - ALQAC (../shared/eval/alqac): the odd lines of its questions and alqac-everyday-dev.jsonl,
  *   all answerable (they bound how many answerable questions may be refused).
  * Sets whose data are absent are left out, and the output says so. Writes
@@ -51,7 +51,7 @@ export async function devSets(): Promise<{ sets: DevSet[]; missing: string[] }> 
   plan.index.setPolicy(OPEN);
   sets.push({ name: "plan-dev", index: plan.index, outcomes: await planRun(), rerun: planRun });
 
-  for (const name of ["dev", "dev2"] as const) {
+  for (const name of ["dev", "dev2", "dev3"] as const) {
     const kbQs = existsSync(RELATED) ? await readKbQuestions(name) : undefined;
     if (!kbQs) {
       missing.push(`kb-${name} (../shared/knowledge-related or bench/questions/kb-${name}.jsonl absent)`);

@@ -247,7 +247,9 @@ export const byStyle = (r: QuestionReport) => {
   );
 };
 
-export async function readKbQuestions(set: "dev" | "dev2" | "test"): Promise<EvalQuestion[] | undefined> {
+export async function readKbQuestions(
+  set: "dev" | "dev2" | "dev3" | "test",
+): Promise<EvalQuestion[] | undefined> {
   const path = join(QUESTIONS, `kb-${set}.jsonl`);
   return existsSync(path) ? readQuestions(path) : undefined;
 }
@@ -272,7 +274,7 @@ async function printDev(): Promise<void> {
   if (process.argv.includes("--no-lexicon")) b.index.setLexiconWeights({ expansion: 0, aliases: 0 });
   // `--open`: nothing refused, to judge the ranking alone.
   if (process.argv.includes("--open")) b.index.setPolicy({ minCoverage: 0, partialCoverage: 0 });
-  const set = process.argv.includes("--dev2") ? "dev2" : "dev";
+  const set = process.argv.includes("--dev3") ? "dev3" : process.argv.includes("--dev2") ? "dev2" : "dev";
   const read = await readKbQuestions(set);
   if (!read) throw new Error(`bench/questions/kb-${set}.jsonl is missing`);
   // `--fold`: the same questions typed without diacritics.

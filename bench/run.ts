@@ -295,12 +295,21 @@ async function kbSection(lines: string[]): Promise<void> {
   // Figures are deterministic; latency from the median run.
   const p50s = runs.map((r) => r.report.ms.p50);
   const t = runs[p50s.indexOf(median(p50s))] ?? (runs[0] as (typeof runs)[0]);
-  const d = await botReport(b, dev);
-  const dev2 = await readKbQuestions("dev2");
-  const d2 = dev2 ? await botReport(b, dev2) : undefined;
+  // The dev sets, each by another writer: tuning and calibration data, shown for comparison.
+  const devSets: {
+    label: string;
+    bot: Awaited<ReturnType<typeof botReport>>;
+    peer: ReturnType<typeof peerReport>;
+  }[] = [];
+  for (const [set, label] of [
+    ["dev", "kb-dev (tuning)"],
+    ["dev2", "kb-dev2 (second writer; tuning from its arrival on)"],
+    ["dev3", "kb-dev3 (third writer; untuned until measured, then tuning)"],
+  ] as const) {
+    const qs = set === "dev" ? dev : await readKbQuestions(set);
+    if (qs) devSets.push({ label, bot: await botReport(b, qs), peer: peerReport(b, qs) });
+  }
   const peerTest = peerReport(b, test);
-  const peerDev = peerReport(b, dev);
-  const peerDev2 = dev2 ? peerReport(b, dev2) : undefined;
   const styles = byStyle(t.report);
   console.log(
     `kb test: hit@3 ${f3(t.report.hit3)} (peer ${f3(peerTest.hit3)}), not found ${f1(100 * t.report.wrongRefusalRate)}%, wrong articles ${t.check.wrongArticle.length}`,
@@ -312,12 +321,13 @@ async function kbSection(lines: string[]): Promise<void> {
     return `${os.length} | ${n("answered")} | ${n("partial")} | ${n("not_found")}`;
   };
   const a = t.report.grades.answerable;
+  const checks = [t.check, ...devSets.map((x) => x.bot.check)];
   lines.push(
     "## The plan with the related laws and decrees",
     "",
     `The plan plus the six files of ../shared/knowledge-related as an administrator drops them in (no metadata files): ${b.index.documents.length} documents, ${b.index.passages.length} passages, built in ${f1(b.buildMs / 1000)} s.`,
-    "Questions of our own (bench/questions/kb-test.jsonl, held out, never read while tuning; kb-dev.jsonl for tuning and",
-    "calibration), written from the documents in cadres' wording, citizens' everyday words (some telling a story first),",
+    "Questions of our own (bench/questions/kb-test.jsonl, held out, never read while tuning; kb-dev, kb-dev2 and kb-dev3,",
+    "each by another writer, for tuning and calibration), written from the documents in cadres' wording, citizens' everyday words (some telling a story first),",
     "without diacritics, with abbreviations, and on themes several documents share. A hit is a shown citation from the",
     "right file whose passage stands in the right article (the document's own number) or holds the expected phrase.",
     "Beside the bot, in the same run: a plain BM25 over the files' blank-line paragraphs (the ALQAC reference's",
@@ -327,14 +337,10 @@ async function kbSection(lines: string[]): Promise<void> {
     "|---|---|---|---|---|---|---|",
     `| kb-test (held out) | this bot | ${t.report.answerable} | ${f3(t.report.hit1)} | ${f3(t.report.hit3)} | ${f3(t.report.hit5)} | ${f3(t.report.articleHit3)} |`,
     `| kb-test (held out) | paragraph BM25 | ${t.report.answerable} | ${f3(peerTest.hit1)} | ${f3(peerTest.hit3)} | ${f3(peerTest.hit5)} | ${f3(peerTest.articleHit3)} |`,
-    `| kb-dev (tuning) | this bot | ${d.report.answerable} | ${f3(d.report.hit1)} | ${f3(d.report.hit3)} | ${f3(d.report.hit5)} | ${f3(d.report.articleHit3)} |`,
-    `| kb-dev (tuning) | paragraph BM25 | ${d.report.answerable} | ${f3(peerDev.hit1)} | ${f3(peerDev.hit3)} | ${f3(peerDev.hit5)} | ${f3(peerDev.articleHit3)} |`,
-    ...(d2 && peerDev2
-      ? [
-          `| kb-dev2 (second writer; tuning from its arrival on) | this bot | ${d2.report.answerable} | ${f3(d2.report.hit1)} | ${f3(d2.report.hit3)} | ${f3(d2.report.hit5)} | ${f3(d2.report.articleHit3)} |`,
-          `| kb-dev2 (second writer; tuning from its arrival on) | paragraph BM25 | ${d2.report.answerable} | ${f3(peerDev2.hit1)} | ${f3(peerDev2.hit3)} | ${f3(peerDev2.hit5)} | ${f3(peerDev2.articleHit3)} |`,
-        ]
-      : []),
+    ...devSets.flatMap(({ label, bot, peer }) => [
+      `| ${label} | this bot | ${bot.report.answerable} | ${f3(bot.report.hit1)} | ${f3(bot.report.hit3)} | ${f3(bot.report.hit5)} | ${f3(bot.report.articleHit3)} |`,
+      `| ${label} | paragraph BM25 | ${bot.report.answerable} | ${f3(peer.hit1)} | ${f3(peer.hit3)} | ${f3(peer.hit5)} | ${f3(peer.articleHit3)} |`,
+    ]),
     "",
     "(Article level: a citation of the right article counts even when the expected phrase stands in another",
     "passage of it; the strict figures need the passage quoted to hold the phrase. The paragraph BM25 cites whole",
@@ -362,7 +368,7 @@ async function kbSection(lines: string[]): Promise<void> {
     `| unanswerable, off the topic | ${nearOff("off")} |`,
     "",
     `Answerable questions not found: ${f1(100 * t.report.wrongRefusalRate)}%. Unanswerable questions not answered as if the documents said it (partial or not found): ${f1(t.report.unanswerable ? (100 * (u.partial + u.not_found)) / t.report.unanswerable : 0)}%.`,
-    `Median excerpt: ${t.report.medianExcerpt} characters. Citations checked against the files as received: ${t.check.checked + d.check.checked + (d2?.check.checked ?? 0)} (every set, top 3 of each question), naming the wrong article: ${t.check.wrongArticle.length + d.check.wrongArticle.length + (d2?.check.wrongArticle.length ?? 0)}, not located in the files: ${t.check.unlocated + d.check.unlocated + (d2?.check.unlocated ?? 0)}.`,
+    `Median excerpt: ${t.report.medianExcerpt} characters. Citations checked against the files as received: ${checks.reduce((n, c) => n + c.checked, 0)} (every set, top 3 of each question), naming the wrong article: ${checks.reduce((n, c) => n + c.wrongArticle.length, 0)}, not located in the files: ${checks.reduce((n, c) => n + c.unlocated, 0)}.`,
     `Latency (retrieval and grading, in-process, median run of ${RUNS}): p50 ${f1(t.report.ms.p50)} ms, p95 ${f1(t.report.ms.p95)} ms.`,
     "",
   );
