@@ -230,11 +230,28 @@ export async function botReport(
         continue;
       }
       const cited = citedArticle(passage);
-      if (cited !== undefined && cited !== unit.article)
+      if (cited !== undefined && cited !== unit.article && !standsIn(b.units, basename(file), cited, passage))
         check.wrongArticle.push({ question: q.id, cited, actual: unit.article, section: c.section });
     }
   });
   return { report, check };
+}
+
+/**
+ * True when the cited article of the file holds the passage's words too (and its lead-in's): the
+ * same item stands in two articles ("a) Niêm yết thông tin;" under "Các hình thức công khai thông
+ * tin bao gồm:" in Điều 12 and Điều 65), and citing either is right.
+ */
+function standsIn(
+  units: readonly RawUnit[],
+  file: string,
+  article: string,
+  passage: { text: string; leadIn?: string },
+): boolean {
+  const opening = (text: string) => normaliseForMatch(text).split(" ").slice(0, 12).join(" ");
+  const inArticle = units.filter((u) => u.file === file && u.article === article);
+  const has = (text: string) => inArticle.some((u) => u.norm.includes(opening(text)));
+  return has(passage.text) && (!passage.leadIn || has(passage.leadIn));
 }
 
 export const byStyle = (r: QuestionReport) => {
