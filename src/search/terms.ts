@@ -5,6 +5,7 @@
 import { ANALYSIS_DATA_HASH, type Analysis, analyze, isStopword } from "../text/analyze.js";
 import { LEXICON_HASH, lexiconMatches } from "../text/lexicon.js";
 import { splitNarrative } from "../text/narrative.js";
+import { fold } from "../text/vietnamese.js";
 
 export type TermType = "w" | "f" | "W" | "F" | "#";
 
@@ -114,6 +115,12 @@ export function queryTerms(question: string, stopwordWeight = 0.5, expansionWeig
   };
 }
 
+/** Words in a question that point back to something its story named ("ông ấy", "việc đó"). */
+const ANAPHOR =
+  /\b(?:ong|ba|anh|chi|co|chu|bac|nguoi|viec|chuyen|cai|van ban|quyet dinh|cuoc hop|khoan) (?:ay|do|nay|kia)\b/u;
+/** "họ", "nó", with their tones ("hộ", "nợ" fold alike). */
+const PRONOUN = /(?:^|[\s,])(?:họ|nó)(?=[\s,.?!]|$)/u;
+
 /**
  * The words (canonical and folded) said only in a story told before the question, when the
  * question itself still has at least two topic words; none otherwise.
@@ -121,6 +128,9 @@ export function queryTerms(question: string, stopwordWeight = 0.5, expansionWeig
 function storyWords(question: string, accented: boolean): Set<string> {
   const split = splitNarrative(question);
   if (!split) return new Set();
+  // "… muốn cho ông ấy nghỉ": the question points back into the story, whose words then count.
+  const lower = split.ask.toLowerCase().normalize("NFC");
+  if (ANAPHOR.test(fold(lower)) || PRONOUN.test(lower)) return new Set();
   const ask = analyze(split.ask, { chat: true }).syllables;
   const asked = new Set(ask.flatMap((s) => [s.word, s.folded]));
   if (ask.filter((s) => !isStopword(s, accented)).length < 2) return new Set();

@@ -42,4 +42,16 @@ describe("question reduction for a story told before the question", () => {
     const bare = queryTerms("Hôm qua tổ dân phố họp bầu tổ trưởng mà tôi không được mời, vậy có đúng không?");
     expect([...bare.contentWeight.values()]).toEqual([]);
   });
+
+  it("keeps the story at full weight when the question points back into it ('ông ấy', 'việc đó', 'họ')", () => {
+    const told = "Ông tổ trưởng khu phố tôi làm việc tắc trách, bà con không còn tin nữa.";
+    const pointing = queryTerms(`${told} Chúng tôi muốn cho ông ấy nghỉ thì ai là người đề xuất lên xã?`);
+    expect([...pointing.contentWeight.values()]).toEqual([]);
+    expect([
+      ...queryTerms(`${told} Bà con muốn họ được đề xuất lên xã thì làm sao?`).contentWeight.values(),
+    ]).toEqual([]);
+    // "hộ" folds like "họ", and is no pronoun.
+    const household = queryTerms(`${told} Mỗi hộ gia đình đề xuất lên xã thế nào?`);
+    expect(household.contentWeight.get("wtắc")).toBeLessThan(1);
+  });
 });
