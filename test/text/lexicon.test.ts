@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import synonymData from "../../src/text/data/synonyms.json" with { type: "json" };
-import { lexiconMatches, officialWording } from "../../src/text/lexicon.js";
+import { everydayFor, lexiconMatches, officialWording } from "../../src/text/lexicon.js";
 import { fold } from "../../src/text/vietnamese.js";
 
 describe("everyday-to-official lexicon", () => {
@@ -46,6 +46,36 @@ describe("everyday-to-official lexicon", () => {
       }
     }
     expect(missed.slice(0, 10)).toEqual([]);
+  });
+
+  it("reads a citizen's words for grassroots democracy as the laws' wording, typed either way", () => {
+    const cases: [string, string][] = [
+      ["Có cho ông trưởng thôn nghỉ được không", "cho thôi làm Trưởng thôn, Tổ trưởng tổ dân phố"],
+      ["xa muon khong cho lam truong thon nua", "cho thôi làm Trưởng thôn, Tổ trưởng tổ dân phố"],
+      ["Họp xóm cần tối thiểu bao nhiêu hộ", "ít nhất"],
+      ["hon mot nua so ho dong y thi sao", "tỷ lệ biểu quyết tán thành"],
+      ["Bỏ phiếu trên điện thoại có được tính không", "Biểu quyết trực tuyến"],
+      ["xa giau thong tin thi lam the nao", "Trách nhiệm tổ chức thực hiện việc công khai thông tin"],
+      ["Được 95 điểm thì xếp loại gì", "Xếp loại hằng năm"],
+      ["gui y kien len quoc hoi qua ai", "Phản ánh ý kiến, kiến nghị của cử tri và Nhân dân"],
+    ];
+    const missed = cases.filter(([q, official]) => !officialWording(q).includes(official));
+    expect(missed).toEqual([]);
+  });
+
+  it("indexes a law's passage under the everyday words for it", () => {
+    const passage = "Người xin thôi làm Trưởng thôn, Tổ trưởng tổ dân phố vì lí do sức khỏe";
+    expect(everydayFor(passage)).toEqual(expect.arrayContaining(["bãi trưởng thôn", "thay trưởng thôn mới"]));
+    const yearly =
+      "Hội nghị của cộng đồng dân cư được tổ chức định kỳ mỗi năm một lần vào thời gian cuối năm";
+    expect(everydayFor(yearly)).toContain("một năm họp mấy lần");
+    expect(everydayFor("không ít hơn 05 người")).toContain("tối thiểu");
+  });
+
+  it("keeps one-word everyday terms out when they hide inside common words ('kiện' in 'điều kiện')", () => {
+    expect(officialWording("dieu kien lam truong thon")).not.toContain("khiếu nại");
+    expect(officialWording("Điều kiện làm trưởng thôn là gì")).not.toContain("khiếu nại");
+    expect(officialWording("kiện lên xã được không")).toContain("khiếu nại");
   });
 
   it("has well-formed data: every expression belongs to one entry and leads somewhere", () => {
