@@ -360,7 +360,12 @@ async function main(): Promise<number> {
           citation: (passageId) => citationOfPassage(holder.current().index, passageId),
           indexInfo: () => readIndexInfo(config.indexDir),
           // Documents changed on the page go through the ingest pipeline, swapped in and announced.
-          uploads: { files: documentFiles, maxDocumentBytes: config.maxDocumentBytes, reindexer },
+          uploads: {
+            files: documentFiles,
+            maxDocumentBytes: config.maxDocumentBytes,
+            reindexer,
+            history: library.history,
+          },
           replies: prompts.replies,
           texts: await loadWebTexts(),
           publicUrl: config.web.publicUrl,

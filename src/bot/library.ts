@@ -61,7 +61,19 @@ export interface ReceivedFile {
   name: string;
 }
 
+/** What a change of the documents leaves in the ledger, for changes made elsewhere (the web page). */
+export interface LibraryHistory {
+  /** Before replacing or removing `source`: keeps its passages for old source buttons. */
+  retire(source: string, action: "replace" | "remove"): Promise<void>;
+  /** After adding or replacing: `source`'s dates (`replacing`: the file it replaced). */
+  touch(source: string, by: string, replacing?: string): Promise<void>;
+  /** After removing. */
+  forget(source: string): Promise<void>;
+}
+
 export interface Library {
+  /** The ledger's side of a change made elsewhere (the web page), so it is remembered the same way. */
+  readonly history: LibraryHistory;
   /** The largest file accepted in chat, in bytes (the platform's limit and MAX_DOCUMENT_BYTES). */
   readonly maxBytes: number;
   /** Reads a file an administrator sent: its preview with buttons, or why it cannot be read. */
@@ -178,6 +190,11 @@ export function createLibrary(deps: LibraryDeps): Library {
 
   return {
     maxBytes,
+    history: {
+      retire,
+      touch: (source, by, replacing) => deps.ledger.touch(source, by, replacing),
+      forget: (source) => deps.ledger.forget(source),
+    },
 
     async preview(m, file) {
       const log = m.logger ?? deps.logger;

@@ -299,6 +299,45 @@ describe("an administrator sends a document on Telegram", () => {
     await reply(4242, () => press(admin, adminChat, button(preview, "Huỷ")), /Đã huỷ/);
   }, 30_000);
 
+  it("takes a photo of a page as an image: the largest size is downloaded and read by the image reader", async () => {
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
+    tg.addFile("photo-small", jpeg);
+    tg.addFile("photo-large", jpeg);
+    const said = await reply(
+      4242,
+      () =>
+        tg.push(
+          message(admin, adminChat, {
+            photo: [
+              {
+                file_id: "photo-small",
+                file_unique_id: "ps",
+                width: 90,
+                height: 120,
+                file_size: jpeg.length,
+              },
+              {
+                file_id: "photo-large",
+                file_unique_id: "pl",
+                width: 1200,
+                height: 1600,
+                file_size: jpeg.length,
+              },
+            ],
+          }),
+        ),
+      // Previewed where the OCR reader can read it, else refused by name with its reason.
+      /^(Đã đọc|Không đọc được) «anh-\d+\.jpg»/,
+    );
+    expect(visible(said)).toMatch(/ảnh JPEG|\.jpg»/);
+    expect(tg.calls.filter((c) => c.method === "getFile").map((c) => c.params.file_id)).toContain(
+      "photo-large",
+    );
+    expect(tg.calls.filter((c) => c.method === "getFile").map((c) => c.params.file_id)).not.toContain(
+      "photo-small",
+    );
+  }, 120_000);
+
   it("refuses a format it cannot read, by name, and stores nothing", async () => {
     const before = await documentFiles();
     const rtf = Buffer.from("{\\rtf1\\ansi K\\'e1 ho\\'e1ch}");

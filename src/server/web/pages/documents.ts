@@ -12,6 +12,7 @@
 
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
+import type { LibraryHistory } from "../../../bot/library.js";
 import { extractDocument } from "../../../knowledge/formats/extract.js";
 import { sniffDocument } from "../../../knowledge/formats/sniff.js";
 import type { DocumentFormat } from "../../../knowledge/formats/types.js";
@@ -36,6 +37,11 @@ export interface DocumentUploads {
   reindexer: Reindexer;
   /** MAX_DOCUMENT_BYTES: a larger file is refused before it is saved. */
   maxDocumentBytes: number;
+  /**
+   * The documents' ledger (src/bot/library.ts): dates of each change, and the passages of a
+   * replaced or removed document, so source buttons under older answers still show what they quoted.
+   */
+  history?: LibraryHistory;
 }
 
 /** "2022-11-10" → "10/11/2022"; anything else as it is. */
@@ -163,7 +169,11 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
       const staged = await files.stage({ admin: c.get("session").admin, target, original }, bytes);
       return c.html(confirmReplacePage(kit.ctx(c), staged.token, target, original, staged.bytes, warnings));
     }
-    return change(c, "upload", name, () => files.write(name, bytes));
+    const admin = c.get("session").admin;
+    return change(c, "upload", name, async () => {
+      await files.write(name, bytes);
+      await uploads.history?.touch(name, admin);
+    });
   });
 
   web.post("/tai-lieu/thay-the", async (c) => {
@@ -177,10 +187,13 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
       staged.target,
       safeFileName(staged.original, formatOf(staged.data, staged.original)),
     );
+    const admin = c.get("session").admin;
     return change(c, "replace", name, async () => {
+      await uploads.history?.retire(staged.target, "replace");
       await files.write(name, staged.data);
       if (name !== staged.target) await files.remove(staged.target);
       await files.unstage(token);
+      await uploads.history?.touch(name, admin, staged.target);
     });
   });
 
@@ -197,7 +210,9 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
     if (!(await files.list()).includes(file)) return refuse(c, 404, fill(ctx.t.document_unknown, { file }));
     if (field(body, "confirm") !== "1") return c.html(confirmRemovePage(ctx, file));
     return change(c, "remove", file, async () => {
+      await uploads.history?.retire(file, "remove");
       await files.remove(file);
+      await uploads.history?.forget(file);
     });
   });
 }

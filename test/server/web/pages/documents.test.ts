@@ -190,6 +190,8 @@ describe("uploading a document on the Documents page", () => {
 
   it("removes a document after asking: the file (and its sidecar) moved to .removed/, the index without it", async () => {
     const { b, csrf, knowledge, page, storage } = await signedIn();
+    const quoted = knowledge.holder.current().index.passages.find((p) => p.text.includes("07/01/2019"));
+    const askedAt = new Date().toISOString();
     const ask = await b.post("/quantri/tai-lieu/go", { file: PLAN, _csrf: csrf });
     expect(ask.status).toBe(200);
     expect(await ask.text()).toContain(`Gỡ «${PLAN}» khỏi tài liệu của bot?`);
@@ -197,7 +199,8 @@ describe("uploading a document on the Documents page", () => {
     const res = await b.post("/quantri/tai-lieu/go", { file: PLAN, confirm: "1", _csrf: csrf });
     expect(res.status).toBe(303);
     const files = await allFiles(knowledge.dir);
-    expect(files.filter((f) => !f.startsWith(".removed/"))).toEqual(["README.md"]);
+    // What is left: the folder's README and the ledger (a hidden file the loader skips).
+    expect(files.filter((f) => !f.startsWith(".removed/"))).toEqual([".library.json", "README.md"]);
     expect(
       files.filter((f) => f.startsWith(".removed/")).map((f) => f.replace(/^.*\d{2}-\d{2}-\d{2} /, "")),
     ).toEqual([PLAN.replace(".txt", ".meta.yaml"), PLAN].sort());
@@ -205,6 +208,14 @@ describe("uploading a document on the Documents page", () => {
     expect(knowledge.holder.current().index.documents).toEqual([]);
     expect(await page()).toContain(`«${PLAN}» đã được gỡ`);
     expect((await storage.audit.recent(1))[0]).toMatchObject({ action: "document-remove", detail: PLAN });
+    // Its passages are kept for source buttons under answers given before (as a change in chat).
+    const kept = await knowledge.ledger.retiredPassage(quoted?.id ?? "", askedAt);
+    expect(kept?.passage.text).toBe(quoted?.text);
+    expect(kept?.document).toMatchObject({
+      action: "remove",
+      source: PLAN,
+      title: "Kế hoạch thực hiện KL 43-KL/TW",
+    });
   });
 });
 
