@@ -11,6 +11,7 @@ const text = () => z.string().min(1);
 export const LIBRARY_PLACEHOLDERS = {
   upload_reading: ["file"],
   upload_too_big: ["file", "size", "max"],
+  upload_too_big_unknown: ["file", "max"],
   upload_unreadable: ["file", "reason"],
   upload_preview: ["file", "format", "title", "details", "passages", "sections"],
   upload_preview_warnings: ["warnings"],
@@ -38,6 +39,7 @@ export const LIBRARY_REPLIES = {
   upload_group: text(),
   upload_reading: text(),
   upload_too_big: text(),
+  upload_too_big_unknown: text(),
   upload_download_failed: text(),
   upload_unreadable: text(),
   upload_preview: text(),

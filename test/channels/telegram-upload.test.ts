@@ -366,6 +366,16 @@ describe("an administrator sends a document on Telegram", () => {
       "Tệp «Báo cáo năm.pdf» nặng 25,0 MB, lớn hơn mức 20,0 MB mà bot nhận được qua Telegram",
     );
     expect(downloads()).toBe(before);
+    // A message that does not say its size: getFile does, and nothing is downloaded.
+    tg.addFile("big-2", Buffer.from("x"), { size: 21_000_000 });
+    const unsized = message(admin, adminChat, {
+      document: { file_id: "big-2", file_unique_id: "ubig-2", file_name: "Scan.pdf" },
+    });
+    const fetched = tg.calls.filter((c) => c.method === "downloadFile").length;
+    const said = await reply(4242, () => tg.push(unsized), /Scan\.pdf» nặng/);
+    expect(visible(said)).toContain("nặng 21,0 MB, lớn hơn mức 20,0 MB");
+    expect(tg.calls.some((c) => c.method === "getFile" && c.params.file_id === "big-2")).toBe(true);
+    expect(tg.calls.filter((c) => c.method === "downloadFile")).toHaveLength(fetched);
   }, 30_000);
 
   it("answers a failed download kindly, stores nothing and logs no token", async () => {

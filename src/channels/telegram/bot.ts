@@ -282,11 +282,13 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
         m.logger?.warn({ err: errorFields(err) }, "không tải được tệp từ Telegram");
         await ctx.reply(
           err instanceof FileTooLargeError
-            ? fill(deps.replies.upload_too_big, {
-                file: name,
-                size: sizeText(err.bytes),
-                max: sizeText(library.maxBytes),
-              })
+            ? err.bytes === undefined
+              ? fill(deps.replies.upload_too_big_unknown, { file: name, max: sizeText(library.maxBytes) })
+              : fill(deps.replies.upload_too_big, {
+                  file: name,
+                  size: sizeText(err.bytes),
+                  max: sizeText(library.maxBytes),
+                })
             : deps.replies.upload_download_failed,
         );
         return;
@@ -338,8 +340,9 @@ class DownloadError extends Error {
 /** The file is larger than the bot takes (found by getFile or while downloading). */
 class FileTooLargeError extends DownloadError {
   override readonly name = "FileTooLargeError";
-  constructor(readonly bytes: number) {
-    super(`tệp lớn hơn giới hạn (${bytes} byte)`);
+  /** `bytes`: its size, when known. */
+  constructor(readonly bytes?: number) {
+    super(`tệp lớn hơn giới hạn (${bytes ?? "?"} byte)`);
   }
 }
 
@@ -354,7 +357,14 @@ async function downloadFile(
   fileId: string,
   maxBytes: number,
 ): Promise<Uint8Array> {
-  const file = await ctx.api.getFile(fileId);
+  let file: Awaited<ReturnType<Context["api"]["getFile"]>>;
+  try {
+    file = await ctx.api.getFile(fileId);
+  } catch (err) {
+    // The Bot API's own refusal of a file over its limit ("Bad Request: file is too big").
+    if (err instanceof GrammyError && /too big/i.test(err.description)) throw new FileTooLargeError();
+    throw err;
+  }
   if (file.file_size !== undefined && file.file_size > maxBytes) throw new FileTooLargeError(file.file_size);
   if (!file.file_path) throw new DownloadError("getFile không trả về file_path");
   const path = file.file_path.split("/").map(encodeURIComponent).join("/");
