@@ -382,7 +382,7 @@ export function createLibrary(deps: LibraryDeps): Library {
         const done = await rebuild(m, { action: "replace", file: name }, async () => {
           await retire(target, "replace");
           await deps.files.write(name, staged.data);
-          if (name !== target) await deps.files.remove(target);
+          if (name !== target) await deps.files.remove(target, { keepSidecar: true });
           await deps.files.unstage(action.token);
           await deps.ledger.touch(name, who(m), target);
         });

@@ -93,8 +93,11 @@ export interface DocumentFiles {
   list(): Promise<string[]>;
   /** Writes `bytes` as `source` atomically; an existing file is moved to `.removed/` first. */
   write(source: string, bytes: Uint8Array): Promise<void>;
-  /** Moves `source` (and its sidecar) into `.removed/` beside it; returns where it went. */
-  remove(source: string): Promise<string>;
+  /**
+   * Moves `source` (and its sidecar, unless `keepSidecar`: a replacement under the same stem and
+   * another extension keeps the document's metadata) into `.removed/` beside it; returns where it went.
+   */
+  remove(source: string, options?: { keepSidecar?: boolean }): Promise<string>;
   /** Keeps an upload aside until confirmed; returns its token. */
   stage(upload: Omit<StagedUpload, "token" | "at" | "bytes">, bytes: Uint8Array): Promise<StagedUpload>;
   /** The staged upload `token` of `admin`, with its bytes; undefined when unknown or expired. */
@@ -160,11 +163,11 @@ export function createDocumentFiles(dir: string, now: () => Date = () => new Dat
         throw err;
       }
     },
-    async remove(source) {
+    async remove(source, options = {}) {
       const path = join(dir, source);
       const sidecar = path.slice(0, -extname(path).length) + SIDECAR;
       const to = await keep(path);
-      if (extname(path) && (await exists(sidecar))) await keep(sidecar);
+      if (!options.keepSidecar && extname(path) && (await exists(sidecar))) await keep(sidecar);
       return to;
     },
     async stage(upload, bytes) {

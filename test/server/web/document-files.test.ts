@@ -1,5 +1,13 @@
+import { existsSync } from "node:fs";
+import { readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { replacementName, safeFileName } from "../../../src/server/web/document-files.js";
+import {
+  createDocumentFiles,
+  replacementName,
+  safeFileName,
+} from "../../../src/server/web/document-files.js";
+import { tempDir } from "../../helpers.js";
 
 describe("safe names for documents sent by a browser or a chat", () => {
   it("keeps a binary format's extension (its own when the name has another), and text as .txt or .md", () => {
@@ -20,5 +28,28 @@ describe("safe names for documents sent by a browser or a chat", () => {
     expect(replacementName("ke-hoach.md", "Bản mới.txt")).toBe("ke-hoach.md");
     expect(replacementName("luat/ke-hoach.txt", "Bản mới.docx")).toBe("luat/ke-hoach.docx");
     expect(replacementName("ke-hoach.pdf", "x.pdf")).toBe("ke-hoach.pdf");
+  });
+});
+
+describe("removing a document file", () => {
+  it("moves its sidecar with it, or keeps the sidecar for a replacement under the same stem", async () => {
+    const dir = await tempDir();
+    const files = createDocumentFiles(dir);
+    await writeFile(join(dir, "kh.txt"), "Kế hoạch");
+    await writeFile(join(dir, "kh.meta.yaml"), "id: ke-hoach\n");
+    // Replaced by kh.docx: the metadata (its id, its title) stays with the document.
+    await files.write("kh.docx", new Uint8Array([0x50, 0x4b, 3, 4]));
+    await files.remove("kh.txt", { keepSidecar: true });
+    expect(existsSync(join(dir, "kh.meta.yaml"))).toBe(true);
+    expect((await readdir(join(dir, ".removed"))).map((n) => n.replace(/^.*\d{2}-\d{2}-\d{2} /, ""))).toEqual(
+      ["kh.txt"],
+    );
+    await files.remove("kh.docx");
+    expect(existsSync(join(dir, "kh.meta.yaml"))).toBe(false);
+    expect(
+      (await readdir(join(dir, ".removed")))
+        .map((n) => n.replace(/^.*\d{2}-\d{2}-\d{2} (\(\d\) )?/, ""))
+        .sort(),
+    ).toEqual(["kh.docx", "kh.meta.yaml", "kh.txt"]);
   });
 });

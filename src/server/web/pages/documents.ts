@@ -191,7 +191,7 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
     return change(c, "replace", name, async () => {
       await uploads.history?.retire(staged.target, "replace");
       await files.write(name, staged.data);
-      if (name !== staged.target) await files.remove(staged.target);
+      if (name !== staged.target) await files.remove(staged.target, { keepSidecar: true });
       await files.unstage(token);
       await uploads.history?.touch(name, admin, staged.target);
     });
