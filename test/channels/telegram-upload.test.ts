@@ -389,7 +389,16 @@ describe("an administrator sends a document on Telegram", () => {
     expect(visible(said)).toContain("Chưa có gì thay đổi");
     expect(await documentFiles()).toEqual(before);
     expect(bot.stderrText()).toContain("không tải được tệp từ Telegram");
+    // A malformed update (a document without its file_id): logged, answered kindly.
+    const malformed = message(admin, adminChat, { document: { file_unique_id: "bad", file_name: "x.txt" } });
+    const kind = await reply(4242, () => tg.push(malformed), /Không tải được tệp/);
+    expect(kind).toBeDefined();
+    expect(bot.stderrText()).toContain("tin nhắn tệp Telegram không có file_id");
+    expect(await documentFiles()).toEqual(before);
     expect(bot.stderrText()).not.toContain("UPLOAD-token");
+    // Neither the documents' text nor the questions asked about them.
+    expect(bot.stderrText()).not.toContain("hội trường Ủy ban nhân dân");
+    expect(bot.stderrText()).not.toContain("được tổ chức ở đâu");
   }, 30_000);
 
   it("tells someone who is not an administrator that only administrators add documents, downloading nothing", async () => {
