@@ -151,13 +151,14 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
         (action.kind === "upload" && action.choice !== "cancel") ||
         (action.kind === "library" && action.op === "remove_yes");
       // A preview or a question answered once loses its buttons (not pressed twice); the list keeps them.
-      if (action.kind === "upload" || action.op === "remove_yes" || action.op === "cancel")
+      const admin = deps.engine.isAdmin(m);
+      if (admin && (action.kind === "upload" || action.op === "remove_yes" || action.op === "cancel"))
         await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
       if (!lasting) {
         await send(ctx, await deps.engine.handle(m));
         return;
       }
-      if (deps.engine.isAdmin(m)) await ctx.api.sendMessage(m.chatId, deps.replies.upload_updating);
+      if (admin) await ctx.api.sendMessage(m.chatId, deps.replies.upload_updating);
       background(ctx, async () => send(ctx, await deps.engine.handle(m)));
       return;
     }
