@@ -12,6 +12,8 @@ import { createAnswerer } from "./answer/compose.js";
 import { createOpenAiChat } from "./answer/llm.js";
 import { createAdmin } from "./bot/admin.js";
 import { createEngine } from "./bot/engine.js";
+import { createLibrary } from "./bot/library.js";
+import { createLibraryLedger } from "./bot/library-ledger.js";
 import { progressReporter } from "./broadcast/progress.js";
 import { createBroadcastService, createWorker } from "./broadcast/service.js";
 import { consoleUser, runConsoleChat } from "./channels/console/chat.js";
@@ -316,6 +318,35 @@ async function main(): Promise<number> {
     });
     retention.start();
     stops.push(() => retention.stop());
+    // Documents change through the web page and the chat alike: one folder (KNOWLEDGE_DIR), one
+    // rebuild at a time through the ingest pipeline, swapped in and announced to the others.
+    const documentFiles = createDocumentFiles(config.knowledgeDir);
+    const reindexer = createReindexer({
+      logger,
+      pipeline: ingestPipeline({
+        knowledgeDir: config.knowledgeDir,
+        indexDir: config.indexDir,
+        embedder: config.embedder,
+        maxDocumentBytes: config.maxDocumentBytes,
+        swap: () => holder.reload(),
+        announce: () => knowledgeSync.announce(),
+        lock: rebuildLock,
+        logger,
+      }),
+    });
+    const ledger = createLibraryLedger(config.knowledgeDir);
+    const library = createLibrary({
+      files: documentFiles,
+      reindexer,
+      ledger,
+      documents,
+      passagesOf: (docId) => holder.current().index.passages.filter((p) => p.docId === docId),
+      skipped: async () => (await readIndexInfo(config.indexDir))?.skipped ?? [],
+      isAdmin: (m) => admin.isAdmin(m),
+      replies: prompts.replies,
+      logger,
+      maxDocumentBytes: config.maxDocumentBytes,
+    });
     const web = config.web
       ? createAdminWeb({
           storage,
@@ -330,21 +361,10 @@ async function main(): Promise<number> {
           indexInfo: () => readIndexInfo(config.indexDir),
           // Documents changed on the page go through the ingest pipeline, swapped in and announced.
           uploads: {
-            files: createDocumentFiles(config.knowledgeDir),
+            files: documentFiles,
             maxDocumentBytes: config.maxDocumentBytes,
-            reindexer: createReindexer({
-              logger,
-              pipeline: ingestPipeline({
-                knowledgeDir: config.knowledgeDir,
-                indexDir: config.indexDir,
-                embedder: config.embedder,
-                maxDocumentBytes: config.maxDocumentBytes,
-                swap: () => holder.reload(),
-                announce: () => knowledgeSync.announce(),
-                lock: rebuildLock,
-                logger,
-              }),
-            }),
+            reindexer,
+            history: library.history,
           },
           replies: prompts.replies,
           texts: await loadWebTexts(),
@@ -400,6 +420,8 @@ async function main(): Promise<number> {
     const engine = createEngine({
       admin,
       study,
+      library,
+      ledger,
       answerer,
       documents,
       citation: (passageId) => citationOfPassage(holder.current().index, passageId),
@@ -418,6 +440,7 @@ async function main(): Promise<number> {
         config,
         {
           engine,
+          library,
           replies: prompts.replies,
           logger,
           subscriptions,

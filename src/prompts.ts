@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { LIBRARY_PLACEHOLDERS, LIBRARY_REPLIES } from "./bot/library-replies.js";
 import { STUDY_PLACEHOLDERS, STUDY_REPLIES } from "./study/replies.js";
 
 const RepliesSchema = z.object({
@@ -138,6 +139,8 @@ const RepliesSchema = z.object({
   // Several instances on PostgreSQL (issue 16).
   database_unreachable: z.string().min(1),
   database_migration_failed: z.string().min(1),
+  // Documents sent and managed in chat (issue 13, part "chat"): declared in bot/library-replies.ts.
+  ...LIBRARY_REPLIES,
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 
@@ -197,6 +200,7 @@ export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
   ...STUDY_PLACEHOLDERS,
   database_unreachable: ["database", "cause"],
   database_migration_failed: ["database", "version", "cause"],
+  ...LIBRARY_PLACEHOLDERS,
 };
 
 /** The project's prompts folder (beside `src/`). */

@@ -17,6 +17,8 @@ import { fold } from "../text/vietnamese.js";
 import type { Admin } from "./admin.js";
 import { type AdminCommand, findCommand, helpText, type StudyCommand } from "./features/index.js";
 import { study } from "./features/study.js";
+import type { Library } from "./library.js";
+import type { LibraryLedger } from "./library-ledger.js";
 import { createRateLimiter, createSharedRateLimiter, type RateLimiter } from "./rate-limit.js";
 import type { Action, Incoming, Reply } from "./types.js";
 
@@ -56,6 +58,10 @@ export interface EngineDeps {
   admin?: Admin;
   /** Study series and quizzes; without it those commands are unknown. */
   study?: StudyService;
+  /** Documents managed in chat by administrators; without it /quanlytailieu is unknown. */
+  library?: Library;
+  /** Passages of replaced and removed documents, for source buttons under older answers. */
+  ledger?: Pick<LibraryLedger, "retiredPassage">;
   options?: Partial<EngineOptions>;
   now?: () => number;
 }
@@ -208,16 +214,53 @@ export function createEngine(deps: EngineDeps): Engine {
         return action.send
           ? deps.admin.confirm(action.broadcastId, m, action.report)
           : deps.admin.cancel(action.broadcastId, m);
+      case "upload":
+      case "library":
+        return deps.library ? deps.library.act(m, action) : [];
     }
   }
 
-  /** Source `n` of a logged question (a button under an answer). */
+  /**
+   * Source `n` of a logged question (a button under an answer): the passage it quoted — from the
+   * old text when its document was replaced or removed since (kept in the ledger), saying so; a
+   * kind word when the document is gone and its old text was not kept.
+   */
   async function sourceOf(questionId: number, n: number): Promise<Reply[]> {
     const logged = await deps.questionLog.get(questionId);
     const passageId = logged?.citations[n - 1];
+    const old =
+      passageId && logged ? await deps.ledger?.retiredPassage(passageId, logged.askedAt) : undefined;
+    if (old) {
+      const { document: d, passage: p } = old;
+      const citation: Citation = {
+        passageId: p.id,
+        documentId: d.docId,
+        title: d.title,
+        section: p.section,
+        label: p.label,
+        quote: [{ text: p.text, mark: false }],
+        passage: p.text,
+        score: 0,
+      };
+      const action = d.action === "replace" ? r.source_action_replace : r.source_action_remove;
+      const when = formatVietnamDate(d.at);
+      return [
+        {
+          kind: "source",
+          number: n,
+          citation,
+          note: fill(r.source_old_version, { title: d.title, when, action }),
+        },
+      ];
+    }
     const citation = passageId ? deps.citation?.(passageId) : undefined;
-    if (!citation)
+    if (!citation) {
+      // A passage id is "<document id>:<section key>": is its document still one the bot has?
+      const docId = passageId?.slice(0, passageId.indexOf(":"));
+      if (docId && !deps.documents().some((d) => d.id === docId))
+        return [{ kind: "text", text: fill(r.source_document_gone, { n }) }];
       return [{ kind: "text", text: fill(r.source_missing, { n, count: logged?.citations.length ?? 0 }) }];
+    }
     return [{ kind: "source", number: n, citation }];
   }
 
@@ -273,6 +316,9 @@ export function createEngine(deps: EngineDeps): Engine {
             return more(m);
           case "ask":
             return arg.length > 0 ? ask(m, arg) : [{ kind: "text", text: r.ask_empty }];
+          case "library":
+            if (deps.library) return deps.library.list(m);
+            break;
           case undefined:
             break;
           default:
@@ -307,6 +353,13 @@ export function notFoundText(r: Replies, documentTitles: readonly string[]): str
 }
 
 const graphemes = new Intl.Segmenter("vi", { granularity: "grapheme" });
+
+/** "2026-12-01T08:00:00Z" → "01/12/2026" (Vietnam's date, UTC+7). */
+function formatVietnamDate(iso: string): string {
+  const d = new Date(Date.parse(iso) + 7 * 3600_000);
+  const p = (x: number) => String(x).padStart(2, "0");
+  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+}
 
 /** The number of characters a person sees (grapheme clusters), not UTF-16 units. */
 function characters(text: string): number {

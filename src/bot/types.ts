@@ -13,7 +13,14 @@ export type Action =
   /** 👍/👎 under an answer. */
   | { kind: "feedback"; questionId: number; value: 1 | -1 }
   /** ✅ Gửi / ❌ Huỷ under a notice's preview; `report` is the message that will show progress. */
-  | { kind: "notice"; broadcastId: number; send: boolean; report?: { chat: string; message: string } };
+  | { kind: "notice"; broadcastId: number; send: boolean; report?: { chat: string; message: string } }
+  /** Under the preview of a document an administrator sent: add it, replace the matched one, or cancel. */
+  | { kind: "upload"; token: string; choice: "add" | "replace" | "cancel" }
+  /**
+   * Under the administrators' list of documents (`key`: a short hash of the file's name): remove
+   * (asks first), remove confirmed, replace (waits for the new file), cancel.
+   */
+  | { kind: "library"; key: string; op: "remove" | "remove_yes" | "replace" | "cancel" };
 
 /** A message from a person, as any channel adapter delivers it. */
 export interface Incoming {
@@ -46,7 +53,13 @@ export type Reply =
       /** When the documents do not answer (status not_found): the finished reply, naming the documents known. */
       notFound?: string;
     }
-  | { kind: "source"; number: number; citation: Citation }
+  | {
+      kind: "source";
+      number: number;
+      citation: Citation;
+      /** Said above the passage when it is quoted from a replaced or removed document's old text. */
+      note?: string;
+    }
   | {
       kind: "documents";
       /** `details`: kind, number, issuer and date when known ("Luật · số 10/2022/QH15 · Quốc hội · 10/11/2022"). */
@@ -66,4 +79,6 @@ export type Reply =
       explanation: string;
       plain: string;
     }
-  | { kind: "preview"; broadcastId: number; recipients: number; text: string };
+  | { kind: "preview"; broadcastId: number; recipients: number; text: string }
+  /** A text with buttons, each a button press the engine routes (a channel without buttons shows the text). */
+  | { kind: "choices"; text: string; buttons: { label: string; action: Action }[][] };

@@ -55,8 +55,11 @@ export function renderReply(reply: Reply, r: Replies, o: RenderOptions): string 
         "1",
         o.color,
       )(fill(r.source_header, { n: reply.number, title: c.title, section: c.section }));
-      return `${header}\n${c.passage}`;
+      return reply.note ? `${header}\n${reply.note}\n${c.passage}` : `${header}\n${c.passage}`;
     }
+    case "choices":
+      // No buttons here: the text alone (documents are managed on Telegram or the web page).
+      return reply.text;
     case "documents":
       return [
         r.documents_header,

@@ -9,6 +9,7 @@ describe("the feature registry", () => {
     expect(FEATURES.map((f) => f.name)).toEqual([
       "questions",
       "documents",
+      "library",
       "subscriptions",
       "announcements",
       "web",
@@ -18,6 +19,7 @@ describe("the feature registry", () => {
     for (const c of COMMANDS) for (const key of [c.name, ...c.aliases]) expect(findCommand(key), key).toBe(c);
     expect(findCommand("hoi")?.action).toBe("ask");
     expect(findCommand("docs")?.action).toBe("documents");
+    expect(findCommand("quanlytailieu")).toMatchObject({ action: "library", access: "admin" });
     expect(findCommand("huongdan")?.action).toBe("help");
     expect(findCommand("xyz")).toBeUndefined();
   });

@@ -149,6 +149,32 @@ describe("the bot on Zalo", () => {
   });
 });
 
+describe("an administrator who sends a file or a photo on Zalo", () => {
+  it("is told where documents can be added (the Zalo Bot API delivers no file to a bot); others' are left unanswered", async () => {
+    const event = (name: string, from: string, id: string, extra: object = {}) => ({
+      event_name: name,
+      message: { from: { id: from }, chat: { id: from, chat_type: "PRIVATE" }, message_id: id, ...extra },
+    });
+    const [file] = await next("admin1", () =>
+      zalo.push(event("message.unsupported.received", "admin1", "f1")),
+    );
+    expect(file).toBe(prompts.replies.zalo_file_note);
+    expect(file).toContain("Telegram");
+    expect(file).toContain("npm run ingest");
+    const [photo] = await next("admin1", () =>
+      zalo.push(event("message.image.received", "admin1", "f2", { photo: "https://example.invalid/p.jpg" })),
+    );
+    expect(photo).toBe(prompts.replies.zalo_file_note);
+    // Someone else's file: no note; the next answer is the first message they get.
+    zalo.push(event("message.unsupported.received", "u6", "f3"));
+    const [answer] = await next("u6", () =>
+      zalo.push(zaloText("u6", "u6", "Kết luận 43 ban hành ngày nào?")),
+    );
+    expect(answer).toContain("07/01/2019");
+    expect(zalo.sent("u6")).toHaveLength(1);
+  });
+});
+
 describe("Zalo replies that fail on the way", () => {
   const question = "Kết luận 43 ban hành ngày nào?";
   it("retries a reply hit by 429 (waiting its retry_after), 5xx or a network error, and delivers the answer", async () => {

@@ -3,7 +3,9 @@
  * getUpdates (long polling), records every call with its parameters, rejects what Telegram
  * rejects (text over 4,096 characters after entities, malformed HTML, callback data over 64
  * bytes, a quiz poll Telegram would refuse), and can be told to answer the next calls of a method
- * with 429, 403 or 5xx. Polls get ids "poll-1", "poll-2"…
+ * with 429, 403 or 5xx. Polls get ids "poll-1", "poll-2"…; files a test registers are served by
+ * getFile and the download route `GET /file/bot<token>/<file_path>` (recorded as calls of the
+ * pseudo-method "downloadFile"), for the right token only.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -30,6 +32,11 @@ export interface FakeTelegram {
   stats: { delivered: Map<string, number>; tooMany: number; times: number[] };
   /** getChatMember answers "administrator" for this user in this chat. */
   makeChatAdmin(chatId: number, userId: number): void;
+  /**
+   * Serves `bytes` as the file `fileId` (getFile and its download); `size` is the file_size
+   * getFile reports (default the bytes' length); `failDownload` answers the download with 502.
+   */
+  addFile(fileId: string, bytes: Uint8Array, options?: { size?: number; failDownload?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +54,8 @@ export interface FakeTelegramOptions {
 
 export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
   const calls: RecordedCall[] = [];
+  const files = new Map<string, { bytes: Uint8Array; size: number; failDownload: boolean; path: string }>();
+  let token: string | undefined;
   const updates: Record<string, unknown>[] = [];
   const waiting: (() => void)[] = [];
   const failures = new Map<string, { status: number; times: number; retryAfter: number }>();
@@ -83,12 +92,25 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   };
 
   const server = createServer(async (req, res) => {
-    const match = /^\/bot([^/]+)\/(\w+)/.exec(req.url ?? "");
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url ?? "");
+    if (download && req.method === "GET") {
+      const path = decodeURIComponent(download[2] as string);
+      record({ method: "downloadFile", params: { file_path: path }, at: Date.now() });
+      const f = [...files.values()].find((x) => x.path === path);
+      if (!f || download[1] !== token)
+        return send(404, { ok: false, error_code: 404, description: "Not Found" });
+      if (f.failDownload) return send(502, { ok: false, error_code: 502, description: "Bad Gateway" });
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": f.bytes.length });
+      res.end(Buffer.from(f.bytes));
+      return;
+    }
+    const match = /^\/bot([^/]+)\/(\w+)/.exec(req.url ?? "");
     if (!match) return send(404, { ok: false, error_code: 404, description: "Not Found" });
+    token ??= match[1];
     const method = match[2] as string;
     const params = await readParams(req);
     const call = method !== "getUpdates" && !options.quiet ? { method, params, at: Date.now() } : undefined;
@@ -215,6 +237,20 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       case "setWebhook": {
         return send(200, { ok: true, result: true });
       }
+      case "getFile": {
+        const f = files.get(String(params.file_id));
+        if (!f) return send(400, { ok: false, error_code: 400, description: "Bad Request: invalid file_id" });
+        // Telegram gives no file_path for a file over 20 MB (the bot cannot download it).
+        return send(200, {
+          ok: true,
+          result: {
+            file_id: params.file_id,
+            file_unique_id: `u-${params.file_id}`,
+            file_size: f.size,
+            ...(f.size <= 20_000_000 ? { file_path: f.path } : {}),
+          },
+        });
+      }
       case "getChatMember": {
         const admin = chatAdmins.has(`${params.chat_id}:${params.user_id}`);
         return send(200, {
@@ -259,6 +295,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     stats,
     makeChatAdmin(chatId, userId) {
       chatAdmins.add(`${chatId}:${userId}`);
+    },
+    addFile(fileId, bytes, o = {}) {
+      files.set(fileId, {
+        bytes,
+        size: o.size ?? bytes.length,
+        failDownload: o.failDownload ?? false,
+        path: `documents/file_${files.size + 1}`,
+      });
     },
     polls(chatId) {
       return calls

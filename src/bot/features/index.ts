@@ -7,18 +7,27 @@ import { fill, type Replies } from "../../prompts.js";
 import { announcements } from "./announcements.js";
 import { documents } from "./documents.js";
 import { help } from "./help.js";
+import { library } from "./library.js";
 import { questions } from "./questions.js";
 import { study } from "./study.js";
 import { subscriptions } from "./subscriptions.js";
 import type { CommandSpec, Feature } from "./types.js";
 import { web } from "./web.js";
 
-export type { AdminCommand, CommandSpec, EngineCommand, Feature, StudyCommand } from "./types.js";
+export type {
+  AdminCommand,
+  CommandSpec,
+  EngineCommand,
+  Feature,
+  LibraryCommand,
+  StudyCommand,
+} from "./types.js";
 
 /** Every feature, in the order of menus and of /trogiup. */
 export const FEATURES: readonly Feature[] = [
   questions,
   documents,
+  library,
   subscriptions,
   announcements,
   web,

@@ -19,6 +19,9 @@ export type AdminCommand =
   /** A one-time sign-in link to the administrators' web page (/quantri). */
   | "web";
 
+/** The administrators' documents in chat (/quanlytailieu), answered by src/bot/library.ts. */
+export type LibraryCommand = "library";
+
 /** Commands of study series and quizzes, answered by the study module (src/study/service.ts). */
 export type StudyCommand =
   | "series_list"
@@ -43,7 +46,7 @@ export interface CommandSpec {
   name: string;
   /** Other names that work the same (English, older words). */
   aliases: readonly string[];
-  action: EngineCommand | AdminCommand | StudyCommand;
+  action: EngineCommand | AdminCommand | StudyCommand | LibraryCommand;
   /** Who may use it: everyone, or the bot's administrators only (refused politely, logged). */
   access: "everyone" | "admin";
   /** Its description in a command menu (a replies.yaml key); not in menus without one. */

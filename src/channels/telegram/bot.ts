@@ -2,9 +2,12 @@
  * The Telegram channel (grammY): updates → Incoming → engine → Reply → HTML messages.
  *
  * Private chats: any text is a question. Groups: the bot answers a command, an @mention or a
- * reply to one of its messages, and stays silent otherwise. Stickers, photos, voice and the like
- * get a short reply in private chats and are ignored in groups; edited messages and channel posts
- * are ignored. Answers in one chat are handled in order (sequentialize), chats concurrently
+ * reply to one of its messages, and stays silent otherwise. A file or a photo an administrator
+ * sends in a private chat is a document to add (size checked first, then getFile and the download
+ * through the configured API root, read in the background and previewed with buttons: see
+ * src/bot/library.ts); anyone else's gets a polite note and nothing is downloaded. Stickers,
+ * voice and the like get a short reply in private chats and are ignored in groups; edited
+ * messages and channel posts are ignored. Answers in one chat are handled in order (sequentialize), chats concurrently
  * (@grammyjs/runner); 429s are waited out (@grammyjs/auto-retry); one error boundary (polling
  * and webhook alike) logs a summary of the error and the update's id and chat, never the token
  * or the message, and tells the user something went wrong, without details.
@@ -14,9 +17,11 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, GrammyError, HttpError, type Transformer } from "grammy";
 import type { Engine } from "../../bot/engine.js";
 import { commandMenu } from "../../bot/features/index.js";
+import type { Library } from "../../bot/library.js";
 import type { ChatType, Incoming, Reply } from "../../bot/types.js";
 import { errorSummary, type Logger, redact } from "../../logger.js";
-import type { Replies } from "../../prompts.js";
+import { fill, type Replies } from "../../prompts.js";
+import { sizeText } from "../../server/web/document-files.js";
 import type { QuizStore, StudyStore, SubscriptionStore } from "../../storage/ports.js";
 import { sendQuizPoll } from "./poll.js";
 import { callbackData, renderTelegram, type TelegramMessage } from "./render.js";
@@ -33,12 +38,15 @@ export interface TelegramDeps {
   /** A group turned supergroup keeps its study series memberships and its quizzes too. */
   study?: Pick<StudyStore, "migrateChat">;
   quizzes?: Pick<QuizStore, "migrateChat">;
+  /** Documents administrators send and manage in chat; without it a file gets the text-only note. */
+  library?: Library;
   /** A person answered a quiz poll (study: scores are kept). */
   onPollAnswer?: (a: { pollId: string; userId: string; userName: string; option: number }) => Promise<void>;
 }
 
 export function createTelegramBot(deps: TelegramDeps): Bot {
   const bot = new Bot(deps.token, { client: deps.apiRoot ? { apiRoot: deps.apiRoot } : {} });
+  const apiRoot = deps.apiRoot ?? "https://api.telegram.org";
   // Installed first, so it sees every try auto-retry makes: an outage of the Bot API is logged.
   bot.api.config.use(getUpdatesWatch(deps.logger));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
@@ -70,6 +78,19 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
         });
       }
     }
+  };
+
+  /**
+   * Work that may take a minute (reading a scan, rebuilding the index), run outside the chat's
+   * queue so the person can go on asking; a failure is logged (a chosen summary) and answered.
+   */
+  const background = (ctx: Context, work: () => Promise<void>) => {
+    const chatId = ctx.chat?.id;
+    const log = updateLogger(ctx);
+    void work().catch(async (err: unknown) => {
+      log.error({ err: errorFields(err) }, "lỗi khi xử lý tài liệu gửi qua Telegram");
+      if (chatId !== undefined) await ctx.api.sendMessage(chatId, deps.replies.error).catch(() => undefined);
+    });
   };
 
   bot.on("message:text", async (ctx) => {
@@ -124,6 +145,23 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       action,
       logger: updateLogger(ctx),
     };
+    if (action.kind === "upload" || action.kind === "library") {
+      await ctx.answerCallbackQuery();
+      const lasting =
+        (action.kind === "upload" && action.choice !== "cancel") ||
+        (action.kind === "library" && action.op === "remove_yes");
+      // A preview or a question answered once loses its buttons (not pressed twice); the list keeps them.
+      const admin = deps.engine.isAdmin(m);
+      if (admin && (action.kind === "upload" || action.op === "remove_yes" || action.op === "cancel"))
+        await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+      if (!lasting) {
+        await send(ctx, await deps.engine.handle(m));
+        return;
+      }
+      if (admin) await ctx.api.sendMessage(m.chatId, deps.replies.upload_updating);
+      background(ctx, async () => send(ctx, await deps.engine.handle(m)));
+      return;
+    }
     if (action.kind === "feedback") {
       const [said] = await deps.engine.handle(m);
       await ctx.answerCallbackQuery({ text: said?.kind === "text" ? said.text : undefined });
@@ -185,32 +223,92 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     await deps.quizzes?.migrateChat("telegram", from, to);
   });
 
+  // A document or a photo of a page: an administrator's in a private chat is read and previewed.
+  bot.on(["message:document", "message:photo"], async (ctx) => {
+    const msg = ctx.message;
+    const library = deps.library;
+    const m: Incoming = {
+      channel: "telegram",
+      chatId: String(msg.chat.id),
+      chatType: msg.chat.type === "private" ? "private" : "group",
+      userId: String(msg.from.id),
+      userName: msg.from.first_name,
+      text: "",
+      addressed: msg.chat.type === "private",
+      logger: updateLogger(ctx),
+    };
+    const admin = deps.engine.isAdmin(m);
+    if (m.chatType === "group") {
+      if (admin && library) await ctx.reply(deps.replies.upload_group);
+      return;
+    }
+    if (!library) {
+      await ctx.reply(deps.replies.text_only);
+      return;
+    }
+    if (!admin) {
+      // Nothing is downloaded or kept: only the fact, never the file's name or caption.
+      m.logger?.info(
+        { channel: "telegram", kind: msg.document ? "document" : "photo" },
+        "người không phải quản trị viên gửi tệp",
+      );
+      await ctx.reply(deps.replies.upload_not_admin);
+      return;
+    }
+    const photo = msg.photo?.[msg.photo.length - 1];
+    const file = msg.document ?? photo;
+    if (!file?.file_id) {
+      m.logger?.warn({ update: ctx.update.update_id }, "tin nhắn tệp Telegram không có file_id");
+      await ctx.reply(deps.replies.upload_download_failed);
+      return;
+    }
+    const name = msg.document?.file_name?.split(/[/\\]/).pop() || `anh-${msg.date}.jpg`;
+    // The Bot API lets a bot download 20 MB at most: said before anything is fetched.
+    if (file.file_size !== undefined && file.file_size > library.maxBytes) {
+      await ctx.reply(
+        fill(deps.replies.upload_too_big, {
+          file: name,
+          size: sizeText(file.file_size),
+          max: sizeText(library.maxBytes),
+        }),
+      );
+      return;
+    }
+    await ctx.reply(fill(deps.replies.upload_reading, { file: name }));
+    background(ctx, async () => {
+      let bytes: Uint8Array;
+      try {
+        bytes = await downloadFile(ctx, { apiRoot, token: deps.token }, file.file_id, library.maxBytes);
+      } catch (err) {
+        m.logger?.warn({ err: errorFields(err) }, "không tải được tệp từ Telegram");
+        await ctx.reply(
+          err instanceof FileTooLargeError
+            ? err.bytes === undefined
+              ? fill(deps.replies.upload_too_big_unknown, { file: name, max: sizeText(library.maxBytes) })
+              : fill(deps.replies.upload_too_big, {
+                  file: name,
+                  size: sizeText(err.bytes),
+                  max: sizeText(library.maxBytes),
+                })
+            : deps.replies.upload_download_failed,
+        );
+        return;
+      }
+      await send(ctx, await library.preview(m, { bytes, name }));
+    });
+  });
+
   // Not text: a short useful reply in private chats, silence in groups.
-  bot.on(
-    [
-      "message:sticker",
-      "message:photo",
-      "message:voice",
-      "message:video",
-      "message:document",
-      "message:audio",
-    ],
-    async (ctx) => {
-      if (ctx.chat.type === "private") await ctx.reply(deps.replies.text_only);
-    },
-  );
+  bot.on(["message:sticker", "message:voice", "message:video", "message:audio"], async (ctx) => {
+    if (ctx.chat.type === "private") await ctx.reply(deps.replies.text_only);
+  });
 
   bot.catch(async (err) => {
     const e = err.error;
     // A chosen summary only: the error's context holds the API token and the user's update.
     deps.logger.error(
       {
-        err:
-          e instanceof GrammyError
-            ? { method: e.method, code: e.error_code, description: redact(e.description) }
-            : e instanceof HttpError
-              ? { http: errorSummary(e) }
-              : errorSummary(e),
+        err: errorFields(e),
         update: {
           update_id: err.ctx.update.update_id,
           chat: err.ctx.chat?.id,
@@ -224,6 +322,71 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       await err.ctx.api.sendMessage(chatId, deps.replies.error).catch(() => undefined);
   });
   return bot;
+}
+
+/** A chosen summary of an error for the logs: never the token, the file URL or a message text. */
+function errorFields(e: unknown): Record<string, unknown> {
+  if (e instanceof GrammyError)
+    return { method: e.method, code: e.error_code, description: redact(e.description) };
+  if (e instanceof HttpError) return { http: errorSummary(e) };
+  if (e instanceof DownloadError) return { download: e.message };
+  return errorSummary(e);
+}
+
+/** A file could not be downloaded; the message says why without the URL (it holds the token). */
+class DownloadError extends Error {
+  override readonly name: string = "DownloadError";
+}
+
+/** The file is larger than the bot takes (found by getFile or while downloading). */
+class FileTooLargeError extends DownloadError {
+  override readonly name = "FileTooLargeError";
+  /** `bytes`: its size, when known. */
+  constructor(readonly bytes?: number) {
+    super(`tệp lớn hơn giới hạn (${bytes ?? "?"} byte)`);
+  }
+}
+
+/**
+ * Downloads a file a person sent: getFile, then `<apiRoot>/file/bot<token>/<file_path>` (the
+ * Bot API's download route; a self-hosted Bot API server and the tests' fake one serve it too),
+ * read up to `maxBytes` within two minutes.
+ */
+async function downloadFile(
+  ctx: Context,
+  where: { apiRoot: string; token: string },
+  fileId: string,
+  maxBytes: number,
+): Promise<Uint8Array> {
+  let file: Awaited<ReturnType<Context["api"]["getFile"]>>;
+  try {
+    file = await ctx.api.getFile(fileId);
+  } catch (err) {
+    // The Bot API's own refusal of a file over its limit ("Bad Request: file is too big").
+    if (err instanceof GrammyError && /too big/i.test(err.description)) throw new FileTooLargeError();
+    throw err;
+  }
+  if (file.file_size !== undefined && file.file_size > maxBytes) throw new FileTooLargeError(file.file_size);
+  if (!file.file_path) throw new DownloadError("getFile không trả về file_path");
+  const path = file.file_path.split("/").map(encodeURIComponent).join("/");
+  let res: Response;
+  try {
+    res = await fetch(`${where.apiRoot}/file/bot${where.token}/${path}`, {
+      signal: AbortSignal.timeout(120_000),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    throw new DownloadError(`không kết nối được (${cause ?? (err as Error).name})`);
+  }
+  if (!res.ok || !res.body) throw new DownloadError(`HTTP ${res.status}`);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.length;
+    if (total > maxBytes) throw new FileTooLargeError(total);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 /**

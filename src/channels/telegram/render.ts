@@ -5,7 +5,7 @@
  * feedback whose callback data stays far under 64 bytes (ids kept server-side).
  */
 import type { Segment } from "../../answer/extract.js";
-import type { Reply } from "../../bot/types.js";
+import type { Action, Reply } from "../../bot/types.js";
 import { fill, type Replies } from "../../prompts.js";
 
 /** Telegram's limit on a message's text. */
@@ -28,20 +28,51 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Callback data: `s:<questionId>:<n>` shows source n, `f:<questionId>:<+1|-1>` records feedback. */
+const UPLOAD_CHOICES = { add: "a", replace: "r", cancel: "x" } as const;
+const LIBRARY_OPS = { remove: "rm", remove_yes: "ok", replace: "rp", cancel: "no" } as const;
+const byValue = <T extends string>(o: Record<T, string>, v: string) =>
+  (Object.keys(o) as T[]).find((k) => o[k] === v);
+
+/**
+ * Callback data: `s:<questionId>:<n>` shows source n, `f:<questionId>:<+1|-1>` records feedback,
+ * `b:<id>:go|no` a notice's ✅/❌, `u:<token>:a|r|x` a sent document's add/replace/cancel (the
+ * staged upload's token), `l:<key>:rm|ok|rp|no` a listed document's remove/confirm/replace/cancel.
+ */
 export const callbackData = {
   source: (questionId: number, n: number) => `s:${questionId}:${n}`,
   feedback: (questionId: number, value: 1 | -1) => `f:${questionId}:${value > 0 ? "+1" : "-1"}`,
   notice: (broadcastId: number, send: boolean) => `b:${broadcastId}:${send ? "go" : "no"}`,
+  /** Any button press the engine routes. */
+  of(action: Action): string {
+    switch (action.kind) {
+      case "source":
+        return callbackData.source(action.questionId, action.n);
+      case "feedback":
+        return callbackData.feedback(action.questionId, action.value);
+      case "notice":
+        return callbackData.notice(action.broadcastId, action.send);
+      case "upload":
+        return `u:${action.token}:${UPLOAD_CHOICES[action.choice]}`;
+      case "library":
+        return `l:${action.key}:${LIBRARY_OPS[action.op]}`;
+    }
+  },
   parse(
     data: string,
   ):
     | { kind: "source"; questionId: number; n: number }
     | { kind: "feedback"; questionId: number; value: 1 | -1 }
     | { kind: "notice"; broadcastId: number; send: boolean }
+    | Extract<Action, { kind: "upload" | "library" }>
     | undefined {
     const b = /^b:(\d{1,15}):(go|no)$/.exec(data);
     if (b) return { kind: "notice", broadcastId: Number(b[1]), send: b[2] === "go" };
+    const u = /^u:([\w-]{20,48}):([arx])$/.exec(data);
+    const choice = u && byValue(UPLOAD_CHOICES, u[2] as string);
+    if (u && choice) return { kind: "upload", token: u[1] as string, choice };
+    const l = /^l:([\w-]{12}):(rm|ok|rp|no)$/.exec(data);
+    const op = l && byValue(LIBRARY_OPS, l[2] as string);
+    if (l && op) return { kind: "library", key: l[1] as string, op };
     const m = /^([sf]):(\d{1,15}):([+-]?\d{1,2})$/.exec(data);
     if (!m) return undefined;
     const questionId = Number(m[2]);
@@ -76,7 +107,17 @@ export function renderTelegram(reply: Reply, r: Replies): TelegramMessage[] {
     case "source": {
       const c = reply.citation;
       const header = `<b>${escapeHtml(fill(r.source_header, { n: reply.number, title: c.title, section: c.section }))}</b>`;
-      return pack([header, ...plainBlocks(c.passage)]);
+      const note = reply.note ? [`<i>${escapeHtml(reply.note)}</i>`] : [];
+      return pack([header, ...note, ...plainBlocks(c.passage)]);
+    }
+    case "choices": {
+      const messages = pack(plainBlocks(reply.text));
+      const last = messages[messages.length - 1];
+      if (last)
+        last.keyboard = reply.buttons.map((row) =>
+          row.map((b) => ({ text: b.label, callback_data: callbackData.of(b.action) })),
+        );
+      return messages;
     }
     case "preview": {
       const messages = pack([

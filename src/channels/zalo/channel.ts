@@ -86,6 +86,17 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       return;
     }
     if (!(await claimer.first("zalo", update.messageId || undefined))) return;
+    const other = update.nonText;
+    if (other && other.chatType === "private") {
+      // An administrator sending a file or a photo here wants to add a document: Zalo delivers
+      // none to bots, so they are told where it can be done. Others' stickers stay unanswered.
+      const who = { channel: "zalo" as const, ...other, text: "", addressed: true };
+      if (deps.engine.isAdmin(who))
+        await sendWithRetry(other.chatId, deps.replies.zalo_file_note, deps.logger).catch((err: unknown) =>
+          deps.logger.warn({ err: errorSummary(err) }, "không gửi được tin Zalo"),
+        );
+      return;
+    }
     if (!update.incoming) return;
     // Everything logged about this update carries its channel and id.
     const log = deps.logger.child({ channel: "zalo", update: update.messageId });
@@ -109,7 +120,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
 
   const channel: ZaloChannel = {
     handle(raw) {
-      const chat = parseZaloUpdate(raw)?.incoming?.chatId ?? "";
+      const parsed = parseZaloUpdate(raw);
+      const chat = parsed?.incoming?.chatId ?? parsed?.nonText?.chatId ?? "";
       const next = (chains.get(chat) ?? Promise.resolve()).then(() => answer(raw));
       chains.set(chat, next);
       void next.finally(() => {

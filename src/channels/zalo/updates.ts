@@ -18,6 +18,12 @@ export interface ParsedUpdate {
   event: string;
   messageId?: string;
   incoming?: Incoming;
+  /**
+   * A message that is not text (an image, a sticker, a file the API reports as unsupported): who
+   * sent it and where. The Zalo Bot API delivers no file to a bot (a file arrives as
+   * "message.unsupported.received", without its content), so documents cannot be added here.
+   */
+  nonText?: Pick<Incoming, "chatId" | "chatType" | "userId">;
 }
 
 /** Unwraps `{ok, result}` when present; returns undefined for what is not an update at all. */
@@ -33,7 +39,13 @@ export function parseZaloUpdate(raw: unknown): ParsedUpdate | undefined {
   if (!m) return { event: u.event_name };
   const group = (m.chat.chat_type ?? "PRIVATE").toUpperCase() === "GROUP";
   const base = { event: u.event_name, messageId: m.message_id };
-  if (u.event_name !== "message.text.received" || !m.text || m.from.is_bot) return base;
+  if (m.from.is_bot) return base;
+  if (/^message\.(image|sticker|unsupported)\.received$/.test(u.event_name))
+    return {
+      ...base,
+      nonText: { chatId: m.chat.id, chatType: group ? "group" : "private", userId: m.from.id },
+    };
+  if (u.event_name !== "message.text.received" || !m.text) return base;
   return {
     ...base,
     incoming: {

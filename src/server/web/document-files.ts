@@ -1,66 +1,16 @@
 /**
- * The documents folder as the Documents page changes it: what an uploaded file is (by its bytes,
- * never the browser's mime type or the extension alone), a safe file name for it (no path, no
- * traversal, Vietnamese kept readable), and the changes themselves: written atomically (a temp
- * file beside the target, then rename), an upload that would replace a file staged until the
- * administrator confirms, and nothing destroyed (a removed or replaced file is moved into a
+ * The documents folder as the Documents page and the chat change it (what a file is, its bytes
+ * tell: src/knowledge/formats/sniff.ts): a safe file name for it (no path, no traversal,
+ * Vietnamese kept readable, the extension its format has), and the changes themselves: written
+ * atomically (a temp file beside the target, then rename), an upload that would replace a file
+ * staged until the administrator confirms, and nothing destroyed (a removed or replaced file is moved into a
  * `.removed/` folder beside it, which the loader skips like every hidden name).
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
+import type { DocumentFormat } from "../../knowledge/formats/types.js";
 import { listKnowledgeFiles } from "../../knowledge/loader.js";
-
-/** What the bytes of an uploaded file are. */
-export type Sniffed =
-  | { kind: "text" }
-  | { kind: "empty" }
-  /** Text, but not UTF-8 (UTF-16, a legacy code page). */
-  | { kind: "not-utf8" }
-  /** A format the loader cannot read yet, named as people know it ("Word (.docx)", "PDF"). */
-  | { kind: "binary"; format: string };
-
-const MAGIC: [number[], string][] = [
-  [[0x25, 0x50, 0x44, 0x46, 0x2d], "PDF"],
-  [[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], "Word (.doc)"],
-  [[0x7b, 0x5c, 0x72, 0x74, 0x66], "Word (.rtf)"],
-  [[0x89, 0x50, 0x4e, 0x47], "ảnh PNG"],
-  [[0xff, 0xd8, 0xff], "ảnh JPEG"],
-  [[0x47, 0x49, 0x46, 0x38], "ảnh GIF"],
-  [[0x49, 0x49, 0x2a, 0x00], "ảnh TIFF"],
-  [[0x4d, 0x4d, 0x00, 0x2a], "ảnh TIFF"],
-];
-
-function startsWith(bytes: Uint8Array, magic: number[]): boolean {
-  return magic.every((b, i) => bytes[i] === b);
-}
-
-/** Recognises a document by its bytes: UTF-8 text (the loader's formats), or what it is instead. */
-export function sniffDocument(bytes: Uint8Array): Sniffed {
-  for (const [magic, format] of MAGIC) if (startsWith(bytes, magic)) return { kind: "binary", format };
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) {
-    // A zip: Word's .docx names its parts word/…; OpenDocument says its mimetype first.
-    const head = Buffer.from(bytes.subarray(0, 4096)).toString("latin1");
-    if (head.includes("word/")) return { kind: "binary", format: "Word (.docx)" };
-    if (head.includes("opendocument.text")) return { kind: "binary", format: "OpenDocument (.odt)" };
-    return { kind: "binary", format: "tệp nén (zip)" };
-  }
-  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) return { kind: "not-utf8" };
-  const head = bytes.subarray(0, 8192);
-  if (head.includes(0)) return { kind: "binary", format: "tệp nhị phân" };
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return { kind: "not-utf8" };
-  }
-  // Control characters other than tab, line breaks and form feed do not occur in a document.
-  let controls = 0;
-  for (const ch of text) if (isControl(ch) && !"\t\n\r\f".includes(ch)) controls += 1;
-  if (controls > Math.max(2, text.length / 1000)) return { kind: "binary", format: "tệp nhị phân" };
-  if (text.replace(/^\uFEFF/, "").trim() === "") return { kind: "empty" };
-  return { kind: "text" };
-}
 
 function isControl(ch: string): boolean {
   const c = ch.codePointAt(0) ?? 0;
@@ -74,20 +24,31 @@ export function withoutControls(text: string): string {
 
 const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
 
+/** The extension a file of each binary format keeps (text is `.txt`, Markdown `.md`). */
+const BINARY_EXTENSIONS: Partial<Record<DocumentFormat, readonly string[]>> = {
+  docx: [".docx"],
+  doc: [".doc"],
+  pdf: [".pdf"],
+  image: [".png", ".jpg", ".jpeg", ".tif", ".tiff"],
+};
+
 /**
- * A file name safe to create in the documents folder from the name a browser sent: the last
- * path segment only, NFC, no control or reserved characters, no leading dot (hidden files are
- * not documents), at most 100 characters before the extension, which is `.md` for Markdown and
- * `.txt` otherwise. Letters with diacritics and spaces are kept: "Kế hoạch 12.docx" stays readable.
+ * A file name safe to create in the documents folder from the name a browser or a chat sent: the
+ * last path segment only, NFC, no control or reserved characters, no leading dot (hidden files are
+ * not documents), at most 100 characters before the extension. The extension follows `format`
+ * (what the bytes are): `.md` for Markdown, `.txt` for other text, and for Word, PDF and images
+ * the sent extension when it is one of that format's, else the format's own (".docx", ".pdf",
+ * ".png"). Without `format` the name is treated as text. Letters with diacritics and spaces are
+ * kept: "Kế hoạch 12.docx" stays readable.
  */
-export function safeFileName(raw: string): string {
+export function safeFileName(raw: string, format?: DocumentFormat): string {
   const last = raw.split(/[/\\]/).pop() ?? "";
   let name = withoutControls(last.normalize("NFC"))
     .replace(/[<>:"|?*]/g, "")
     .replace(/\s+/g, " ")
     .trim();
   const ext = extname(name).toLowerCase();
-  const markdown = ext === ".md" || ext === ".markdown";
+  const markdown = format === "markdown" || (!format && (ext === ".md" || ext === ".markdown"));
   // An extension of a few letters is the file's type, not part of its name.
   if (/^\.[a-z0-9]{1,8}$/.test(ext)) name = name.slice(0, -ext.length);
   let stem = [...name.replace(/^[.\s]+|[.\s]+$/g, "")].slice(0, 100).join("").trim();
@@ -95,7 +56,23 @@ export function safeFileName(raw: string): string {
   stem = stem.replace(/\.meta$/i, "-meta");
   if (stem === "" || RESERVED.test(stem)) stem = stem ? `${stem}-tai-lieu` : "tai-lieu";
   if (stem.toLowerCase() === "readme") stem = "readme-tai-lieu";
-  return `${stem}${markdown ? ".md" : ".txt"}`;
+  const binary = format ? BINARY_EXTENSIONS[format] : undefined;
+  const out = binary ? (binary.includes(ext) ? ext : (binary[0] as string)) : markdown ? ".md" : ".txt";
+  return `${stem}${out}`;
+}
+
+/**
+ * The name a replacement of `target` is written under (`uploaded`: the new file's safe name):
+ * `target` itself when both are text (.txt, .md) or have the same extension, else the target's
+ * name with the new file's extension (the old file is then removed), so the document keeps its id
+ * ("ke-hoach.txt" replaced by a Word file: "ke-hoach.docx").
+ */
+export function replacementName(target: string, uploaded: string): string {
+  const ext = extname(target);
+  const next = extname(uploaded);
+  const text = (e: string) => [".md", ".markdown", ".txt"].includes(e.toLowerCase());
+  if (ext.toLowerCase() === next.toLowerCase() || (text(ext) && text(next))) return target;
+  return target.slice(0, target.length - ext.length) + next;
 }
 
 /** A file waiting for the administrator to confirm that it replaces `target`. */
@@ -116,8 +93,11 @@ export interface DocumentFiles {
   list(): Promise<string[]>;
   /** Writes `bytes` as `source` atomically; an existing file is moved to `.removed/` first. */
   write(source: string, bytes: Uint8Array): Promise<void>;
-  /** Moves `source` (and its sidecar) into `.removed/` beside it; returns where it went. */
-  remove(source: string): Promise<string>;
+  /**
+   * Moves `source` (and its sidecar, unless `keepSidecar`: a replacement under the same stem and
+   * another extension keeps the document's metadata) into `.removed/` beside it; returns where it went.
+   */
+  remove(source: string, options?: { keepSidecar?: boolean }): Promise<string>;
   /** Keeps an upload aside until confirmed; returns its token. */
   stage(upload: Omit<StagedUpload, "token" | "at" | "bytes">, bytes: Uint8Array): Promise<StagedUpload>;
   /** The staged upload `token` of `admin`, with its bytes; undefined when unknown or expired. */
@@ -183,11 +163,11 @@ export function createDocumentFiles(dir: string, now: () => Date = () => new Dat
         throw err;
       }
     },
-    async remove(source) {
+    async remove(source, options = {}) {
       const path = join(dir, source);
       const sidecar = path.slice(0, -extname(path).length) + SIDECAR;
       const to = await keep(path);
-      if (extname(path) && (await exists(sidecar))) await keep(sidecar);
+      if (!options.keepSidecar && extname(path) && (await exists(sidecar))) await keep(sidecar);
       return to;
     },
     async stage(upload, bytes) {

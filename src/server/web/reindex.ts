@@ -84,7 +84,7 @@ export interface ReindexJob {
   documents: number | null;
   passages: number | null;
   /** When done: the changed file's document in the index (absent when removed or skipped). */
-  document: { id: string; title: string; passages: number } | null;
+  document: { id: string; title: string; passages: number; warnings?: string[] } | null;
   /** When done: why the changed file was not indexed, when it was not. */
   fileSkipped: string | null;
   /** Every file the new index skipped. */
@@ -134,21 +134,28 @@ export function createReindexer(deps: {
       const doc = manifest.documents.find((d) => d.source === j.file);
       j.documents = manifest.documents.length;
       j.passages = manifest.passages;
-      j.document = doc ? { id: doc.id, title: doc.title, passages: doc.passages } : null;
+      j.document = doc
+        ? {
+            id: doc.id,
+            title: doc.title,
+            passages: doc.passages,
+            ...(doc.warnings?.length ? { warnings: doc.warnings } : {}),
+          }
+        : null;
       j.fileSkipped = manifest.skipped.find((s) => s.source === j.file)?.reason ?? null;
       j.skipped = manifest.skipped;
       j.documentsDone = j.documentsTotal = manifest.documents.length;
       j.state = "done";
       deps.logger.info(
         { action: j.action, file: j.file, documents: j.documents, passages: j.passages },
-        "đã xây lại chỉ mục sau thay đổi trên trang quản trị",
+        "đã xây lại chỉ mục sau thay đổi tài liệu",
       );
     } catch (err) {
       j.state = "failed";
       j.error = String(errorSummary(err).message);
       deps.logger.warn(
         { err: errorSummary(err), action: j.action, file: j.file },
-        "không xây lại được chỉ mục sau thay đổi trên trang quản trị, tiếp tục dùng chỉ mục trước",
+        "không xây lại được chỉ mục sau thay đổi tài liệu, tiếp tục dùng chỉ mục trước",
       );
     } finally {
       j.finishedAt = now().toISOString();

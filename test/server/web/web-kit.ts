@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onTestFinished } from "vitest";
 
+import { createLibrary } from "../../../src/bot/library.js";
+import { createLibraryLedger } from "../../../src/bot/library-ledger.js";
 import { createBroadcastService } from "../../../src/broadcast/service.js";
 import { loadPrompts } from "../../../src/prompts.js";
 import type { EmbedderConfig } from "../../../src/search/embeddings/index.js";
@@ -156,12 +158,28 @@ async function knowledgeKit(
     await reindexer.idle();
     await rm(root, { recursive: true, force: true });
   });
+  const files = createDocumentFiles(dir);
+  // The same ledger as the chat's (main.ts): dates of changes, old passages for old source buttons.
+  const ledger = createLibraryLedger(dir);
+  const library = createLibrary({
+    files,
+    reindexer,
+    ledger,
+    documents: () => holder.current().index.documents,
+    passagesOf: (docId) => holder.current().index.passages.filter((p) => p.docId === docId),
+    skipped: async () => (await readIndexInfo(indexDir))?.skipped ?? [],
+    isAdmin: () => true,
+    replies: (await loadPrompts()).replies,
+    logger,
+    maxDocumentBytes,
+  });
   return {
     dir,
     indexDir,
     holder,
     sync,
     reindexer,
-    uploads: { files: createDocumentFiles(dir), reindexer, maxDocumentBytes },
+    ledger,
+    uploads: { files, reindexer, maxDocumentBytes, history: library.history },
   };
 }

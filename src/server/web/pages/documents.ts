@@ -1,25 +1,29 @@
 /**
  * The Documents page: each document the bot answers from, with its kind, number, date, issuer
  * and passages, and the files the index skipped with the reason; and changing them: upload a
- * document (recognised by its bytes: for now UTF-8 text or Markdown, as the loader reads; Word,
- * PDF and scans come with the document pipeline of issue 13), replace one (same name, or chosen
+ * document (recognised by its bytes and read by extractDocument, the loader's one entry: text,
+ * Markdown, and Word, PDF and scans as their readers can; a file that cannot be read is refused
+ * with the reason, and the reading's warnings are shown), replace one (same name, or chosen
  * from the list; asked to confirm), remove one (confirmed; the file is kept in `.removed/`).
  * After each change the index is rebuilt in the background by the `npm run ingest` pipeline and
  * swapped into the running bot; the page follows its progress (app.js polls `tai-lieu/tien-do`).
  * Every change goes to the audit log.
  */
 
-import { extname } from "node:path";
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
+import type { LibraryHistory } from "../../../bot/library.js";
+import { extractDocument } from "../../../knowledge/formats/extract.js";
+import { sniffDocument } from "../../../knowledge/formats/sniff.js";
+import type { DocumentFormat } from "../../../knowledge/formats/types.js";
 import type { DocumentMeta } from "../../../knowledge/types.js";
 import { errorSummary } from "../../../logger.js";
 import { fill } from "../../../prompts.js";
 import {
   type DocumentFiles,
+  replacementName,
   safeFileName,
   sizeText,
-  sniffDocument,
   withoutControls,
 } from "../document-files.js";
 import type { WebEnv, WebKit } from "../index.js";
@@ -33,6 +37,11 @@ export interface DocumentUploads {
   reindexer: Reindexer;
   /** MAX_DOCUMENT_BYTES: a larger file is refused before it is saved. */
   maxDocumentBytes: number;
+  /**
+   * The documents' ledger (src/bot/library.ts): dates of each change, and the passages of a
+   * replaced or removed document, so source buttons under older answers still show what they quoted.
+   */
+  history?: LibraryHistory;
 }
 
 /** "2022-11-10" → "10/11/2022"; anything else as it is. */
@@ -52,11 +61,10 @@ function shownName(raw: string): string {
   return withoutControls((raw.split(/[/\\]/).pop() ?? "").normalize("NFC"));
 }
 
-/** Where text documents replace `target`: its own name, or (a file the loader cannot read) a text one beside it. */
-function replacementName(target: string, uploaded: string): string {
-  const ext = extname(target).toLowerCase();
-  if (ext === ".md" || ext === ".txt") return target;
-  return target.slice(0, target.length - ext.length) + extname(safeFileName(uploaded));
+/** The format of a file by its bytes, when it is one a reader exists for. */
+function formatOf(bytes: Uint8Array, name: string): DocumentFormat | undefined {
+  const sniffed = sniffDocument(bytes, name);
+  return sniffed.kind === "document" ? sniffed.format : undefined;
 }
 
 function actionName(t: WebTexts, action: ChangeAction): string {
@@ -141,22 +149,31 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
       return refuse(c, 413, fill(t.upload_too_large, { file: original, size: sizeText(file.size), max }));
     if (reindexer.busy()) return refuse(c, 409, t.upload_busy);
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const sniffed = sniffDocument(bytes);
-    if (sniffed.kind === "binary")
-      return refuse(c, 415, fill(t.upload_binary, { file: original, format: sniffed.format }));
-    if (sniffed.kind === "not-utf8") return refuse(c, 415, fill(t.upload_not_utf8, { file: original }));
+    // One sniffer and one reader for every path in: what the index will read is what is accepted.
+    const sniffed = sniffDocument(bytes, original);
     if (sniffed.kind === "empty") return refuse(c, 400, fill(t.upload_empty, { file: original }));
+    let warnings: string[];
+    try {
+      warnings = (await extractDocument(bytes, original)).warnings;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      return refuse(c, 415, fill(t.upload_unreadable, { file: original, reason }));
+    }
     const listed = await files.list();
     const chosen = field(body, "target");
     if (chosen && !listed.includes(chosen)) return refuse(c, 404, fill(t.document_unknown, { file: chosen }));
-    const name = safeFileName(original);
+    const name = safeFileName(original, formatOf(bytes, original));
     const target = chosen || (listed.includes(name) ? name : "");
     if (target) {
       // Replacing asks first: the upload waits aside, for this administrator only.
       const staged = await files.stage({ admin: c.get("session").admin, target, original }, bytes);
-      return c.html(confirmReplacePage(kit.ctx(c), staged.token, target, original, staged.bytes));
+      return c.html(confirmReplacePage(kit.ctx(c), staged.token, target, original, staged.bytes, warnings));
     }
-    return change(c, "upload", name, () => files.write(name, bytes));
+    const admin = c.get("session").admin;
+    return change(c, "upload", name, async () => {
+      await files.write(name, bytes);
+      await uploads.history?.touch(name, admin);
+    });
   });
 
   web.post("/tai-lieu/thay-the", async (c) => {
@@ -166,11 +183,17 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
     if (!staged) return refuse(c, 404, t.upload_stage_gone);
     if (!(await files.list()).includes(staged.target))
       return refuse(c, 404, fill(t.document_unknown, { file: staged.target }));
-    const name = replacementName(staged.target, staged.original);
+    const name = replacementName(
+      staged.target,
+      safeFileName(staged.original, formatOf(staged.data, staged.original)),
+    );
+    const admin = c.get("session").admin;
     return change(c, "replace", name, async () => {
+      await uploads.history?.retire(staged.target, "replace");
       await files.write(name, staged.data);
-      if (name !== staged.target) await files.remove(staged.target);
+      if (name !== staged.target) await files.remove(staged.target, { keepSidecar: true });
       await files.unstage(token);
+      await uploads.history?.touch(name, admin, staged.target);
     });
   });
 
@@ -187,7 +210,9 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
     if (!(await files.list()).includes(file)) return refuse(c, 404, fill(ctx.t.document_unknown, { file }));
     if (field(body, "confirm") !== "1") return c.html(confirmRemovePage(ctx, file));
     return change(c, "remove", file, async () => {
+      await uploads.history?.retire(file, "remove");
       await files.remove(file);
+      await uploads.history?.forget(file);
     });
   });
 }
@@ -198,6 +223,7 @@ function confirmReplacePage(
   target: string,
   original: string,
   bytes: number,
+  warnings: readonly string[],
 ): Html {
   const { t, base } = ctx;
   return page(
@@ -205,6 +231,7 @@ function confirmReplacePage(
     "documents",
     t.upload_confirm_title,
     html`<p>${fill(t.upload_confirm_replace, { file: target, original, size: sizeText(bytes) })}</p>
+${warnings.length > 0 ? html`<p class="warning">${fill(t.document_warnings, { warnings: warnings.join("; ") })}</p>` : ""}
 <form method="post" action="${base}/tai-lieu/thay-the" class="inline">${csrfField(ctx)}<input type="hidden" name="token" value="${token}"><button type="submit">${t.upload_confirm_button}</button></form>
 <form method="post" action="${base}/tai-lieu/huy-thay-the" class="inline">${csrfField(ctx)}<input type="hidden" name="token" value="${token}"><button type="submit" class="secondary">${t.cancel}</button></form>`,
   );
@@ -220,6 +247,12 @@ function confirmRemovePage(ctx: PageContext, file: string): Html {
 <form method="post" action="${base}/tai-lieu/go" class="inline">${csrfField(ctx)}<input type="hidden" name="file" value="${file}"><input type="hidden" name="confirm" value="1"><button type="submit" class="danger">${t.remove_confirm_button}</button></form>
 <p><a href="${base}/tai-lieu">${t.cancel}</a></p>`,
   );
+}
+
+/** What reading a document needed its administrator to know (OCR pages, an encoding converted). */
+function warningsOf(ctx: PageContext, warnings: readonly string[] | undefined): Html | string {
+  if (!warnings?.length) return "";
+  return html`<p class="warning">${fill(ctx.t.document_warnings, { warnings: warnings.join("; ") })}</p>`;
 }
 
 /** The last change and its rebuild: live progress while running, then what came of it. */
@@ -246,7 +279,7 @@ function jobSection(ctx: PageContext, job: ReindexJob): Html {
     job.action === "remove"
       ? html`<p>${fill(t.ingest_removed, { file: job.file })}</p>`
       : job.document
-        ? html`<p>${fill(t.ingest_added, { file: job.file, title: job.document.title, passages: job.document.passages })}</p>`
+        ? html`<p>${fill(t.ingest_added, { file: job.file, title: job.document.title, passages: job.document.passages })}</p>${warningsOf(ctx, job.document.warnings)}`
         : html`<p class="error">${fill(t.ingest_file_skipped, { file: job.file, reason: job.fileSkipped ?? "" })}</p>`;
   return html`<section class="ingest-done"><h2>${t.ingest_title}</h2>
 <p>${fill(t.ingest_done, { when: when(job.finishedAt), documents: job.documents ?? 0, passages: job.passages ?? 0 })}</p>
@@ -279,7 +312,7 @@ ${
     : html`<table class="documents"><thead><tr><th>${t.col_title}</th><th>${t.col_doc_kind}</th><th>${t.col_number}</th><th>${t.col_date}</th><th>${t.col_issuer}</th><th>${t.col_passages}</th><th>${t.col_file}</th>${uploads ? html`<th>${t.col_actions}</th>` : ""}</tr></thead>
 <tbody>${documents.map(
         (d) =>
-          html`<tr${d.source === changed ? html` class="changed"` : ""}><td>${d.title}${d.source === changed ? html` <mark>${t.documents_changed}</mark>` : ""}</td><td>${d.meta.kind ?? ""}</td><td>${d.meta.number ?? ""}</td><td>${vietnameseDate(d.meta.date)}</td><td>${d.meta.issuer ?? ""}</td><td>${d.passages}</td><td><code>${d.source}</code></td>${actions(d.source)}</tr>`,
+          html`<tr${d.source === changed ? html` class="changed"` : ""}><td>${d.title}${d.source === changed ? html` <mark>${t.documents_changed}</mark>` : ""}${warningsOf(ctx, d.warnings)}</td><td>${d.meta.kind ?? ""}</td><td>${d.meta.number ?? ""}</td><td>${vietnameseDate(d.meta.date)}</td><td>${d.meta.issuer ?? ""}</td><td>${d.passages}</td><td><code>${d.source}</code></td>${actions(d.source)}</tr>`,
       )}</tbody></table>`
 }
 ${

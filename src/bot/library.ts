@@ -1,0 +1,422 @@
+/**
+ * Documents managed in chat by the bot's administrators, channel-neutral. A file an administrator
+ * sends is read the way the index will read it (the loader's path: format by its bytes,
+ * extractDocument, metadata, chunkDocument) and shown as a preview — title, kind, number, date,
+ * issuer, passages, first sections, warnings — with buttons: add, replace the document it matches
+ * (same number or title), cancel. The file waits in the documents folder's staging (30 minutes)
+ * until confirmed; then it is written under KNOWLEDGE_DIR with a safe name (the old one kept in
+ * `.removed/`) and the index is rebuilt by the same pipeline as the web page and `npm run ingest`
+ * (incremental, swapped atomically, other instances told). /quanlytailieu lists the documents
+ * with their dates, passages and status, and removes or replaces one after asking. The passages
+ * of a replaced or removed document are kept in the ledger, so old source buttons still resolve.
+ */
+import { createHash } from "node:crypto";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { extname, join } from "node:path";
+import { shortSection } from "../answer/citations.js";
+import { sniffDocument } from "../knowledge/formats/sniff.js";
+import { loadDocument } from "../knowledge/loader.js";
+import { describeDocument } from "../knowledge/metadata.js";
+import { chunkDocument, citationPath, formatSectionPath } from "../knowledge/structure.js";
+import type { Passage, SkippedFile } from "../knowledge/types.js";
+import { errorSummary, type Logger } from "../logger.js";
+import { fill, type Replies } from "../prompts.js";
+import type { DocumentSummary } from "../search/knowledge-index.js";
+import { type DocumentFiles, replacementName, safeFileName, sizeText } from "../server/web/document-files.js";
+import type { ChangeAction, Reindexer, ReindexJob } from "../server/web/reindex.js";
+import { fold } from "../text/vietnamese.js";
+import type { LibraryLedger } from "./library-ledger.js";
+import type { Action, Incoming, Reply } from "./types.js";
+
+/** The largest file the Bot API lets a bot download (getFile). */
+export const TELEGRAM_DOWNLOAD_LIMIT = 20_000_000;
+/** How long a "replace this one" chosen from the list waits for the new file. */
+const REPLACE_WAIT_MS = 30 * 60_000;
+/** Section paths shown in a preview. */
+const PREVIEW_SECTIONS = 5;
+
+export interface LibraryDeps {
+  files: DocumentFiles;
+  reindexer: Reindexer;
+  ledger: LibraryLedger;
+  /** The documents of the index in use. */
+  documents: () => readonly DocumentSummary[];
+  /** The passages of a document in the index in use (kept when it is replaced or removed). */
+  passagesOf: (docId: string) => readonly Passage[];
+  /** The files the index in use skipped, with why. */
+  skipped: () => Promise<readonly SkippedFile[]>;
+  isAdmin: (m: Incoming) => boolean;
+  replies: Replies;
+  logger: Logger;
+  /** MAX_DOCUMENT_BYTES. */
+  maxDocumentBytes: number;
+  now?: () => Date;
+}
+
+/** A file as a channel received it. */
+export interface ReceivedFile {
+  bytes: Uint8Array;
+  /** The name the sender gave it (only its last segment is used). */
+  name: string;
+}
+
+/** What a change of the documents leaves in the ledger, for changes made elsewhere (the web page). */
+export interface LibraryHistory {
+  /** Before replacing or removing `source`: keeps its passages for old source buttons. */
+  retire(source: string, action: "replace" | "remove"): Promise<void>;
+  /** After adding or replacing: `source`'s dates (`replacing`: the file it replaced). */
+  touch(source: string, by: string, replacing?: string): Promise<void>;
+  /** After removing. */
+  forget(source: string): Promise<void>;
+}
+
+export interface Library {
+  /** The ledger's side of a change made elsewhere (the web page), so it is remembered the same way. */
+  readonly history: LibraryHistory;
+  /** The largest file accepted in chat, in bytes (the platform's limit and MAX_DOCUMENT_BYTES). */
+  readonly maxBytes: number;
+  /** Reads a file an administrator sent: its preview with buttons, or why it cannot be read. */
+  preview(m: Incoming, file: ReceivedFile): Promise<Reply[]>;
+  /** The documents with their dates, passages and status, and buttons to remove or replace each. */
+  list(m: Incoming): Promise<Reply[]>;
+  /** A button press under a preview or the list. */
+  act(m: Incoming, action: Extract<Action, { kind: "upload" | "library" }>): Promise<Reply[]>;
+}
+
+const text = (t: string): Reply[] => [{ kind: "text", text: t }];
+
+/** A document file's key in button data: short, and never the name itself (64 bytes at most). */
+export function fileKey(source: string): string {
+  return createHash("sha256").update(source).digest("base64url").slice(0, 12);
+}
+
+/** "2026-12-01T08:00:00Z" → "01/12/2026" (Vietnam's date). */
+function dateText(iso: string | Date): string {
+  const d = new Date(new Date(iso).getTime() + 7 * 3600_000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+}
+
+export function createLibrary(deps: LibraryDeps): Library {
+  const r = deps.replies;
+  const now = deps.now ?? (() => new Date());
+  const who = (m: Incoming) => `${m.channel}:${m.userId}`;
+  /** A replacement chosen from the list, waiting for the administrator's next file. */
+  const replacing = new Map<string, { source: string; until: number }>();
+  const maxBytes = Math.min(TELEGRAM_DOWNLOAD_LIMIT, deps.maxDocumentBytes);
+
+  /** The document a new file matches: chosen from the list, or the same number or title. */
+  const matchOf = (m: Incoming, doc: { title: string; meta: Record<string, unknown> }, name: string) => {
+    const documents = deps.documents();
+    const chosen = replacing.get(who(m));
+    if (chosen && chosen.until > now().getTime()) {
+      const d = documents.find((x) => x.source === chosen.source);
+      if (d) return d;
+    }
+    const number = typeof doc.meta.number === "string" ? squash(doc.meta.number) : "";
+    const title = squash(doc.title);
+    return (
+      documents.find(
+        (d) => number !== "" && typeof d.meta.number === "string" && squash(d.meta.number) === number,
+      ) ??
+      documents.find((d) => squash(d.title) === title) ??
+      documents.find((d) => d.source === name)
+    );
+  };
+
+  /** Makes the change, rebuilds, and says what came of it (waits for a rebuild already running). */
+  const rebuild = async (
+    m: Incoming,
+    change: { action: ChangeAction; file: string },
+    apply: () => Promise<void>,
+  ): Promise<{ job: ReindexJob } | { said: Reply[] }> => {
+    const log = m.logger ?? deps.logger;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      let job: ReindexJob | undefined;
+      try {
+        job = await deps.reindexer.start({ ...change, admin: who(m) }, apply);
+      } catch (err) {
+        const reason = String(errorSummary(err).message);
+        log.error(
+          { err: errorSummary(err), action: change.action, file: change.file },
+          "không thay đổi được tài liệu",
+        );
+        return { said: text(fill(r.upload_save_failed_chat, { file: change.file, reason })) };
+      }
+      if (job) {
+        await deps.reindexer.idle();
+        log.info(
+          { admin: who(m), action: change.action, file: change.file, state: job.state },
+          "quản trị viên thay đổi tài liệu trong cuộc trò chuyện",
+        );
+        return { job };
+      }
+      // Another change is being indexed: this one follows it.
+      await deps.reindexer.idle();
+    }
+    return { said: text(r.upload_busy_chat) };
+  };
+
+  /** What a finished rebuild means for the changed file. */
+  const outcome = (job: ReindexJob, ok: (d: NonNullable<ReindexJob["document"]>) => string): Reply[] => {
+    if (job.state === "failed") return text(fill(r.upload_failed, { reason: job.error ?? "" }));
+    if (!job.document)
+      return text(fill(r.upload_not_indexed, { file: job.file, reason: job.fileSkipped ?? "" }));
+    return text(ok(job.document));
+  };
+
+  /** Keeps the passages of a document about to be replaced or removed (old source buttons). */
+  const retire = async (source: string, action: "replace" | "remove") => {
+    const d = deps.documents().find((x) => x.source === source);
+    if (!d) return;
+    await deps.ledger.retire({
+      docId: d.id,
+      source,
+      title: d.shortTitle,
+      action,
+      at: now().toISOString(),
+      passages: deps.passagesOf(d.id).map((p) => ({
+        id: p.id,
+        section: formatSectionPath(p.sectionPath),
+        label: shortSection(citationPath(p.sectionPath)),
+        text: p.text,
+      })),
+    });
+  };
+
+  const bySource = async (key: string) => (await deps.files.list()).find((s) => fileKey(s) === key);
+  const titleOf = (source: string) => deps.documents().find((d) => d.source === source)?.shortTitle ?? source;
+
+  return {
+    maxBytes,
+    history: {
+      retire,
+      touch: (source, by, replacing) => deps.ledger.touch(source, by, replacing),
+      forget: (source) => deps.ledger.forget(source),
+    },
+
+    async preview(m, file) {
+      const log = m.logger ?? deps.logger;
+      const sniffed = sniffDocument(file.bytes, file.name);
+      const name = safeFileName(
+        file.name || "tai-lieu",
+        sniffed.kind === "document" ? sniffed.format : undefined,
+      );
+      if (file.bytes.length > maxBytes)
+        return text(
+          fill(r.upload_too_big, { file: name, size: sizeText(file.bytes.length), max: sizeText(maxBytes) }),
+        );
+      // Read exactly as the loader will read it from the folder: a copy under its safe name.
+      const dir = await mkdtemp(join(tmpdir(), "danvan-upload-"));
+      let doc: Awaited<ReturnType<typeof loadDocument>>;
+      try {
+        await writeFile(join(dir, name), file.bytes);
+        doc = await loadDocument({ path: join(dir, name), source: name });
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        log.info({ file: name, bytes: file.bytes.length, reason }, "tệp quản trị viên gửi không đọc được");
+        return text(fill(r.upload_unreadable, { file: name, reason }));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      const passages = chunkDocument(
+        doc.id,
+        doc.shortTitle === doc.title ? doc.title : `${doc.shortTitle} \n ${doc.title}`,
+        doc.text,
+      );
+      const sections = [
+        ...new Set(passages.map((p) => formatSectionPath(p.sectionPath)).filter((s) => s !== "phần mở đầu")),
+      ].slice(0, PREVIEW_SECTIONS);
+      const match = matchOf(m, doc, name);
+      const staged = await deps.files.stage(
+        { admin: who(m), target: match?.source ?? "", original: name },
+        file.bytes,
+      );
+      replacing.delete(who(m));
+      const details = describeDocument(doc.meta) || "—";
+      const lines = [
+        fill(r.upload_preview, {
+          file: name,
+          format: sniffed.kind === "document" ? sniffed.label : "",
+          title: doc.title,
+          details,
+          passages: passages.length,
+          sections: sections.join("; ") || "—",
+        }),
+      ];
+      if (doc.warnings?.length)
+        lines.push(fill(r.upload_preview_warnings, { warnings: doc.warnings.join("; ") }));
+      log.info(
+        { file: name, bytes: file.bytes.length, passages: passages.length, match: match?.source },
+        "đã đọc tệp quản trị viên gửi",
+      );
+      const row: { label: string; action: Action }[] = [
+        { label: r.upload_button_add, action: { kind: "upload", token: staged.token, choice: "add" } },
+      ];
+      if (match)
+        row.push({
+          label: fill(r.upload_button_replace, { title: match.shortTitle }),
+          action: { kind: "upload", token: staged.token, choice: "replace" },
+        });
+      return [
+        {
+          kind: "choices",
+          text: lines.join("\n\n"),
+          buttons: [
+            row,
+            [
+              {
+                label: r.upload_button_cancel,
+                action: { kind: "upload", token: staged.token, choice: "cancel" },
+              },
+            ],
+          ],
+        },
+      ];
+    },
+
+    async list(m) {
+      if (!deps.isAdmin(m)) return text(r.admin_only);
+      const documents = deps.documents();
+      const skipped = await deps.skipped().catch(() => [] as SkippedFile[]);
+      const listed = [
+        ...documents.map((d) => ({
+          source: d.source,
+          document: d as DocumentSummary | undefined,
+          reason: "",
+        })),
+        ...skipped.map((s) => ({ source: s.source, document: undefined, reason: s.reason })),
+      ];
+      if (listed.length === 0) return text(r.library_empty);
+      const lines = [r.library_header];
+      const buttons: { label: string; action: Action }[][] = [];
+      for (const [i, item] of listed.entries()) {
+        const n = i + 1;
+        const mtime = await stat(join(deps.files.dir, item.source)).then(
+          (s) => s.mtime,
+          () => now(),
+        );
+        const entry = await deps.ledger.entry(item.source);
+        const updated = dateText(entry?.updatedAt ?? mtime);
+        if (item.document)
+          lines.push(
+            fill(r.library_line, {
+              n,
+              title: item.document.shortTitle,
+              file: item.source,
+              passages: item.document.passages,
+              added: dateText(entry?.addedAt ?? mtime),
+              updated,
+            }),
+          );
+        else lines.push(fill(r.library_skipped_line, { n, file: item.source, reason: item.reason, updated }));
+        const key = fileKey(item.source);
+        buttons.push([
+          { label: fill(r.library_button_remove, { n }), action: { kind: "library", key, op: "remove" } },
+          ...(item.document
+            ? [
+                {
+                  label: fill(r.library_button_replace, { n }),
+                  action: { kind: "library", key, op: "replace" } as Action,
+                },
+              ]
+            : []),
+        ]);
+      }
+      lines.push(r.library_hint);
+      return [{ kind: "choices", text: lines.join("\n"), buttons }];
+    },
+
+    async act(m, action) {
+      if (!deps.isAdmin(m)) return text(r.admin_only);
+      if (action.kind === "library") {
+        const source = await bySource(action.key);
+        if (action.op === "cancel") return text(r.library_cancelled);
+        if (!source) return text(r.library_unknown);
+        const title = titleOf(source);
+        switch (action.op) {
+          case "remove":
+            return [
+              {
+                kind: "choices",
+                text: fill(r.library_remove_confirm, { title, file: source }),
+                buttons: [
+                  [
+                    {
+                      label: fill(r.library_button_remove_yes, { title }),
+                      action: { ...action, op: "remove_yes" },
+                    },
+                    { label: r.upload_button_cancel, action: { ...action, op: "cancel" } },
+                  ],
+                ],
+              },
+            ];
+          case "replace":
+            replacing.set(who(m), { source, until: now().getTime() + REPLACE_WAIT_MS });
+            return text(fill(r.library_replace_wait, { title }));
+          case "remove_yes": {
+            const done = await rebuild(m, { action: "remove", file: source }, async () => {
+              await retire(source, "remove");
+              await deps.files.remove(source);
+              await deps.ledger.forget(source);
+            });
+            if ("said" in done) return done.said;
+            if (done.job.state === "failed")
+              return text(fill(r.upload_failed, { reason: done.job.error ?? "" }));
+            return text(fill(r.library_removed, { title, file: source }));
+          }
+        }
+      }
+      const staged = await deps.files.staged(action.token, who(m));
+      if (!staged) return text(r.upload_expired);
+      if (action.choice === "cancel") {
+        await deps.files.unstage(action.token);
+        return text(r.upload_cancelled);
+      }
+      const listed = await deps.files.list();
+      if (action.choice === "replace" && staged.target && listed.includes(staged.target)) {
+        const target = staged.target;
+        const old = titleOf(target);
+        const name = replacementName(target, staged.original);
+        const done = await rebuild(m, { action: "replace", file: name }, async () => {
+          await retire(target, "replace");
+          await deps.files.write(name, staged.data);
+          if (name !== target) await deps.files.remove(target, { keepSidecar: true });
+          await deps.files.unstage(action.token);
+          await deps.ledger.touch(name, who(m), target);
+        });
+        if ("said" in done) return done.said;
+        return outcome(done.job, (d) =>
+          fill(r.upload_replaced, { old, title: d.title, passages: d.passages }),
+        );
+      }
+      // Added beside the others: a name already taken gets a number, never overwriting a document.
+      const name = freeName(staged.original, listed);
+      const done = await rebuild(m, { action: "upload", file: name }, async () => {
+        await deps.files.write(name, staged.data);
+        await deps.files.unstage(action.token);
+        await deps.ledger.touch(name, who(m));
+      });
+      if ("said" in done) return done.said;
+      return outcome(done.job, (d) => fill(r.upload_added, { title: d.title, passages: d.passages }));
+    },
+  };
+}
+
+/** `name`, or "name (2).ext", "name (3).ext"… when the folder already has it. */
+function freeName(name: string, listed: readonly string[]): string {
+  const taken = new Set(listed.map((s) => s.toLowerCase()));
+  if (!taken.has(name.toLowerCase())) return name;
+  const ext = extname(name);
+  const stem = name.slice(0, name.length - ext.length);
+  for (let n = 2; ; n++) {
+    const candidate = `${stem} (${n})${ext}`;
+    if (!taken.has(candidate.toLowerCase())) return candidate;
+  }
+}
+
+/** Folded, without spaces and punctuation: "123-KH/TU" and "123 KH/TU" compare equal. */
+function squash(s: string): string {
+  return fold(s.toLowerCase()).replace(/[^a-z0-9]+/g, "");
+}
