@@ -10,8 +10,9 @@
  * src/search/data/not-found.json. Held-out sets (plan-test, kb-test, ALQAC even lines, the
  * everyday set) are never read here.
  */
-import { existsSync } from "node:fs";
+
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
