@@ -4,6 +4,7 @@
  * that installs it; an image too large to decode safely is refused by its size.
  */
 import { defaultOcr, OCR_MISSING, OCR_PAGE_TIMEOUT_MS, withTempFile } from "./ocr.js";
+import { duration } from "./pdf.js";
 import { paragraphsOf } from "./pdf-layout.js";
 import { normaliseText } from "./text.js";
 import { type Extracted, type ExtractOptions, UnreadableDocumentError } from "./types.js";
@@ -70,7 +71,7 @@ export async function extractImage(
 function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new UnreadableDocumentError(`đọc ảnh quá ${Math.round(ms / 1000)} giây, đã dừng`)),
+      () => reject(new UnreadableDocumentError(`đọc ảnh quá ${duration(ms)}, đã dừng`)),
       ms,
     );
     promise.then(

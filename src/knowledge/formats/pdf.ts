@@ -5,7 +5,6 @@
  * of valid Vietnamese syllables, pdf-quality.ts) are read again by OCR, and the warning says which.
  * Encrypted, corrupt and over-long files are refused by name; reading is bounded in time.
  */
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { defaultOcr, OCR_MISSING, withTempFile } from "./ocr.js";
 import { linesOf, type PageLines, paragraphsOf, type Run } from "./pdf-layout.js";
 import { textLayerProblem } from "./pdf-quality.js";
@@ -30,6 +29,8 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   const ocr = options.ocr ?? defaultOcr();
+  // Loaded at the first PDF: start-up and text-only folders never pay for pdf.js.
+  const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
   // pdf.js may take the buffer over: it gets a copy, the caller keeps its bytes.
   const task = getDocument({
     data: new Uint8Array(bytes),
@@ -39,6 +40,8 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
     useSystemFonts: false,
     stopAtErrors: false,
   });
+  // Destroyed at a time bound while still loading, the task rejects; that is not an error here.
+  task.promise.catch(() => undefined);
   const pages: PageLines[] = [];
   const problems = new Map<number, "no-text" | "broken">();
   let total: number;
@@ -99,7 +102,7 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
         let done = 0;
         for (const n of numbers) {
           if (Date.now() > deadline)
-            throw new UnreadableDocumentError(`đọc tệp quá ${minutes(timeoutMs)} phút, đã dừng`);
+            throw new UnreadableDocumentError(`đọc tệp quá ${duration(timeoutMs)}, đã dừng`);
           const target = pages[n - 1] as PageLines;
           try {
             const read = await ocr.pdfPage(path, n);
@@ -157,13 +160,16 @@ export function pageList(numbers: readonly number[]): string {
   return parts.join(", ");
 }
 
-function minutes(ms: number): string {
-  return String(Math.max(1, Math.round(ms / 60_000)));
+/** "2 phút", "30 giây". */
+export function duration(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} phút` : `${Math.max(1, Math.round(ms / 1000))} giây`;
 }
 
 class Timeout extends Error {}
 
 function within<T>(promise: Promise<T>, deadline: number): Promise<T> {
+  // Left behind at a time bound, pdf.js's promise rejects when the task is destroyed.
+  promise.catch(() => undefined);
   const left = deadline - Date.now();
   if (left <= 0) return Promise.reject(new Timeout());
   return new Promise<T>((resolve, reject) => {
@@ -185,7 +191,7 @@ function within<T>(promise: Promise<T>, deadline: number): Promise<T> {
 function translate(err: unknown, timeoutMs: number): Error {
   if (err instanceof UnreadableDocumentError) return err;
   if (err instanceof Timeout)
-    return new UnreadableDocumentError(`đọc tệp quá ${minutes(timeoutMs)} phút, đã dừng`, { cause: err });
+    return new UnreadableDocumentError(`đọc tệp quá ${duration(timeoutMs)}, đã dừng`, { cause: err });
   const name = (err as { name?: string } | undefined)?.name;
   if (name === "PasswordException") return new UnreadableDocumentError("tệp PDF có mật khẩu", { cause: err });
   return new UnreadableDocumentError("tệp PDF hỏng", { cause: err });
