@@ -152,10 +152,13 @@ export function scanPdf(pngs: Buffer[], pageSize: [number, number] = A5): Promis
   return toBytes(doc);
 }
 
-/** A PDF of `count` pages, one short text on each (the page limit's test, the memory bench). */
-export async function manyPages(count: number, text: (n: number) => string): Promise<Buffer> {
+/**
+ * A PDF of `count` pages, one short text on each (the page limit's test, the memory bench). With
+ * `font` unset it uses Helvetica, which needs no font file: the text must then be ASCII.
+ */
+export async function manyPages(count: number, text: (n: number) => string, font?: string): Promise<Buffer> {
   const doc = new PDFDocument({ size: A5, autoFirstPage: false });
-  doc.font(SERIF).fontSize(SIZE);
+  doc.font(font ?? "Helvetica").fontSize(SIZE);
   for (let n = 1; n <= count; n++) {
     doc.addPage({ size: A5, margin: MARGIN });
     doc.text(text(n), { align: "justify" });
