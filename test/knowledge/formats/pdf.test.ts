@@ -153,6 +153,17 @@ describe("without OCR on the machine", () => {
   });
 });
 
+describe("an image too large to decode safely", () => {
+  it("is refused by its size before any OCR", async () => {
+    const png = Buffer.from(await fixture("trang-anh.png"));
+    png.writeUInt32BE(20_000, 16);
+    png.writeUInt32BE(20_000, 20);
+    await expect(extractDocument(png, "to.png", { ocr: noOcrExpected })).rejects.toThrow(
+      "ảnh quá lớn (20000×20000 điểm ảnh; tối đa 100 triệu)",
+    );
+  });
+});
+
 describe("the broken text layer detector", () => {
   it("passes Vietnamese prose and catches split letters, private-use glyphs and an empty layer", () => {
     const prose = plan.paragraphs.join("\n");
