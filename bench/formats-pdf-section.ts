@@ -21,6 +21,7 @@ interface Report {
   ocrMsPerPage: number;
   scanMs: number;
   warnings: string[];
+  misread: string[];
   quality: { scanVsTextLayer: number; scanVsTxt: number; textLayerVsTxt: number; coarseVsTextLayer: number };
   sets: { txt: Hits; pdf: Hits; scan: Hits; coarse: Hits };
   memory: { pages: number; chars: number; ms: number; beforeMb: number; peakMb: number; bytes: number };
@@ -75,6 +76,8 @@ export async function formatsPdfSection(
     `| scan, 300 dpi | the .txt's paragraphs | ${f4(q.scanVsTxt)} |`,
     `| scan, 150 dpi | the text PDF's reading | ${f4(q.coarseVsTextLayer)} |`,
     `| text PDF | the .txt's paragraphs | ${f4(q.textLayerVsTxt)} |`,
+    "",
+    `Lines of the 300 dpi scan's reading that differ from the text PDF's (${r.misread.length}): ${r.misread.map((l) => `"${l}"`).join("; ") || "none"}.`,
     "",
     "These scans are clean: made from the PDF itself, straight, without noise, stamps, handwriting or a second column.",
     "A scan from paper does worse; the gap to the .txt above is the best case, not the usual one.",

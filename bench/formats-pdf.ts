@@ -124,6 +124,12 @@ async function main(): Promise<void> {
     const scanMs = performance.now() - t0;
     const coarseRead = await extractDocument(coarse, "ke-hoach-150dpi.pdf");
     const reference = [title, subtitle, ...paragraphs].join("\n");
+    const linesOf = (e: Extracted | undefined) => (e?.text ?? "").split("\n").filter(Boolean);
+    const textLines = new Set(linesOf(textRead));
+    // The scan's lines that differ from the text layer's: where OCR went wrong, shortened.
+    const misread = linesOf(scanRead)
+      .filter((l) => !textLines.has(l))
+      .map((l) => (l.length > 90 ? `${l.slice(0, 90)}…` : l));
     const quality = {
       scanVsTextLayer: characterAccuracy(scanRead.text, textRead?.text ?? ""),
       scanVsTxt: characterAccuracy(scanRead.text, reference),
@@ -160,6 +166,7 @@ async function main(): Promise<void> {
         scanMs,
         ocrPages: scanRead.ocrPages?.length ?? 0,
         warnings: scanRead.warnings,
+        misread,
         quality,
         sets,
         memory: { ...memory, bytes: many.length },
