@@ -18,6 +18,7 @@ export const READER_VERSION = 1;
 
 const ENTRY = /^[0-9a-f]{64}\.json$/;
 
+/** The cache of one load: readings looked up and kept by content, the unused ones pruned after. */
 export interface ExtractionCache {
   /** The cached reading of `bytes`, or `read()`'s, kept for next time. */
   extract(bytes: Uint8Array, read: () => Promise<Extracted>): Promise<Extracted>;

@@ -58,6 +58,7 @@ export interface OcrEngine {
   image(imagePath: string): Promise<PageLines[]>;
 }
 
+/** How the engine runs: the runner (tests count or replace calls), a fixed capability, resolution, time per page. */
 export interface OcrOptions {
   runner?: CommandRunner;
   /** Replaces the detection (tests of a machine without Tesseract). */
@@ -136,8 +137,8 @@ export function createOcr(options: OcrOptions = {}): OcrEngine {
   };
 }
 
-/** The engine the loader uses unless told otherwise (one detection per process). */
 let shared: OcrEngine | undefined;
+/** The engine the readers use unless told otherwise (one detection per process). */
 export function defaultOcr(): OcrEngine {
   shared ??= createOcr();
   return shared;
@@ -181,7 +182,8 @@ export function pagesFromTsv(tsv: string): PageLines[] {
       p.height = height ?? 1;
       continue;
     }
-    if (level !== 5 || !text || (conf ?? 0) < 0) continue;
+    // A rule under a motto or a table border read as "__", "|": layout, not words.
+    if (level !== 5 || !text || (conf ?? 0) < 0 || /^[_|~—–=]+$/u.test(text)) continue;
     const key = `${block}.${par}.${line}`;
     const runs = p.lines.get(key) ?? [];
     runs.push({ text, x: left ?? 0, y: (top ?? 0) + (height ?? 0), width: width ?? 0, size: height ?? 0 });

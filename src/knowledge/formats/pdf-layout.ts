@@ -26,6 +26,7 @@ export interface Line {
   size: number;
 }
 
+/** A page's lines, top to bottom, with the page's size in the same units. */
 export interface PageLines {
   width: number;
   height: number;

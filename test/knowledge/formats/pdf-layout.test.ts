@@ -86,7 +86,7 @@ describe("pages laid out back into paragraphs", () => {
 });
 
 describe("OCR output and detection", () => {
-  it("turns Tesseract's TSV into lines on the page", () => {
+  it("turns Tesseract's TSV into lines on the page, without rules read as underscores", () => {
     const row = (
       level: number,
       line: number,
@@ -102,6 +102,7 @@ describe("OCR output and detection", () => {
       row(1, 0, 0, 0, 0, 1000, 1400),
       row(5, 1, 1, 100, 100, 80, 40, "Dân"),
       row(5, 1, 2, 190, 102, 80, 38, "biết,"),
+      row(5, 1, 3, 280, 120, 60, 6, "__"),
       row(5, 2, 1, 100, 160, 80, 40, "dân"),
       row(5, 2, 2, 190, 160, 80, 52, "bàn."),
     ].join("\n");
