@@ -6,6 +6,7 @@
  *   the everyday-language questions of bench/questions/alqac-everyday.jsonl.
  * - The plan: bench/questions/plan-test.jsonl (held out) and plan-dev.jsonl (calibration).
  * - The plan with ../shared/knowledge-related (bench/kb.ts): kb-test.jsonl (held out), kb-dev.jsonl.
+ * - The plan as a text PDF and as a scan (bench/formats-pdf.ts): plan-dev.jsonl, OCR quality, time, memory.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -35,6 +36,7 @@ import { retrieverOf } from "../src/search/retriever.js";
 import { openDatabase } from "../src/storage/sqlite/database.js";
 import { createSqliteQuestionLog } from "../src/storage/sqlite/question-log.js";
 import { fold } from "../src/text/vietnamese.js";
+import { formatsPdfSection } from "./formats-pdf-section.js";
 import { instancesSection } from "./instances-section.js";
 import { botReport, byStyle, openKbBench, peerReport, RELATED, readKbQuestions } from "./kb.js";
 import { quizSection } from "./quiz.js";
@@ -519,6 +521,7 @@ const SECTIONS: Record<string, (lines: string[]) => Promise<void>> = {
   adminweb: adminWebSection,
   quiz: quizSection,
   instances: (lines) => instancesSection(lines, runScript),
+  "formats-pdf": (lines) => formatsPdfSection(lines, runScript),
 };
 
 // `npm run bench -- --only plan,broadcast` reruns some sections and keeps the others as they were.

@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
+import { DEFAULT_MAX_PAGES } from "./knowledge/formats/pdf.js";
 import { DEFAULT_MAX_DOCUMENT_BYTES } from "./knowledge/loader.js";
 import type { EmbedderConfig } from "./search/embeddings/index.js";
 
@@ -51,6 +52,7 @@ const schema = z.object({
   ZALO_MONTHLY_QUOTA: z.coerce.number().int().min(0).default(0),
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1000).default(DEFAULT_MAX_DOCUMENT_BYTES),
+  MAX_DOCUMENT_PAGES: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_MAX_PAGES),
   MAX_QUESTION_LENGTH: z.coerce.number().int().min(20).max(4000).default(1000),
   QUESTIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -95,6 +97,8 @@ export interface Config {
   questionsPerMinute: number;
   /** Document files larger than this many bytes are skipped at ingest, by name (MAX_DOCUMENT_BYTES). */
   maxDocumentBytes: number;
+  /** PDFs with more pages than this are refused at ingest, by name with the count (MAX_DOCUMENT_PAGES). */
+  maxDocumentPages: number;
   /** How passage vectors are made: learned from the corpus (default), a remote model, or none. */
   embedder: EmbedderConfig;
   /** VECTOR_WEIGHT and VECTOR_LEAD_WEIGHT (unset: the defaults in knowledge-index.ts). */
@@ -198,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       : undefined,
     maxQuestionLength: c.MAX_QUESTION_LENGTH,
     maxDocumentBytes: c.MAX_DOCUMENT_BYTES,
+    maxDocumentPages: c.MAX_DOCUMENT_PAGES,
     questionsPerMinute: c.QUESTIONS_PER_MINUTE,
     vectorWeights: { cosine: c.VECTOR_WEIGHT, lead: c.VECTOR_LEAD_WEIGHT },
     telegram: c.TELEGRAM_BOT_TOKEN
@@ -280,6 +285,8 @@ function describe(variable: string, message: string): string {
   if (variable === "EMBEDDINGS_BASE_URL")
     return "phải là một địa chỉ http(s)://…, ví dụ http://127.0.0.1:11434/v1";
   if (variable === "LLM_BASE_URL") return "phải là một địa chỉ http(s)://…, ví dụ http://127.0.0.1:11434/v1";
+  if (variable === "MAX_DOCUMENT_PAGES")
+    return `phải là một số trang từ 1 đến 10000 (mặc định ${DEFAULT_MAX_PAGES})`;
   if (variable === "MAX_DOCUMENT_BYTES")
     return "phải là một số byte, ít nhất 1000 (mặc định 50000000, tức 50 MB)";
   if (variable.endsWith("_MS") || variable.startsWith("MAX_") || variable.endsWith("_PER_MINUTE")) {

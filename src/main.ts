@@ -221,6 +221,7 @@ async function main(): Promise<number> {
       outcome = await ensureIndex(config.knowledgeDir, config.indexDir, {
         embedder: config.embedder,
         maxDocumentBytes: config.maxDocumentBytes,
+        maxDocumentPages: config.maxDocumentPages,
         onCorrupt: (err) =>
           logger.warn({ path: err.path, reason: err.message }, "chỉ mục bị hỏng, đang xây lại"),
       });
@@ -265,6 +266,7 @@ async function main(): Promise<number> {
           await ensureIndex(config.knowledgeDir, config.indexDir, {
             embedder: config.embedder,
             maxDocumentBytes: config.maxDocumentBytes,
+            maxDocumentPages: config.maxDocumentPages,
           });
           await holder.reload();
         }),
@@ -328,6 +330,7 @@ async function main(): Promise<number> {
         indexDir: config.indexDir,
         embedder: config.embedder,
         maxDocumentBytes: config.maxDocumentBytes,
+        maxDocumentPages: config.maxDocumentPages,
         swap: () => holder.reload(),
         announce: () => knowledgeSync.announce(),
         lock: rebuildLock,

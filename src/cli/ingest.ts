@@ -23,6 +23,7 @@ run(async () => {
   const report = await buildIndex(config.knowledgeDir, config.indexDir, {
     embedder: config.embedder,
     maxDocumentBytes: config.maxDocumentBytes,
+    maxDocumentPages: config.maxDocumentPages,
     full,
     onProgress: (stage, done, total) => {
       // Progress only for corpora large enough to wait for.

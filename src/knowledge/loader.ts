@@ -9,8 +9,10 @@ import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { openExtractionCache } from "./extraction-cache.js";
 import { DOCUMENT_EXTENSIONS, extractDocument } from "./formats/extract.js";
 import { normaliseText } from "./formats/text.js";
+import type { ExtractOptions } from "./formats/types.js";
 import { citedName, identifyDocument, shortTitleOf } from "./metadata.js";
 import type { DocumentMeta, KnowledgeDocument, SkippedFile } from "./types.js";
 
@@ -66,6 +68,12 @@ export async function listKnowledgeFiles(
 export interface LoadOptions {
   /** Files larger than this many bytes are skipped (default DEFAULT_MAX_DOCUMENT_BYTES). */
   maxBytes?: number;
+  /** PDFs with more pages are refused by name (MAX_DOCUMENT_PAGES; default in formats/pdf.ts). */
+  maxPages?: number;
+  /** Where readings are cached by content (extraction-cache.ts); none when unset. */
+  cacheDir?: string;
+  /** Passed to every reader (the OCR engine, a time bound, progress). */
+  extract?: ExtractOptions;
 }
 
 /** Loads every supported document under `dir`. */
@@ -74,6 +82,11 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
   const documents: KnowledgeDocument[] = [];
   const ids = new Set<string>();
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+  const cache = options.cacheDir ? openExtractionCache(options.cacheDir) : undefined;
+  const read: ReadOptions = {
+    extract: { ...options.extract, ...(options.maxPages ? { maxPages: options.maxPages } : {}) },
+    cache,
+  };
   for (const f of files) {
     try {
       const size = (await stat(f.path)).size;
@@ -81,7 +94,7 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
         throw new Error(
           `tệp quá lớn (${sizeText(size)}; giới hạn MAX_DOCUMENT_BYTES là ${sizeText(maxBytes)})`,
         );
-      const doc = await loadDocument(f);
+      const doc = await loadDocument(f, read);
       if (ids.has(doc.id)) throw new Error(`trùng mã tài liệu "${doc.id}" với một tệp khác`);
       ids.add(doc.id);
       documents.push(doc);
@@ -90,6 +103,8 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
     }
   }
   nameFromCitations(documents);
+  // Every file was just read: readings of files no longer there are dropped.
+  await cache?.prune();
   return { documents, skipped };
 }
 
@@ -117,15 +132,22 @@ function sizeText(bytes: number): string {
   return `${value.toFixed(1).replace(".", ",")} ${unit}`;
 }
 
+/** How a file is read: the readers' options, and the cache of readings when there is one. */
+export interface ReadOptions {
+  extract?: ExtractOptions;
+  cache?: ReturnType<typeof openExtractionCache>;
+}
+
 /** Reads one file into a document; throws with a reason a person understands. */
-export async function loadDocument(file: FoundFile): Promise<KnowledgeDocument> {
+export async function loadDocument(file: FoundFile, options: ReadOptions = {}): Promise<KnowledgeDocument> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file.path);
   } catch (err) {
     throw new Error(`không đọc được tệp (${(err as NodeJS.ErrnoException).code ?? "lỗi"})`, { cause: err });
   }
-  const extracted = await extractDocument(bytes, basename(file.path));
+  const read = () => extractDocument(bytes, basename(file.path), options.extract);
+  const extracted = options.cache ? await options.cache.extract(bytes, read) : await read();
   // Front matter is a text file's; a Word or PDF file's metadata is its sidecar's.
   const { meta: given, body } =
     extracted.format === "text" || extracted.format === "markdown"

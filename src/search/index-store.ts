@@ -15,8 +15,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
-import { join } from "node:path";
-import type { DocumentFormat } from "../knowledge/formats/types.js";
+import { basename, dirname, join } from "node:path";
+import type { DocumentFormat, ExtractOptions } from "../knowledge/formats/types.js";
 import { hashKnowledgeFile, listKnowledgeFiles, loadKnowledge } from "../knowledge/loader.js";
 import { CHUNKING_VERSION } from "../knowledge/structure.js";
 import type { SkippedFile } from "../knowledge/types.js";
@@ -259,6 +259,15 @@ export interface BuildOptions {
   embedder?: EmbedderConfig;
   /** Document files larger than this are skipped by name (MAX_DOCUMENT_BYTES). */
   maxDocumentBytes?: number;
+  /** PDFs with more pages are refused by name (MAX_DOCUMENT_PAGES). */
+  maxDocumentPages?: number;
+  /**
+   * Where readings of PDFs, scans and Word files are cached by content; unset: `extracted/` beside
+   * an index folder named `index` (`<DATA_DIR>/extracted`), none otherwise; false: no cache.
+   */
+  cacheDir?: string | false;
+  /** Passed to every reader (the OCR engine, a time bound, progress). */
+  extract?: ExtractOptions;
   /** Rebuild everything, the corpus embedder included, even when an index exists. */
   full?: boolean;
   onProgress?: (stage: "documents" | "vectors", done: number, total: number) => void;
@@ -283,7 +292,12 @@ export async function buildIndex(
   const t0 = performance.now();
   const config = options.embedder ?? { kind: "corpus" };
   const sources = await fingerprint(knowledgeDir);
-  const { documents, skipped } = await loadKnowledge(knowledgeDir, { maxBytes: options.maxDocumentBytes });
+  const { documents, skipped } = await loadKnowledge(knowledgeDir, {
+    maxBytes: options.maxDocumentBytes,
+    maxPages: options.maxDocumentPages,
+    cacheDir: extractionCacheDir(indexDir, options.cacheDir),
+    extract: options.extract,
+  });
   const index = KnowledgeIndex.build(documents, {
     onProgress: (done, total) => options.onProgress?.("documents", done, total),
   });
@@ -301,6 +315,13 @@ export async function buildIndex(
   const hashes = new Map(documents.map((d) => [d.id, d.hash]));
   const manifest = await saveIndex(indexDir, { index, embedder }, { sources, skipped, hashes });
   return { index, manifest, embedder, ms: performance.now() - t0, embedded, reused };
+}
+
+/** The cache folder of readings for an index folder (see BuildOptions.cacheDir). */
+export function extractionCacheDir(indexDir: string, option?: string | false): string | undefined {
+  if (option === false) return undefined;
+  if (option) return option;
+  return basename(indexDir) === "index" ? join(dirname(indexDir), "extracted") : undefined;
 }
 
 /**
@@ -376,6 +397,7 @@ export async function ensureIndex(
   options: {
     embedder?: EmbedderConfig;
     maxDocumentBytes?: number;
+    maxDocumentPages?: number;
     onCorrupt?: (err: IndexCorruptError) => void;
   } = {},
 ): Promise<EnsureOutcome> {
@@ -397,6 +419,7 @@ export async function ensureIndex(
   const built = await buildIndex(knowledgeDir, indexDir, {
     embedder: config,
     maxDocumentBytes: options.maxDocumentBytes,
+    maxDocumentPages: options.maxDocumentPages,
   });
   return { action: "built", reason, ...built };
 }

@@ -4,6 +4,8 @@
  * that cannot be read throws UnreadableDocumentError with the reason, which the loader reports by
  * the file's name while every other file is still indexed.
  */
+import { extractImage } from "./image.js";
+import { extractPdf } from "./pdf.js";
 import { sniffDocument } from "./sniff.js";
 import { extractText } from "./text.js";
 import { type Extracted, type ExtractOptions, UnreadableDocumentError } from "./types.js";
@@ -27,7 +29,7 @@ export const DOCUMENT_EXTENSIONS = [
 export async function extractDocument(
   bytes: Uint8Array,
   name: string,
-  _options: ExtractOptions = {},
+  options: ExtractOptions = {},
 ): Promise<Extracted> {
   const sniffed = sniffDocument(bytes, name);
   if (sniffed.kind === "empty") throw new UnreadableDocumentError("tệp rỗng, không có nội dung");
@@ -37,6 +39,10 @@ export async function extractDocument(
     case "text":
     case "markdown":
       return extractText(bytes, sniffed.format === "markdown");
+    case "pdf":
+      return extractPdf(bytes, options);
+    case "image":
+      return extractImage(bytes, sniffed.label, options);
     default:
       throw new UnreadableDocumentError(`chưa đọc được tệp ${sniffed.label}`);
   }

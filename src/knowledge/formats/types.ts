@@ -4,6 +4,8 @@
  * cannot be read, in words an administrator understands.
  */
 
+import type { OcrEngine } from "./ocr.js";
+
 /** The formats the knowledge folder, the web page and a file sent in chat may hold. */
 export type DocumentFormat = "text" | "markdown" | "docx" | "doc" | "pdf" | "image";
 
@@ -33,6 +35,8 @@ export interface ExtractOptions {
   /** Time allowed for one file, in milliseconds. */
   timeoutMs?: number;
   onProgress?: ExtractProgress;
+  /** The OCR engine for scans and broken text layers (default: Tesseract, detected once). */
+  ocr?: OcrEngine;
 }
 
 /** A file that cannot be read, with the reason in Vietnamese ("tệp PDF có mật khẩu"). */

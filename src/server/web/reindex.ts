@@ -38,6 +38,7 @@ export function ingestPipeline(deps: {
   indexDir: string;
   embedder?: EmbedderConfig;
   maxDocumentBytes?: number;
+  maxDocumentPages?: number;
   swap: () => Promise<unknown>;
   announce: () => Promise<unknown>;
   lock?: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -49,6 +50,7 @@ export function ingestPipeline(deps: {
       const report = await buildIndex(deps.knowledgeDir, deps.indexDir, {
         embedder: deps.embedder,
         maxDocumentBytes: deps.maxDocumentBytes,
+        maxDocumentPages: deps.maxDocumentPages,
         onProgress,
       });
       await deps.swap();

@@ -1,0 +1,93 @@
+/**
+ * What reading a file gave, kept by the file's content: reading a scan by OCR takes minutes, and
+ * the index is rebuilt from every file on each change. One JSON file per document under the cache
+ * folder (`<DATA_DIR>/extracted/`), named by the SHA-256 of the reader version and the file's
+ * bytes, written atomically (a temporary file renamed); entries of files no longer present are
+ * pruned after each full load. Text and Markdown files are read faster than the cache, and a
+ * reading that lacked OCR (its warning says to install it) is not kept, so it is read again once
+ * OCR is there.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { OCR_INSTALL } from "./formats/ocr.js";
+import type { Extracted } from "./formats/types.js";
+
+/** Bump when a reader's output changes (PDF layout, OCR, Word), so cached readings are remade. */
+export const READER_VERSION = 1;
+
+const ENTRY = /^[0-9a-f]{64}\.json$/;
+
+/** The cache of one load: readings looked up and kept by content, the unused ones pruned after. */
+export interface ExtractionCache {
+  /** The cached reading of `bytes`, or `read()`'s, kept for next time. */
+  extract(bytes: Uint8Array, read: () => Promise<Extracted>): Promise<Extracted>;
+  /** Removes the entries not used since the cache was opened; returns how many. */
+  prune(): Promise<number>;
+}
+
+/** The key of a file's reading. */
+export function extractionKey(bytes: Uint8Array): string {
+  return createHash("sha256").update(`reader-v${READER_VERSION}\0`).update(bytes).digest("hex");
+}
+
+/** Opens the cache in `dir` (created at the first write). */
+export function openExtractionCache(dir: string): ExtractionCache {
+  const used = new Set<string>();
+  return {
+    async extract(bytes, read) {
+      const key = extractionKey(bytes);
+      const path = join(dir, `${key}.json`);
+      const cached = await readEntry(path);
+      if (cached) {
+        used.add(`${key}.json`);
+        return cached;
+      }
+      const extracted = await read();
+      if (!worthKeeping(extracted)) return extracted;
+      await mkdir(dir, { recursive: true });
+      const tmp = join(dir, `.${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+      await writeFile(tmp, JSON.stringify({ version: READER_VERSION, extracted }));
+      await rename(tmp, path);
+      used.add(`${key}.json`);
+      return extracted;
+    },
+    async prune() {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        return 0;
+      }
+      let removed = 0;
+      for (const name of names) {
+        // Entries of files gone, and temporary files a killed process left (not this run's).
+        const stale = ENTRY.test(name)
+          ? !used.has(name)
+          : /^\..*\.tmp$/.test(name) && !name.includes(`.${process.pid}.`);
+        if (!stale) continue;
+        await rm(join(dir, name), { force: true });
+        removed += 1;
+      }
+      return removed;
+    },
+  };
+}
+
+function worthKeeping(e: Extracted): boolean {
+  if (e.format === "text" || e.format === "markdown") return false;
+  return !e.warnings.some((w) => w.includes(OCR_INSTALL));
+}
+
+async function readEntry(path: string): Promise<Extracted | undefined> {
+  try {
+    const data = JSON.parse(await readFile(path, "utf8")) as { version?: number; extracted?: Extracted };
+    const e = data.extracted;
+    if (data.version !== READER_VERSION || !e || typeof e.text !== "string" || !Array.isArray(e.warnings))
+      return undefined;
+    return e;
+  } catch {
+    // Missing or damaged: read the file again (and the entry is rewritten).
+    return undefined;
+  }
+}
