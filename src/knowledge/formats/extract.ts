@@ -4,6 +4,8 @@
  * that cannot be read throws UnreadableDocumentError with the reason, which the loader reports by
  * the file's name while every other file is still indexed.
  */
+import { extractDoc } from "./doc.js";
+import { extractDocx, isEncryptedOffice } from "./docx.js";
 import { sniffDocument } from "./sniff.js";
 import { extractText } from "./text.js";
 import { type Extracted, type ExtractOptions, UnreadableDocumentError } from "./types.js";
@@ -37,6 +39,11 @@ export async function extractDocument(
     case "text":
     case "markdown":
       return extractText(bytes, sniffed.format === "markdown");
+    case "docx":
+      return extractDocx(bytes);
+    case "doc":
+      if (isEncryptedOffice(bytes)) throw new UnreadableDocumentError("tệp Word có mật khẩu");
+      return extractDoc(bytes);
     default:
       throw new UnreadableDocumentError(`chưa đọc được tệp ${sniffed.label}`);
   }

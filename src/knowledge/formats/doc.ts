@@ -1,0 +1,65 @@
+/**
+ * Word 97–2003 (.doc) with word-extractor: pure JavaScript, so a .doc is read wherever the bot runs,
+ * with no LibreOffice to install (a system package of several hundred MB the bot would otherwise
+ * need). Body text only: headers, footers, footnotes and comments are separate in the file and not
+ * read. Table cells come out one per line, so the header table reads as metadata.ts expects.
+ * Paragraphs typed in TCVN3 or VNI fonts hold their bytes as Latin letters ("Uû ban nh©n d©n"):
+ * the font names are not given by the reader, so each paragraph's letters decide (legacy-encoding.ts).
+ * Word's automatic list numbers are not kept by the .doc reader (a list typed by hand is).
+ */
+import WordExtractor from "word-extractor";
+import { detectLegacyString } from "./legacy-encoding.js";
+import { convertedWarning, normaliseText } from "./text.js";
+import { type Extracted, UnreadableDocumentError } from "./types.js";
+
+/** "I.", "1.", "a)", "-": a tab after one of these separates the number from its text. */
+const MARKER_BEFORE_TAB = /^\s*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])?\s*[.)\-–]?\s*$/u;
+
+/** A cell ends with a tab (word-extractor writes Word's cell mark so); a typed tab is a space. */
+function splitCells(line: string): string[] {
+  const parts = line.split("\t");
+  const out: string[] = [];
+  let cur = parts[0] ?? "";
+  for (const part of parts.slice(1)) {
+    if (MARKER_BEFORE_TAB.test(cur) && cur.trim() !== "") cur = `${cur.trim()} ${part}`;
+    else {
+      out.push(cur);
+      cur = part;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
+/** Reads a .doc file's body text. */
+export async function extractDoc(bytes: Uint8Array): Promise<Extracted> {
+  let body: string;
+  try {
+    const doc = await new WordExtractor().extract(Buffer.from(bytes));
+    body = (doc.getBody as (o: { filterUnicode: boolean }) => string).call(doc, { filterUnicode: false });
+  } catch (err) {
+    throw new UnreadableDocumentError("tệp Word (.doc) bị hỏng hoặc không đọc được", { cause: err });
+  }
+  const converted = new Set<string>();
+  const lines: string[] = [];
+  for (const raw of body.replace(/\r\n?/g, "\n").split("\n")) {
+    for (const cell of splitCells(raw)) {
+      let text = cell.replace(/\s+/g, " ").trim();
+      if (!text) continue;
+      const legacy = detectLegacyString(text);
+      if (legacy) {
+        text = legacy.text;
+        converted.add(legacy.encoding);
+      }
+      lines.push(text);
+    }
+  }
+  const encodings = [...converted];
+  return {
+    text: normaliseText(`${lines.join("\n\n")}\n`),
+    format: "doc",
+    label: "Word (.doc)",
+    warnings: encodings.map(convertedWarning),
+    ...(encodings.length > 0 ? { encoding: encodings.join(", ") } : {}),
+  };
+}
