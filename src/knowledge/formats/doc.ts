@@ -15,13 +15,16 @@ import { type Extracted, UnreadableDocumentError } from "./types.js";
 /** "I.", "1.", "a)", "-": a tab after one of these separates the number from its text. */
 const MARKER_BEFORE_TAB = /^\s*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])?\s*[.)\-–]?\s*$/u;
 
-/** A cell ends with a tab (word-extractor writes Word's cell mark so); a typed tab is a space. */
-function splitCells(line: string): string[] {
-  const parts = line.split("\t");
+/**
+ * word-extractor writes Word's cell mark as a tab, like a typed one. A tab after a list number or
+ * before a word in lower case is typed (a space); any other ends a table cell (a new line).
+ */
+function splitCells(segments: string[]): string[] {
   const out: string[] = [];
-  let cur = parts[0] ?? "";
-  for (const part of parts.slice(1)) {
-    if (MARKER_BEFORE_TAB.test(cur) && cur.trim() !== "") cur = `${cur.trim()} ${part}`;
+  let cur = segments[0] ?? "";
+  for (const part of segments.slice(1)) {
+    const typed = (MARKER_BEFORE_TAB.test(cur) && cur.trim() !== "") || /^\s*\p{Ll}/u.test(part);
+    if (typed) cur = `${cur.trimEnd()} ${part.trimStart()}`;
     else {
       out.push(cur);
       cur = part;
@@ -42,16 +45,17 @@ export async function extractDoc(bytes: Uint8Array): Promise<Extracted> {
   }
   const converted = new Set<string>();
   const lines: string[] = [];
+  // Legacy text is found per stretch between tabs: a paragraph may mix a TCVN3 run with Unicode.
+  const unlegacy = (segment: string): string => {
+    const legacy = detectLegacyString(segment);
+    if (!legacy) return segment;
+    converted.add(legacy.encoding);
+    return legacy.text;
+  };
   for (const raw of body.replace(/\r\n?/g, "\n").split("\n")) {
-    for (const cell of splitCells(raw)) {
-      let text = cell.replace(/\s+/g, " ").trim();
-      if (!text) continue;
-      const legacy = detectLegacyString(text);
-      if (legacy) {
-        text = legacy.text;
-        converted.add(legacy.encoding);
-      }
-      lines.push(text);
+    for (const cell of splitCells(raw.split("\t").map(unlegacy))) {
+      const text = cell.replace(/\s+/g, " ").trim();
+      if (text) lines.push(text);
     }
   }
   const encodings = [...converted];
