@@ -11,6 +11,7 @@ import { basename, extname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { DOCUMENT_EXTENSIONS, extractDocument } from "./formats/extract.js";
 import { normaliseText } from "./formats/text.js";
+import type { ExtractOptions } from "./formats/types.js";
 import { citedName, identifyDocument, shortTitleOf } from "./metadata.js";
 import type { DocumentMeta, KnowledgeDocument, SkippedFile } from "./types.js";
 
@@ -63,9 +64,21 @@ export async function listKnowledgeFiles(
   return { files, skipped };
 }
 
+/** Progress of a load: file `file` of `files` begun, or (with `page`) a page of it read. */
+export interface LoadProgress {
+  source: string;
+  file: number;
+  files: number;
+  page?: number;
+  pages?: number;
+  stage?: "pages" | "ocr";
+}
+
 export interface LoadOptions {
   /** Files larger than this many bytes are skipped (default DEFAULT_MAX_DOCUMENT_BYTES). */
   maxBytes?: number;
+  /** Called as each file is begun and as its reader reports pages (the ingest progress bar). */
+  onProgress?: (progress: LoadProgress) => void;
 }
 
 /** Loads every supported document under `dir`. */
@@ -74,14 +87,18 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
   const documents: KnowledgeDocument[] = [];
   const ids = new Set<string>();
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
-  for (const f of files) {
+  for (const [i, f] of files.entries()) {
+    const at = { source: f.source, file: i + 1, files: files.length };
+    options.onProgress?.(at);
     try {
       const size = (await stat(f.path)).size;
       if (size > maxBytes)
         throw new Error(
           `tệp quá lớn (${sizeText(size)}; giới hạn MAX_DOCUMENT_BYTES là ${sizeText(maxBytes)})`,
         );
-      const doc = await loadDocument(f);
+      const doc = await loadDocument(f, {
+        onProgress: (page, pages, stage) => options.onProgress?.({ ...at, page, pages, stage }),
+      });
       if (ids.has(doc.id)) throw new Error(`trùng mã tài liệu "${doc.id}" với một tệp khác`);
       ids.add(doc.id);
       documents.push(doc);
@@ -118,14 +135,17 @@ function sizeText(bytes: number): string {
 }
 
 /** Reads one file into a document; throws with a reason a person understands. */
-export async function loadDocument(file: FoundFile): Promise<KnowledgeDocument> {
+export async function loadDocument(
+  file: FoundFile,
+  extract: ExtractOptions = {},
+): Promise<KnowledgeDocument> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file.path);
   } catch (err) {
     throw new Error(`không đọc được tệp (${(err as NodeJS.ErrnoException).code ?? "lỗi"})`, { cause: err });
   }
-  const extracted = await extractDocument(bytes, basename(file.path));
+  const extracted = await extractDocument(bytes, basename(file.path), extract);
   // Front matter is a text file's; a Word or PDF file's metadata is its sidecar's.
   const { meta: given, body } =
     extracted.format === "text" || extracted.format === "markdown"

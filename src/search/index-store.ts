@@ -17,7 +17,12 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { DocumentFormat } from "../knowledge/formats/types.js";
-import { hashKnowledgeFile, listKnowledgeFiles, loadKnowledge } from "../knowledge/loader.js";
+import {
+  hashKnowledgeFile,
+  type LoadOptions,
+  listKnowledgeFiles,
+  loadKnowledge,
+} from "../knowledge/loader.js";
 import { CHUNKING_VERSION } from "../knowledge/structure.js";
 import type { SkippedFile } from "../knowledge/types.js";
 import { CorpusEmbeddings, type CorpusModelData } from "./embeddings/corpus.js";
@@ -262,6 +267,8 @@ export interface BuildOptions {
   /** Rebuild everything, the corpus embedder included, even when an index exists. */
   full?: boolean;
   onProgress?: (stage: "documents" | "vectors", done: number, total: number) => void;
+  /** Each file begun, and each page its reader reports (`npm run ingest`'s progress bar). */
+  onFile?: LoadOptions["onProgress"];
 }
 
 export interface BuildReport extends LoadedIndex {
@@ -283,7 +290,10 @@ export async function buildIndex(
   const t0 = performance.now();
   const config = options.embedder ?? { kind: "corpus" };
   const sources = await fingerprint(knowledgeDir);
-  const { documents, skipped } = await loadKnowledge(knowledgeDir, { maxBytes: options.maxDocumentBytes });
+  const { documents, skipped } = await loadKnowledge(knowledgeDir, {
+    maxBytes: options.maxDocumentBytes,
+    onProgress: options.onFile,
+  });
   const index = KnowledgeIndex.build(documents, {
     onProgress: (done, total) => options.onProgress?.("documents", done, total),
   });
