@@ -6,6 +6,7 @@
  *   the everyday-language questions of bench/questions/alqac-everyday.jsonl.
  * - The plan: bench/questions/plan-test.jsonl (held out) and plan-dev.jsonl (calibration).
  * - The plan with ../shared/knowledge-related (bench/kb.ts): kb-test.jsonl (held out), kb-dev.jsonl.
+ * - formats-word (bench/formats-word.ts): the plan as .docx and .doc beside the .txt (plan-dev).
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -35,6 +36,7 @@ import { retrieverOf } from "../src/search/retriever.js";
 import { openDatabase } from "../src/storage/sqlite/database.js";
 import { createSqliteQuestionLog } from "../src/storage/sqlite/question-log.js";
 import { fold } from "../src/text/vietnamese.js";
+import { formatsWordSection } from "./formats-word.js";
 import { instancesSection } from "./instances-section.js";
 import { botReport, byStyle, openKbBench, peerReport, RELATED, readKbQuestions } from "./kb.js";
 import { quizSection } from "./quiz.js";
@@ -513,6 +515,7 @@ const SECTIONS: Record<string, (lines: string[]) => Promise<void>> = {
   adminweb: adminWebSection,
   quiz: quizSection,
   instances: (lines) => instancesSection(lines, runScript),
+  "formats-word": formatsWordSection,
 };
 
 // `npm run bench -- --only plan,broadcast` reruns some sections and keeps the others as they were.
