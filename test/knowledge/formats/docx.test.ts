@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Document, LevelFormat, Packer, Paragraph, TextRun } from "docx";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Numbering } from "../../../src/knowledge/formats/docx-numbering.js";
@@ -95,6 +96,60 @@ describe("reading a .docx", () => {
     const hit = index.search("vận động đồng bào dân tộc thiểu số vùng cao biên giới").hits[0];
     expect(hit?.passage.sectionPath).toEqual(["II. NHIỆM VỤ, GIẢI PHÁP", "2"]);
     expect(hit?.passage.text).toContain("Đổi mới phương thức vận động đồng bào dân tộc thiểu số");
+  });
+});
+
+describe("runs as Word draws them", () => {
+  it("converts VNI fonts, shows all-caps runs in capitals, and leaves hidden text out", async () => {
+    const doc = new Document({
+      sections: [
+        {
+          children: [
+            new Paragraph({
+              children: [
+                new TextRun({ text: "Coäng hoøa xaõ hoäi chuû nghóa ", font: "VNI-Times" }),
+                new TextRun({ text: "việt nam", allCaps: true }),
+                new TextRun({ text: " ghi chú ẩn", vanish: true }),
+              ],
+            }),
+          ],
+        },
+      ],
+    });
+    const got = await extractDocument(await Packer.toBuffer(doc), "vni.docx");
+    expect(got.text).toBe("Cộng hòa xã hội chủ nghĩa VIỆT NAM\n");
+    expect(got.warnings).toEqual(["đã chuyển từ mã VNI-Windows sang Unicode"]);
+  });
+});
+
+describe("numbering from a paragraph style", () => {
+  it("numbers paragraphs whose style is linked to a list, as Word does for headings", async () => {
+    const doc = new Document({
+      numbering: {
+        config: [
+          {
+            reference: "muc",
+            levels: [{ level: 0, format: LevelFormat.UPPER_ROMAN, text: "%1." }],
+          },
+        ],
+      },
+      styles: {
+        paragraphStyles: [
+          { id: "MucLon", name: "Mục lớn", paragraph: { numbering: { reference: "muc", level: 0 } } },
+        ],
+      },
+      sections: [
+        {
+          children: [
+            new Paragraph({ text: "MỤC ĐÍCH, YÊU CẦU", style: "MucLon" }),
+            new Paragraph("Nội dung."),
+            new Paragraph({ text: "NHIỆM VỤ, GIẢI PHÁP", style: "MucLon" }),
+          ],
+        },
+      ],
+    });
+    const got = await extractDocument(await Packer.toBuffer(doc), "style.docx");
+    expect(got.text).toBe("I. MỤC ĐÍCH, YÊU CẦU\n\nNội dung.\n\nII. NHIỆM VỤ, GIẢI PHÁP\n");
   });
 });
 
