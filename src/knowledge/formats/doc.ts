@@ -5,9 +5,9 @@
  * read. Table cells come out one per line, so the header table reads as metadata.ts expects.
  * Paragraphs typed in TCVN3 or VNI fonts hold their bytes as Latin letters ("Uû ban nh©n d©n"):
  * the font names are not given by the reader, so each paragraph's letters decide (legacy-encoding.ts).
- * Word's automatic list numbers are not kept by the .doc reader (a list typed by hand is).
+ * Word's automatic list numbers, which word-extractor drops, are recovered by doc-lists.ts.
  */
-import WordExtractor from "word-extractor";
+import { readDocBody } from "./doc-lists.js";
 import { detectLegacyString } from "./legacy-encoding.js";
 import { convertedWarning, normaliseText } from "./text.js";
 import { type Extracted, UnreadableDocumentError } from "./types.js";
@@ -38,8 +38,7 @@ function splitCells(segments: string[]): string[] {
 export async function extractDoc(bytes: Uint8Array): Promise<Extracted> {
   let body: string;
   try {
-    const doc = await new WordExtractor().extract(Buffer.from(bytes));
-    body = (doc.getBody as (o: { filterUnicode: boolean }) => string).call(doc, { filterUnicode: false });
+    body = await readDocBody(Buffer.from(bytes));
   } catch (err) {
     throw new UnreadableDocumentError("tệp Word (.doc) bị hỏng hoặc không đọc được", { cause: err });
   }

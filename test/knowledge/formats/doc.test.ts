@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractDocument } from "../../../src/knowledge/formats/extract.js";
 import { loadKnowledge } from "../../../src/knowledge/loader.js";
+import { KnowledgeIndex } from "../../../src/search/knowledge-index.js";
 
 /** Made by scripts/make-word-fixtures.ts (LibreOffice saving word-samples.ts's plan as Word 97). */
 const FIXTURE = join(import.meta.dirname, "..", "..", "fixtures", "formats", "ke-hoach-dan-van.doc");
@@ -32,15 +33,27 @@ describe("reading a .doc (Word 97–2003)", () => {
       "KẾ HOẠCH",
       "triển khai công tác dân vận chính quyền năm 2024",
     ]);
-    expect(lines).toContain("Đổi mới phương thức vận động đồng bào dân tộc thiểu số ở vùng cao biên giới.");
     expect(got.text).not.toContain("đầu trang");
     expect(got.text).not.toContain("Chân trang");
+  });
+
+  it("writes Word's automatic list numbers, which word-extractor alone drops", async () => {
+    const lines = (await extractDocument(await readFile(FIXTURE), "ke-hoach.doc")).text.split("\n");
+    expect(lines).toContain("I. MỤC ĐÍCH, YÊU CẦU");
+    expect(lines).toContain("II. NHIỆM VỤ, GIẢI PHÁP");
+    expect(lines).toContain(
+      "2. Đổi mới phương thức vận động đồng bào dân tộc thiểu số ở vùng cao biên giới.",
+    );
+    expect(lines).toContain("a) Xây dựng đội ngũ người có uy tín trong từng thôn, bản.");
+    expect(lines).toContain("b) Phát huy vai trò của già làng, trưởng bản trong hòa giải ở cơ sở.");
+    expect(lines).toContain("- Tổ chức gặp mặt người có uy tín hằng năm.");
+    expect(lines.filter((l) => /^III\. /.test(l))).toHaveLength(1);
   });
 
   it("converts a paragraph typed in a TCVN3 font, and a typed tab is a space", async () => {
     const got = await extractDocument(await readFile(FIXTURE), "ke-hoach.doc");
     expect(got.text.split("\n")).toContain(
-      "Uỷ ban nhân dân các cấp phối hợp thực hiện theo chức năng, nhiệm vụ.",
+      "3. Uỷ ban nhân dân các cấp phối hợp thực hiện theo chức năng, nhiệm vụ.",
     );
     expect(got.warnings).toEqual(["đã chuyển từ mã TCVN3 sang Unicode"]);
   });
@@ -53,6 +66,14 @@ describe("reading a .doc (Word 97–2003)", () => {
       title: "Kế hoạch triển khai công tác dân vận chính quyền năm 2024",
       meta: { kind: "Kế hoạch", number: "15-KH/BDVTU", date: "2024-03-12" },
     });
+  });
+
+  it("is cited as II.2 by the real index, like the .docx it was saved from", async () => {
+    const { documents } = await loadKnowledge(dir);
+    const hit = KnowledgeIndex.build(documents).search(
+      "vận động đồng bào dân tộc thiểu số vùng cao biên giới",
+    ).hits[0];
+    expect(hit?.passage.sectionPath).toEqual(["II. NHIỆM VỤ, GIẢI PHÁP", "2"]);
   });
 
   it("names a damaged .doc", async () => {
