@@ -215,10 +215,8 @@ export async function formatsWordSection(lines: string[]): Promise<void> {
           `| ${r.name} | ${r.bytes} | ${f1(r.extractMs)} | ${r.passages} | ${r.sameSections} / ${r.passages} | ${f3(r.report.hit1)} | ${f3(r.report.hit3)} | ${f3(r.report.hit3 - (txt?.report.hit3 ?? 0))} |`,
       ),
       "",
-      "The .doc's automatic numbers are read from its list tables (word-extractor alone drops them). LibreOffice saves the",
-      "first paragraph of each restarted list as a list of its own; it is joined back when the list goes on, but the plan's",
-      'two roman sections are such a list of two paragraphs, so "II-" reads as a second "I-" and the passages under it',
-      "are cited under that wrong number; the text, and so hit@3, is unchanged.",
+      "The .doc's automatic numbers are read from its list tables (word-extractor alone drops them); LibreOffice saves the",
+      "first paragraph of each restarted list as a list of its own, which the reader joins back (src/knowledge/formats/doc-lists.ts).",
       "",
       ...(docNote ? [docNote, ""] : []),
     );

@@ -189,8 +189,9 @@ function listParagraphs(word: Buffer, table: Buffer): { fc: number; ilfo: number
 /**
  * LibreOffice saves the first paragraph of a restarted Word list as a list of its own, with the
  * same definition, and the rest as another (it reads its own file back as one list). A list used by
- * a single paragraph is taken as the list with the same definition first used after it and used
- * more than once; anything else is counted as the file says.
+ * a single paragraph is taken as the list with the same definition first used after it, when that
+ * list goes on (more than one paragraph) or was defined before the copy; anything else is counted
+ * as the file says.
  */
 function joinSplitLists(
   paragraphs: { cp: number; ilfo: number; ilvl: number }[],
@@ -208,7 +209,8 @@ function joinSplitLists(
     for (let j = i + 1; j < paragraphs.length; j++) {
       const q = paragraphs[j];
       if (!q || q.ilfo === p.ilfo || definitions.get(q.ilfo) !== definition) continue;
-      if (first.get(q.ilfo) === j && (uses.get(q.ilfo) ?? 0) > 1) p.ilfo = q.ilfo;
+      // The list goes on (more paragraphs), or the copy was made after it yet comes first.
+      if (first.get(q.ilfo) === j && ((uses.get(q.ilfo) ?? 0) > 1 || p.ilfo > q.ilfo)) p.ilfo = q.ilfo;
       break;
     }
   });

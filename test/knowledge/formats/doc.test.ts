@@ -50,6 +50,14 @@ describe("reading a .doc (Word 97–2003)", () => {
     expect(lines.filter((l) => /^III\. /.test(l))).toHaveLength(1);
   });
 
+  it("counts short restarted lists as Word does, though LibreOffice split each first paragraph off", async () => {
+    const short = join(import.meta.dirname, "..", "..", "fixtures", "formats", "danh-sach-ngan.doc");
+    const got = await extractDocument(await readFile(short), "danh-sach-ngan.doc");
+    expect(got.text).toBe(
+      "I. MỤC ĐÍCH\n\n1. Nâng cao nhận thức.\n\nII. NHIỆM VỤ\n\n1. Đổi mới phương thức.\n",
+    );
+  });
+
   it("converts a paragraph typed in a TCVN3 font, and a typed tab is a space", async () => {
     const got = await extractDocument(await readFile(FIXTURE), "ke-hoach.doc");
     expect(got.text.split("\n")).toContain(

@@ -93,3 +93,35 @@ export async function planDocx(): Promise<Buffer> {
   });
   return Packer.toBuffer(doc);
 }
+
+/**
+ * Short lists, each restarted: two roman sections of one item each, the items a list per section
+ * (how a .doc saved by LibreOffice splits a restarted list is tested on it).
+ */
+export async function shortListsDocx(): Promise<Buffer> {
+  const doc = new Document({
+    numbering: {
+      config: [
+        { reference: "roman", levels: [{ level: 0, format: LevelFormat.UPPER_ROMAN, text: "%1." }] },
+        { reference: "items", levels: [{ level: 0, format: LevelFormat.DECIMAL, text: "%1." }] },
+      ],
+    },
+    sections: [
+      {
+        children: [
+          new Paragraph({ text: "MỤC ĐÍCH", numbering: { reference: "roman", level: 0 } }),
+          new Paragraph({
+            text: "Nâng cao nhận thức.",
+            numbering: { reference: "items", level: 0, instance: 1 },
+          }),
+          new Paragraph({ text: "NHIỆM VỤ", numbering: { reference: "roman", level: 0 } }),
+          new Paragraph({
+            text: "Đổi mới phương thức.",
+            numbering: { reference: "items", level: 0, instance: 2 },
+          }),
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(doc);
+}
