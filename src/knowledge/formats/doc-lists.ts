@@ -28,6 +28,7 @@ interface WordDocumentObject {
 
 interface OleExtractor {
   _pieces: Piece[];
+  extractWordDocument(document: unknown, buffer: Buffer): Promise<WordDocumentObject>;
   _boundaries: { ccpText: number };
   extract(reader: unknown): Promise<WordDocumentObject>;
   writeParagraphProperties(buffer: Buffer, table: Buffer): void;
@@ -234,9 +235,18 @@ function textByCp(pieces: readonly Piece[], start: number, end: number): string 
   return out;
 }
 
+/** A .doc whose FIB says it is encrypted (fEncrypted): its text would be noise. */
+export class EncryptedDocError extends Error {}
+
 class NumberedOleExtractor extends WordOleExtractor {
   private lists: { cp: number; ilfo: number; ilvl: number }[] = [];
   private numbering: Numbering | undefined;
+
+  override extractWordDocument(document: unknown, buffer: Buffer): Promise<WordDocumentObject> {
+    if (buffer.length >= 12 && (buffer.readUInt16LE(0x0a) & 0x0100) !== 0)
+      return Promise.reject(new EncryptedDocError("encrypted"));
+    return super.extractWordDocument(document, buffer);
+  }
 
   override writeParagraphProperties(buffer: Buffer, table: Buffer): void {
     super.writeParagraphProperties(buffer, table);

@@ -7,7 +7,7 @@
  * the font names are not given by the reader, so each paragraph's letters decide (legacy-encoding.ts).
  * Word's automatic list numbers, which word-extractor drops, are recovered by doc-lists.ts.
  */
-import { readDocBody } from "./doc-lists.js";
+import { EncryptedDocError, readDocBody } from "./doc-lists.js";
 import { detectLegacyString } from "./legacy-encoding.js";
 import { convertedWarning, normaliseText } from "./text.js";
 import { type Extracted, UnreadableDocumentError } from "./types.js";
@@ -40,6 +40,8 @@ export async function extractDoc(bytes: Uint8Array): Promise<Extracted> {
   try {
     body = await readDocBody(Buffer.from(bytes));
   } catch (err) {
+    if (err instanceof EncryptedDocError)
+      throw new UnreadableDocumentError("tệp Word có mật khẩu", { cause: err });
     throw new UnreadableDocumentError("tệp Word (.doc) bị hỏng hoặc không đọc được", { cause: err });
   }
   const converted = new Set<string>();

@@ -84,6 +84,14 @@ describe("reading a .doc (Word 97–2003)", () => {
     expect(hit?.passage.sectionPath).toEqual(["II. NHIỆM VỤ, GIẢI PHÁP", "2"]);
   });
 
+  it("names a .doc protected by a password (its FIB says fEncrypted)", async () => {
+    const bytes = Buffer.from(await readFile(FIXTURE));
+    const fib = bytes.indexOf(Buffer.from([0xec, 0xa5]));
+    expect(fib).toBeGreaterThan(0);
+    bytes[fib + 0x0b] = (bytes[fib + 0x0b] ?? 0) | 0x01;
+    await expect(extractDocument(bytes, "mat-khau.doc")).rejects.toThrow("tệp Word có mật khẩu");
+  });
+
   it("names a damaged .doc", async () => {
     const bytes = await readFile(FIXTURE);
     await expect(extractDocument(bytes.subarray(0, 1500), "hong.doc")).rejects.toThrow(/\.doc\) bị hỏng/);
