@@ -97,12 +97,20 @@ export class Numbering {
   private readonly nums = new Map<string, NumInstance>();
   private readonly counters = new Map<string, (number | undefined)[]>();
 
-  /** Reads word/numbering.xml's root (w:numbering); without one, no paragraph is numbered. */
-  constructor(root?: XmlElement) {
+  /**
+   * Reads word/numbering.xml's root (w:numbering); without one, no paragraph is numbered.
+   * `numIdOfStyle` gives the list a numbering style stands for (styles.xml), for an abstract list
+   * that only links to a list style (w:numStyleLink) and holds no levels of its own.
+   */
+  constructor(root?: XmlElement, numIdOfStyle: (styleId: string) => string | undefined = () => undefined) {
+    const links = new Map<string, string>();
     for (const a of childrenOf(root, "w:abstractNum")) {
       const levels = new Map<number, Level>();
       for (const lvl of childrenOf(a, "w:lvl")) levels.set(Number(lvl.attrs["w:ilvl"] ?? 0), readLevel(lvl));
-      this.abstracts.set(a.attrs["w:abstractNumId"] ?? "", levels);
+      const id = a.attrs["w:abstractNumId"] ?? "";
+      this.abstracts.set(id, levels);
+      const link = valOf(a, "w:numStyleLink");
+      if (link && levels.size === 0) links.set(id, link);
     }
     for (const n of childrenOf(root, "w:num")) {
       const overrides = new Map<number, { start?: number; level?: Level }>();
@@ -115,6 +123,12 @@ export class Numbering {
         });
       }
       this.nums.set(n.attrs["w:numId"] ?? "", { abstract: valOf(n, "w:abstractNumId") ?? "", overrides });
+    }
+    // A list using a list style counts with the abstract list that style defines (one hop).
+    for (const num of this.nums.values()) {
+      const link = links.get(num.abstract);
+      const target = link ? this.nums.get(numIdOfStyle(link) ?? "") : undefined;
+      if (target && !links.has(target.abstract)) num.abstract = target.abstract;
     }
   }
 

@@ -306,9 +306,12 @@ export function extractDocx(bytes: Uint8Array): Extracted {
   let reading: Reading;
   try {
     const numberingXml = parts.get("word/numbering.xml");
+    const styles = readStyles(parts.get("word/styles.xml"));
     reading = {
-      styles: readStyles(parts.get("word/styles.xml")),
-      numbering: new Numbering(numberingXml ? parseXml(numberingXml) : undefined),
+      styles,
+      numbering: new Numbering(numberingXml ? parseXml(numberingXml) : undefined, (id) =>
+        inherit(styles, id, (s) => s.numId),
+      ),
       lines: [],
       converted: new Set(),
     };

@@ -216,4 +216,25 @@ describe("Word's list counters", () => {
     expect(n.next("0", 0)).toBeUndefined();
     expect(n.next("99", 0)).toBeUndefined();
   });
+
+  it("counts a list that links to a list style with the style's own list", () => {
+    const linked = `<w:numbering xmlns:w="w">
+      <w:abstractNum w:abstractNumId="1">
+        <w:styleLink w:val="DanhMuc"/>
+        <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl>
+        <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl>
+      </w:abstractNum>
+      <w:abstractNum w:abstractNumId="2"><w:numStyleLink w:val="DanhMuc"/></w:abstractNum>
+      <w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num>
+      <w:num w:numId="6"><w:abstractNumId w:val="2"/></w:num>
+    </w:numbering>`;
+    const n = new Numbering(parseXml(linked), (style) => (style === "DanhMuc" ? "5" : undefined));
+    expect([n.next("6", 0), n.next("6", 1), n.next("6", 1), n.next("6", 0), n.next("6", 1)]).toEqual([
+      "I.",
+      "1.",
+      "2.",
+      "II.",
+      "1.",
+    ]);
+  });
 });
