@@ -7,6 +7,7 @@
  * - The plan: bench/questions/plan-test.jsonl (held out) and plan-dev.jsonl (calibration).
  * - The plan with ../shared/knowledge-related (bench/kb.ts): kb-test.jsonl (held out), kb-dev.jsonl.
  * - The plan as a text PDF and as a scan (bench/formats-pdf.ts): plan-dev.jsonl, OCR quality, time, memory.
+ * - formats-word (bench/formats-word.ts): the plan as .docx and .doc beside the .txt (plan-dev).
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -37,6 +38,7 @@ import { openDatabase } from "../src/storage/sqlite/database.js";
 import { createSqliteQuestionLog } from "../src/storage/sqlite/question-log.js";
 import { fold } from "../src/text/vietnamese.js";
 import { formatsPdfSection } from "./formats-pdf-section.js";
+import { formatsWordSection } from "./formats-word.js";
 import { instancesSection } from "./instances-section.js";
 import { botReport, byStyle, openKbBench, peerReport, RELATED, readKbQuestions } from "./kb.js";
 import { quizSection } from "./quiz.js";
@@ -522,6 +524,7 @@ const SECTIONS: Record<string, (lines: string[]) => Promise<void>> = {
   quiz: quizSection,
   instances: (lines) => instancesSection(lines, runScript),
   "formats-pdf": (lines) => formatsPdfSection(lines, runScript),
+  "formats-word": formatsWordSection,
 };
 
 // `npm run bench -- --only plan,broadcast` reruns some sections and keeps the others as they were.

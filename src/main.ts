@@ -25,9 +25,17 @@ import { createUpdateClaimer, type UpdateClaimer } from "./channels/update-claim
 import { createZaloChannel } from "./channels/zalo/channel.js";
 import type { ZaloClient } from "./channels/zalo/client.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
+import { openExtractionCache } from "./knowledge/extraction-cache.js";
+import type { ReadOptions } from "./knowledge/loader.js";
 import { createLogger, errorSummary } from "./logger.js";
 import { fill, loadPrompts } from "./prompts.js";
-import { currentVersion, type EnsureOutcome, ensureIndex, loadIndex } from "./search/index-store.js";
+import {
+  currentVersion,
+  type EnsureOutcome,
+  ensureIndex,
+  extractionCacheDir,
+  loadIndex,
+} from "./search/index-store.js";
 import { createKnowledgeSync } from "./search/knowledge-sync.js";
 import { createIndexHolder } from "./search/retriever.js";
 import { createHttpApp, type HealthCheck, type Route } from "./server/app.js";
@@ -337,6 +345,12 @@ async function main(): Promise<number> {
         logger,
       }),
     });
+    // Files sent in chat or uploaded on the page are read as the builds read them, through their cache.
+    const cacheDir = extractionCacheDir(config.indexDir);
+    const reading: ReadOptions = {
+      extract: { maxPages: config.maxDocumentPages },
+      ...(cacheDir ? { cache: openExtractionCache(cacheDir) } : {}),
+    };
     const ledger = createLibraryLedger(config.knowledgeDir);
     const library = createLibrary({
       files: documentFiles,
@@ -349,6 +363,7 @@ async function main(): Promise<number> {
       replies: prompts.replies,
       logger,
       maxDocumentBytes: config.maxDocumentBytes,
+      read: reading,
     });
     const web = config.web
       ? createAdminWeb({
@@ -368,6 +383,7 @@ async function main(): Promise<number> {
             maxDocumentBytes: config.maxDocumentBytes,
             reindexer,
             history: library.history,
+            read: reading,
           },
           replies: prompts.replies,
           texts: await loadWebTexts(),

@@ -141,6 +141,22 @@ const RepliesSchema = z.object({
   database_migration_failed: z.string().min(1),
   // Documents sent and managed in chat (issue 13, part "chat"): declared in bot/library-replies.ts.
   ...LIBRARY_REPLIES,
+  // Issue 13 — word: npm run ingest's progress and summary.
+  ingest_bar_file: z.string().min(1),
+  ingest_bar_page: z.string().min(1),
+  ingest_bar_ocr: z.string().min(1),
+  ingest_bar_vectors: z.string().min(1),
+  ingest_reading: z.string().min(1),
+  ingest_reading_page: z.string().min(1),
+  ingest_reading_ocr: z.string().min(1),
+  ingest_warning_line: z.string().min(1),
+  ingest_totals: z.string().min(1),
+  ingest_format_text: z.string().min(1),
+  ingest_format_markdown: z.string().min(1),
+  ingest_format_docx: z.string().min(1),
+  ingest_format_doc: z.string().min(1),
+  ingest_format_pdf: z.string().min(1),
+  ingest_format_image: z.string().min(1),
 });
 export type Replies = z.infer<typeof RepliesSchema>;
 
@@ -189,7 +205,7 @@ export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
   ingest_progress_documents: ["done", "total"],
   ingest_progress_vectors: ["done", "total"],
   ingest_done: ["seconds", "documents", "passages"],
-  ingest_document: ["source", "title", "passages"],
+  ingest_document: ["source", "format", "title", "passages"],
   ingest_vectors: ["embedded", "reused", "embedder"],
   ingest_skipped: ["count"],
   ingest_skipped_line: ["source", "reason"],
@@ -201,6 +217,16 @@ export const PLACEHOLDERS: Partial<Record<keyof Replies, readonly string[]>> = {
   database_unreachable: ["database", "cause"],
   database_migration_failed: ["database", "version", "cause"],
   ...LIBRARY_PLACEHOLDERS,
+  // Issue 13 — word.
+  ingest_bar_file: ["done", "total", "source"],
+  ingest_bar_page: ["page", "pages"],
+  ingest_bar_ocr: ["page", "pages"],
+  ingest_bar_vectors: ["done", "total"],
+  ingest_reading: ["file", "files", "source"],
+  ingest_reading_page: ["source", "page", "pages"],
+  ingest_reading_ocr: ["source", "page", "pages"],
+  ingest_warning_line: ["warning"],
+  ingest_totals: ["files", "documents", "warned", "failed"],
 };
 
 /** The project's prompts folder (beside `src/`). */

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { shortSection } from "../answer/citations.js";
 import { sniffDocument } from "../knowledge/formats/sniff.js";
-import { loadDocument } from "../knowledge/loader.js";
+import { loadDocument, type ReadOptions } from "../knowledge/loader.js";
 import { describeDocument } from "../knowledge/metadata.js";
 import { chunkDocument, citationPath, formatSectionPath } from "../knowledge/structure.js";
 import type { Passage, SkippedFile } from "../knowledge/types.js";
@@ -51,6 +51,8 @@ export interface LibraryDeps {
   logger: Logger;
   /** MAX_DOCUMENT_BYTES. */
   maxDocumentBytes: number;
+  /** How files are read: the cache the index's builds use (a scan is read by OCR once) and the page limit. */
+  read?: ReadOptions;
   now?: () => Date;
 }
 
@@ -212,7 +214,7 @@ export function createLibrary(deps: LibraryDeps): Library {
       let doc: Awaited<ReturnType<typeof loadDocument>>;
       try {
         await writeFile(join(dir, name), file.bytes);
-        doc = await loadDocument({ path: join(dir, name), source: name });
+        doc = await loadDocument({ path: join(dir, name), source: name }, deps.read);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         log.info({ file: name, bytes: file.bytes.length, reason }, "tệp quản trị viên gửi không đọc được");

@@ -65,6 +65,16 @@ export async function listKnowledgeFiles(
   return { files, skipped };
 }
 
+/** Progress of a load: file `file` of `files` begun, or (with `page`) a page of it read. */
+export interface LoadProgress {
+  source: string;
+  file: number;
+  files: number;
+  page?: number;
+  pages?: number;
+  stage?: "pages" | "ocr";
+}
+
 export interface LoadOptions {
   /** Files larger than this many bytes are skipped (default DEFAULT_MAX_DOCUMENT_BYTES). */
   maxBytes?: number;
@@ -74,6 +84,8 @@ export interface LoadOptions {
   cacheDir?: string;
   /** Passed to every reader (the OCR engine, a time bound, progress). */
   extract?: ExtractOptions;
+  /** Called as each file is begun and as its reader reports pages (the ingest progress bar). */
+  onProgress?: (progress: LoadProgress) => void;
 }
 
 /** Loads every supported document under `dir`. */
@@ -83,18 +95,26 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
   const ids = new Set<string>();
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   const cache = options.cacheDir ? openExtractionCache(options.cacheDir) : undefined;
-  const read: ReadOptions = {
-    extract: { ...options.extract, ...(options.maxPages ? { maxPages: options.maxPages } : {}) },
-    cache,
-  };
-  for (const f of files) {
+  for (const [i, f] of files.entries()) {
+    const at = { source: f.source, file: i + 1, files: files.length };
+    options.onProgress?.(at);
     try {
       const size = (await stat(f.path)).size;
       if (size > maxBytes)
         throw new Error(
           `tệp quá lớn (${sizeText(size)}; giới hạn MAX_DOCUMENT_BYTES là ${sizeText(maxBytes)})`,
         );
-      const doc = await loadDocument(f, read);
+      const doc = await loadDocument(f, {
+        extract: {
+          ...options.extract,
+          ...(options.maxPages ? { maxPages: options.maxPages } : {}),
+          onProgress: (page, pages, stage) => {
+            options.extract?.onProgress?.(page, pages, stage);
+            options.onProgress?.({ ...at, page, pages, stage });
+          },
+        },
+        cache,
+      });
       if (ids.has(doc.id)) throw new Error(`trùng mã tài liệu "${doc.id}" với một tệp khác`);
       ids.add(doc.id);
       documents.push(doc);

@@ -17,7 +17,12 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { DocumentFormat, ExtractOptions } from "../knowledge/formats/types.js";
-import { hashKnowledgeFile, listKnowledgeFiles, loadKnowledge } from "../knowledge/loader.js";
+import {
+  hashKnowledgeFile,
+  type LoadOptions,
+  listKnowledgeFiles,
+  loadKnowledge,
+} from "../knowledge/loader.js";
 import { CHUNKING_VERSION } from "../knowledge/structure.js";
 import type { SkippedFile } from "../knowledge/types.js";
 import { CorpusEmbeddings, type CorpusModelData } from "./embeddings/corpus.js";
@@ -271,6 +276,8 @@ export interface BuildOptions {
   /** Rebuild everything, the corpus embedder included, even when an index exists. */
   full?: boolean;
   onProgress?: (stage: "documents" | "vectors", done: number, total: number) => void;
+  /** Each file begun, and each page its reader reports (`npm run ingest`'s progress bar). */
+  onFile?: LoadOptions["onProgress"];
 }
 
 export interface BuildReport extends LoadedIndex {
@@ -297,6 +304,7 @@ export async function buildIndex(
     maxPages: options.maxDocumentPages,
     cacheDir: extractionCacheDir(indexDir, options.cacheDir),
     extract: options.extract,
+    onProgress: options.onFile,
   });
   const index = KnowledgeIndex.build(documents, {
     onProgress: (done, total) => options.onProgress?.("documents", done, total),

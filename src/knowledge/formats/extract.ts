@@ -4,6 +4,9 @@
  * that cannot be read throws UnreadableDocumentError with the reason, which the loader reports by
  * the file's name while every other file is still indexed.
  */
+
+import { extractDoc } from "./doc.js";
+import { extractDocx, isEncryptedOffice } from "./docx.js";
 import { extractImage } from "./image.js";
 import { extractPdf } from "./pdf.js";
 import { sniffDocument } from "./sniff.js";
@@ -43,6 +46,11 @@ export async function extractDocument(
       return extractPdf(bytes, options);
     case "image":
       return extractImage(bytes, sniffed.label, options);
+    case "docx":
+      return extractDocx(bytes);
+    case "doc":
+      if (isEncryptedOffice(bytes)) throw new UnreadableDocumentError("tệp Word có mật khẩu");
+      return extractDoc(bytes);
     default:
       throw new UnreadableDocumentError(`chưa đọc được tệp ${sniffed.label}`);
   }

@@ -16,6 +16,7 @@ import type { LibraryHistory } from "../../../bot/library.js";
 import { extractDocument } from "../../../knowledge/formats/extract.js";
 import { sniffDocument } from "../../../knowledge/formats/sniff.js";
 import type { DocumentFormat } from "../../../knowledge/formats/types.js";
+import type { ReadOptions } from "../../../knowledge/loader.js";
 import type { DocumentMeta } from "../../../knowledge/types.js";
 import { errorSummary } from "../../../logger.js";
 import { fill } from "../../../prompts.js";
@@ -42,6 +43,8 @@ export interface DocumentUploads {
    * replaced or removed document, so source buttons under older answers still show what they quoted.
    */
   history?: LibraryHistory;
+  /** How files are read: the cache the index's builds use (a scan is read by OCR once) and the page limit. */
+  read?: ReadOptions;
 }
 
 /** "2022-11-10" → "10/11/2022"; anything else as it is. */
@@ -154,7 +157,10 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
     if (sniffed.kind === "empty") return refuse(c, 400, fill(t.upload_empty, { file: original }));
     let warnings: string[];
     try {
-      warnings = (await extractDocument(bytes, original)).warnings;
+      // Through the builds' cache: the rebuild that follows reads this file from it, not again.
+      const reading = () => extractDocument(bytes, original, uploads.read?.extract);
+      warnings = (uploads.read?.cache ? await uploads.read.cache.extract(bytes, reading) : await reading())
+        .warnings;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       return refuse(c, 415, fill(t.upload_unreadable, { file: original, reason }));
