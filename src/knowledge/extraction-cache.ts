@@ -14,7 +14,7 @@ import { OCR_INSTALL } from "./formats/ocr.js";
 import type { Extracted } from "./formats/types.js";
 
 /** Bump when a reader's output changes (PDF layout, OCR, Word), so cached readings are remade. */
-export const READER_VERSION = 1;
+export const READER_VERSION = 2;
 
 const ENTRY = /^[0-9a-f]{64}\.json$/;
 

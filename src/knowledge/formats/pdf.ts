@@ -5,6 +5,7 @@
  * of valid Vietnamese syllables, pdf-quality.ts) are read again by OCR, and the warning says which.
  * Encrypted, corrupt and over-long files are refused by name; reading is bounded in time.
  */
+import { detectLegacyString } from "./legacy-encoding.js";
 import { defaultOcr, OCR_MISSING, withTempFile } from "./ocr.js";
 import { linesOf, type PageLines, paragraphsOf, type Run } from "./pdf-layout.js";
 import { textLayerProblem } from "./pdf-quality.js";
@@ -44,6 +45,7 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
   task.promise.catch(() => undefined);
   const pages: PageLines[] = [];
   const problems = new Map<number, "no-text" | "broken">();
+  const converted = new Set<string>();
   let total: number;
   try {
     const pdf = await within(task.promise, deadline).catch((err: unknown) => {
@@ -71,7 +73,11 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
         if (Math.abs(b) > 0.01 * Math.abs(a) || Math.abs(c) > 0.01 * Math.abs(d)) continue;
         const [x, y] = viewport.convertToViewportPoint(e, f) as [number, number];
         const size = Math.hypot(c, d) || item.height || 0;
-        runs.push({ text: item.str, x, y, width: item.width ?? 0, size });
+        // Text drawn in an old Vietnamese font (.VnTime: TCVN3, VNI-Times) reads as Windows-1252
+        // letters ("Uû ban nh©n d©n"): converted when the legacy reading is clearly Vietnamese.
+        const legacy = detectLegacyString(item.str);
+        if (legacy) converted.add(legacy.encoding);
+        runs.push({ text: legacy?.text ?? item.str, x, y, width: item.width ?? 0, size });
       }
       const lines = linesOf(runs);
       pages.push({ width: viewport.width, height: viewport.height, lines });
@@ -83,7 +89,7 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
   } finally {
     await task.destroy();
   }
-  const warnings: string[] = [];
+  const warnings: string[] = [...converted].map((e) => `đã chuyển từ mã ${e} sang Unicode`);
   const ocrPages: number[] = [];
   if (problems.size > 0) {
     const capability = await ocr.capability();
@@ -128,6 +134,7 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
     warnings,
     pages: total,
     ...(ocrPages.length > 0 ? { ocrPages } : {}),
+    ...(converted.size > 0 ? { encoding: [...converted].join(", ") } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { manyPages } from "../../../scripts/make-pdf-fixtures.js";
 import { characterAccuracy } from "../../../src/eval/char-accuracy.js";
 import { extractDocument } from "../../../src/knowledge/formats/extract.js";
+import { encodeTcvn3 } from "../../../src/knowledge/formats/legacy-encoding.js";
 import {
   type CommandRunner,
   createOcr,
@@ -86,6 +87,19 @@ describe("a PDF with a text layer", () => {
       shortTitle: "Kế hoạch 12-KH/TU",
       meta: { kind: "Kế hoạch", number: "12-KH/TU", date: "2024-03-15", issuer: "Tỉnh ủy Bắc Ninh" },
     });
+  });
+});
+
+describe("a PDF whose text was typed in an old Vietnamese font (.VnTime, TCVN3)", () => {
+  it("is read as Unicode, saying it was converted", async () => {
+    const said = "Uỷ ban nhân dân xã có trách nhiệm công khai thông tin cho Nhân dân biết.";
+    // What a .VnTime font's text layer holds: TCVN3 bytes read as Windows-1252 letters.
+    const drawn = Buffer.from(encodeTcvn3(said)).toString("latin1");
+    const pdf = await manyPages(1, () => drawn);
+    const r = await extractDocument(pdf, "cong-khai.pdf");
+    expect(r.text.replace(/\s+/g, " ").trim()).toContain(said);
+    expect(r.warnings).toContain("đã chuyển từ mã TCVN3 sang Unicode");
+    expect(r.encoding).toBe("TCVN3");
   });
 });
 
