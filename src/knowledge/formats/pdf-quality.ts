@@ -5,85 +5,11 @@
  * words that are valid Vietnamese syllables tells them apart: a real page of Vietnamese prose is
  * above 0.95 (abbreviations and numbers are not counted), a broken one far below.
  *
- * A small validator of its own (initial, rhyme, one tone mark, the tones a stop final allows),
- * enough for this check; the structure and search code never depend on it.
+ * The syllable rules are syllables.ts's, which also picks the decoding of old 8-bit text.
  */
+import { isVietnameseSyllable } from "./syllables.js";
 
-const INITIALS = [
-  "ngh",
-  "ng",
-  "nh",
-  "ch",
-  "gh",
-  "gi",
-  "kh",
-  "ph",
-  "qu",
-  "th",
-  "tr",
-  "b",
-  "c",
-  "d",
-  "đ",
-  "g",
-  "h",
-  "k",
-  "l",
-  "m",
-  "n",
-  "p",
-  "r",
-  "s",
-  "t",
-  "v",
-  "x",
-  "",
-];
-
-/** Rhymes without their tone mark. */
-const RHYMES = new Set(
-  `a ai ao au ay ac ach am an ang anh ap at
-ăc ăm ăn ăng ăp ăt
-âc âm ân âng âp ât âu ây
-e ec em en eng eo ep et
-ê êch êm ên ênh êp êt êu
-i ia ich im in inh ip it iu iêc iêm iên iêng iêp iêt iêu
-o oc oi om on ong op ot oa oac oach oai oam oan oang oanh oao oap oat oay oăc oăm oăn oăng oăt
-oe oen oeo oet ooc oong
-ô ôc ôi ôm ôn ông ôp ôt
-ơ ơi ơm ơn ơp ơt
-u ua uân uâng uât uây uc uê uêch uênh ui um un ung uơ up ut uy uya uych uyên uyêt uynh uyt uyu
-uôc uôi uôm uôn uông uôt
-ư ưa ưc ưi ưm ưn ưng ưt ưu ươc ươi ươm ươn ương ươp ươt ươu
-y yêm yên yêng yêt yêu`
-    .split(/\s+/)
-    .filter(Boolean),
-);
-
-/** Combining tone marks: huyền, sắc, ngã, hỏi, nặng. */
-const TONES = /[\u0300\u0301\u0303\u0309\u0323]/gu;
-const STOP_FINAL = /(c|ch|p|t)$/u;
-
-/** True when `word` (letters only, any case) is one Vietnamese syllable. */
-export function isVietnameseSyllable(word: string): boolean {
-  const decomposed = word.toLowerCase().normalize("NFD");
-  const tones = decomposed.match(TONES) ?? [];
-  if (tones.length > 1) return false;
-  const bare = decomposed.replace(TONES, "").normalize("NFC");
-  if (!/^[a-zâăđêôơư]+$/u.test(bare)) return false;
-  for (const initial of INITIALS) {
-    if (!bare.startsWith(initial)) continue;
-    let rhyme = bare.slice(initial.length);
-    // "gì", "giữ": the i of gi is the vowel when nothing else is.
-    if (initial === "gi" && (rhyme === "" || !RHYMES.has(rhyme))) rhyme = rhyme === "" ? "i" : `i${rhyme}`;
-    if (!RHYMES.has(rhyme)) continue;
-    // A syllable closed by c, ch, p or t takes only the sắc or nặng tone (or none: "các" yes, "càc" no).
-    const tone = tones[0];
-    if (tone && STOP_FINAL.test(rhyme) && tone !== "\u0301" && tone !== "\u0323") continue;
-    return true;
-  }
-  return false;
-}
+export { isVietnameseSyllable };
 
 /** What the check saw on one page. */
 export interface PageQuality {
