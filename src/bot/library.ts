@@ -40,6 +40,8 @@ import type { Action, Incoming, Reply } from "./types.js";
 export const TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
 /** How long a "replace this one" chosen from the list waits for the new file. */
 const REPLACE_WAIT_MS = 30 * 60_000;
+/** Documents on a page of the list (two buttons each, and ‹ ›: far under Telegram's 100). */
+const LIST_PAGE = 10;
 /** Section paths shown in a preview. */
 const PREVIEW_SECTIONS = 5;
 
@@ -99,8 +101,11 @@ export interface Library {
   tooBig(file: string, size?: number): string;
   /** Reads a file an administrator sent: its preview with buttons, or why it cannot be read. */
   preview(m: Incoming, file: ReceivedFile): Promise<Reply[]>;
-  /** The documents with their dates, passages and status, and buttons to remove or replace each. */
-  list(m: Incoming): Promise<Reply[]>;
+  /**
+   * The documents with their dates, passages and status, and buttons to remove or replace each:
+   * on Telegram a page of them (`page`, from 0) with ‹ › to turn, elsewhere all of them.
+   */
+  list(m: Incoming, page?: number): Promise<Reply[]>;
   /** A button press under a preview or the list. */
   act(m: Incoming, action: Extract<Action, { kind: "upload" | "library" }>): Promise<Reply[]>;
 }
@@ -310,7 +315,7 @@ export function createLibrary(deps: LibraryDeps): Library {
   const bySource = async (key: string) => (await deps.files.list()).find((s) => fileKey(s) === key);
   const titleOf = (source: string) => deps.documents().find((d) => d.source === source)?.shortTitle ?? source;
 
-  return {
+  const library: Library = {
     maxBytes,
     tooBig,
     history: { retire, touch, forget },
@@ -397,8 +402,9 @@ export function createLibrary(deps: LibraryDeps): Library {
       ];
     },
 
-    async list(m) {
+    async list(m, page = 0) {
       if (!deps.isAdmin(m)) return text(r.admin_only);
+      const buttoned = m.channel === "telegram";
       const documents = deps.documents();
       const skipped = await deps.skipped().catch(() => [] as SkippedFile[]);
       const listed = [
@@ -410,9 +416,15 @@ export function createLibrary(deps: LibraryDeps): Library {
         ...skipped.map((s) => ({ source: s.source, document: undefined, reason: s.reason })),
       ];
       if (listed.length === 0) return text(r.library_empty);
-      const lines = [r.library_header];
+      // Telegram shows about 100 buttons under a message: a page of documents at a time, with ‹ ›.
+      // Without buttons (Zalo, the terminal) the whole list.
+      const pages = buttoned ? Math.ceil(listed.length / LIST_PAGE) : 1;
+      const shown = Math.min(Math.max(0, page), pages - 1);
+      const first = buttoned ? shown * LIST_PAGE : 0;
+      const lines = [pages > 1 ? fill(r.library_header_page, { page: shown + 1, pages }) : r.library_header];
       const buttons: { label: string; action: Action }[][] = [];
       for (const [i, item] of listed.entries()) {
+        if (i < first || i >= first + (buttoned ? LIST_PAGE : listed.length)) continue;
         const n = i + 1;
         const mtime = await stat(join(deps.files.dir, item.source)).then(
           (s) => s.mtime,
@@ -445,14 +457,24 @@ export function createLibrary(deps: LibraryDeps): Library {
             : []),
         ]);
       }
+      const turn: { label: string; action: Action }[] = [];
+      if (shown > 0)
+        turn.push({
+          label: r.library_button_previous,
+          action: { kind: "library", op: "page", page: shown - 1 },
+        });
+      if (shown < pages - 1)
+        turn.push({ label: r.library_button_next, action: { kind: "library", op: "page", page: shown + 1 } });
+      if (turn.length) buttons.push(turn);
       // The buttons are Telegram's; elsewhere (Zalo, the terminal) the last line says where they are.
-      lines.push(m.channel === "telegram" ? r.library_hint : r.library_hint_no_buttons);
+      lines.push(buttoned ? r.library_hint : r.library_hint_no_buttons);
       return [{ kind: "choices", text: lines.join("\n"), buttons }];
     },
 
     async act(m, action) {
       if (!deps.isAdmin(m)) return text(r.admin_only);
       if (action.kind === "library") {
+        if (action.op === "page") return library.list(m, action.page);
         // A second confirmation while the first is carried out (a double tap) finds it claimed.
         const claim = `rm:${action.key}`;
         if (action.op === "remove_yes" && claiming.has(claim)) return text(r.change_already_done);
@@ -522,6 +544,7 @@ export function createLibrary(deps: LibraryDeps): Library {
       }
     },
   };
+  return library;
 }
 
 /** `name`, or "name (2).ext", "name (3).ext"… when the folder already has it. */

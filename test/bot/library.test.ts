@@ -255,3 +255,31 @@ describe("documents changed in chat", () => {
     expect(await last("console")).toBe(elsewhere);
   }, 60_000);
 });
+
+describe("a long list of documents", () => {
+  it("is turned a page of ten at a time on Telegram, and shown whole where there are no buttons", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 1; i <= 23; i++)
+      files[`tb-${String(i).padStart(2, "0")}.txt`] =
+        `THÔNG BÁO\nvề lịch tiếp dân đợt ${i}\n\n1. Ban Dân vận tiếp dân vào sáng thứ Hai tuần thứ ${i}.\n`;
+    const lib = await libraryOver(files);
+    const [first] = await lib.library.list(admin());
+    if (first?.kind !== "choices") throw new Error("no list");
+    expect(first.text.split("\n")[0]).toBe("Tài liệu của bot (trang 1/3):");
+    expect(first.text).toMatch(/^10\. .*tb-10\.txt/m);
+    expect(first.text).not.toMatch(/^11\. /m);
+    expect(first.buttons.at(-1)?.map((b) => b.label)).toEqual(["Trang sau ›"]);
+    expect(first.buttons.flat().length).toBeLessThanOrEqual(100);
+    const third = await lib.library.act(admin(), { kind: "library", op: "page", page: 2 });
+    const last = third[0];
+    if (last?.kind !== "choices") throw new Error("no list");
+    expect(last.text.split("\n")[0]).toBe("Tài liệu của bot (trang 3/3):");
+    expect(last.text).toMatch(/^23\. .*tb-23\.txt/m);
+    expect(last.buttons.at(-1)?.map((b) => b.label)).toEqual(["‹ Trang trước"]);
+    // Zalo and the terminal have no buttons to turn pages with: every document, one list.
+    const whole = lib.textOf(await lib.library.list(admin("zalo")));
+    expect(whole.split("\n")[0]).toBe("Tài liệu của bot:");
+    expect(whole).toMatch(/^1\. .*tb-01\.txt/m);
+    expect(whole).toMatch(/^23\. .*tb-23\.txt/m);
+  }, 60_000);
+});

@@ -5,7 +5,7 @@
  * remove with confirmation; a non-administrator's file, a too-large one, a refused format, a
  * failed download and cancel, each leaving the documents folder as it was.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBot } from "../cli/run-cli.js";
@@ -573,5 +573,44 @@ describe("a confirmation pressed twice, and a button pressed by someone else", (
     // The administrator's own press still works afterwards.
     const done = await reply(4242, () => press(admin, adminChat, button(preview, "Huỷ")), /Đã huỷ/);
     expect(done).toBeDefined();
+  }, 60_000);
+
+  it("shows a long list ten documents at a time, turning the page in place with ‹ ›", async () => {
+    // Files copied into the folder by hand, taken in by the next rebuild (an upload's).
+    for (let i = 1; i <= 11; i++)
+      await writeFile(
+        join(knowledge, `thong-bao-${String(i).padStart(2, "0")}.txt`),
+        `THÔNG BÁO\nvề lịch tiếp dân đợt ${i}\n\n1. Ban Dân vận tiếp dân vào sáng thứ Hai tuần thứ ${i}.\n`,
+      );
+    const preview = await previewOf(
+      "page-plan",
+      "KH 34.txt",
+      planOf("34-KH/ĐU", "đối thoại với nhân dân năm 2025", "thôn Bắc"),
+    );
+    await reply(4242, () => press(admin, adminChat, button(preview, "Thêm")), /Đã thêm/);
+    const list = await reply(
+      4242,
+      () => tg.push(message(admin, adminChat, { text: "/quanlytailieu" })),
+      /Tài liệu của bot/,
+    );
+    const text = visible(list);
+    const pages = Number(/\(trang 1\/(\d+)\):/.exec(text)?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/^10\. /m);
+    expect(text).not.toMatch(/^11\. /m);
+    const labels = keyboardOf(list).map((b) => b.text);
+    expect(labels).toContain("Trang sau ›");
+    expect(labels).not.toContain("‹ Trang trước");
+    expect(labels).not.toContain("🗑 Gỡ 11");
+    expect(labels.length).toBeLessThanOrEqual(100);
+    const edits = tg.calls.filter((c) => c.method === "editMessageText").length;
+    press(admin, adminChat, button(list, "Trang sau ›"));
+    await expect.poll(() => tg.calls.filter((c) => c.method === "editMessageText").length).toBe(edits + 1);
+    const second = tg.calls.filter((c) => c.method === "editMessageText").at(-1) as RecordedCall;
+    expect(visible(second)).toMatch(/^Tài liệu của bot \(trang 2\/\d+\):/);
+    expect(visible(second)).toMatch(/^11\. /m);
+    expect(visible(second)).not.toMatch(/^10\. /m);
+    expect(keyboardOf(second).map((b) => b.text)).toContain("‹ Trang trước");
+    expect(keyboardOf(second).map((b) => b.text)).toContain("🗑 Gỡ 11");
   }, 60_000);
 });

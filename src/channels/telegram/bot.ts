@@ -152,6 +152,28 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
         return;
       }
       await ctx.answerCallbackQuery();
+      if (action.kind === "library" && action.op === "page") {
+        // The list turns its page in place: the same message, the next documents and their buttons.
+        const replies = await deps.engine.handle(m);
+        const [list] = replies;
+        const messages = list && list.kind !== "question" ? renderTelegram(list, deps.replies) : [];
+        const [only] = messages;
+        if (replies.length === 1 && messages.length === 1 && only) {
+          const edited = await ctx
+            .editMessageText(only.html, {
+              parse_mode: "HTML",
+              link_preview_options: { is_disabled: true },
+              ...(only.keyboard ? { reply_markup: { inline_keyboard: only.keyboard } } : {}),
+            })
+            .then(
+              () => true,
+              () => false,
+            );
+          if (edited) return;
+        }
+        await send(ctx, replies);
+        return;
+      }
       const lasting =
         (action.kind === "upload" && action.choice !== "cancel") ||
         (action.kind === "library" && action.op === "remove_yes");
