@@ -443,7 +443,7 @@ describe("an administrator sends a document on Telegram", () => {
     expect(downloads()).toBe(before);
     expect(await documentFiles()).toEqual(files);
     expect(await staged()).toEqual(stagedBefore);
-    // Their button presses on an administrator's preview change nothing either.
+    // Nor do they get the list (their presses on an administrator's buttons: see the group test below).
     const list = await reply(
       5151,
       () => tg.push(message(citizen, citizenChat, { text: "/quanlytailieu" })),

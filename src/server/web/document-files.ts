@@ -230,18 +230,21 @@ export function createDocumentFiles(dir: string, now: () => Date = () => new Dat
       if (!validToken(token)) return undefined;
       const json = join(stagingDir, `${token}.json`);
       const claimed = join(stagingDir, `${token}.claimed.json`);
+      let s: StagedUpload;
       try {
-        const s = JSON.parse(await readFile(json, "utf8")) as StagedUpload;
+        s = JSON.parse(await readFile(json, "utf8")) as StagedUpload;
         if (s.admin !== admin || expired(s.at, now())) return undefined;
         await rename(json, claimed);
-        return {
-          ...s,
-          data: await readFile(join(stagingDir, `${token}.bin`)),
-          release: () => rename(claimed, json).catch(() => undefined),
-        };
       } catch {
-        // Gone between the read and the rename: another press took it first.
+        // Gone before the read or the rename: another press took it first, or it is unknown.
         return (await exists(claimed)) ? "claimed" : undefined;
+      }
+      const release = () => rename(claimed, json).catch(() => undefined);
+      try {
+        return { ...s, data: await readFile(join(stagingDir, `${token}.bin`)), release };
+      } catch {
+        await release();
+        return undefined;
       }
     },
     async unstage(token) {
