@@ -50,6 +50,8 @@ export interface LibraryLedger {
   touch(source: string, by: string, replacing?: string): Promise<void>;
   /** Forgets a removed document file's dates. */
   forget(source: string): Promise<void>;
+  /** Sets (or, undefined, forgets) `source`'s entry as it was: a change taken back. */
+  put(source: string, entry: LedgerEntry | undefined): Promise<void>;
   /** Keeps a replaced or removed document's passages. */
   retire(doc: RetiredDocument): Promise<void>;
   /**
@@ -118,6 +120,12 @@ export function createLibraryLedger(knowledgeDir: string, now: () => Date = () =
     forget(source) {
       return change((d) => {
         delete d.documents[source];
+      });
+    },
+    put(source, entry) {
+      return change((d) => {
+        if (entry) d.documents[source] = entry;
+        else delete d.documents[source];
       });
     },
     retire(doc) {

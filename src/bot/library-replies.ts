@@ -4,6 +4,7 @@
  * rest by src/prompts.ts, as the study texts are.
  */
 import { z } from "zod";
+import type { Replies } from "../prompts.js";
 
 const text = () => z.string().min(1);
 
@@ -12,6 +13,10 @@ export const LIBRARY_PLACEHOLDERS = {
   upload_reading: ["file"],
   upload_too_big: ["file", "size", "max"],
   upload_too_big_unknown: ["file", "max"],
+  upload_too_big_config: ["file", "size", "max"],
+  upload_too_big_config_unknown: ["file", "max"],
+  upload_target_gone: ["title"],
+  upload_failed_not_undone: ["reason"],
   upload_unreadable: ["file", "reason"],
   upload_preview: ["file", "format", "title", "details", "passages", "sections"],
   upload_preview_warnings: ["warnings"],
@@ -21,6 +26,7 @@ export const LIBRARY_PLACEHOLDERS = {
   upload_not_indexed: ["file", "reason"],
   upload_failed: ["reason"],
   upload_save_failed_chat: ["file", "reason"],
+  library_header_page: ["page", "pages"],
   library_line: ["n", "title", "file", "passages", "added", "updated"],
   library_skipped_line: ["n", "file", "reason", "updated"],
   library_button_remove: ["n"],
@@ -40,6 +46,17 @@ export const LIBRARY_REPLIES = {
   upload_reading: text(),
   upload_too_big: text(),
   upload_too_big_unknown: text(),
+  upload_too_big_config: text(),
+  upload_too_big_config_unknown: text(),
+  upload_target_gone: text(),
+  upload_failed_not_undone: text(),
+  change_already_done: text(),
+  library_hint_no_buttons: text(),
+  reason_disk_full: text(),
+  reason_no_permission: text(),
+  reason_name_too_long: text(),
+  reason_folder_exists: text(),
+  reason_server: text(),
   upload_download_failed: text(),
   upload_unreadable: text(),
   upload_preview: text(),
@@ -59,6 +76,9 @@ export const LIBRARY_REPLIES = {
   menu_library: text(),
   help_library: text(),
   library_header: text(),
+  library_header_page: text(),
+  library_button_previous: text(),
+  library_button_next: text(),
   library_empty: text(),
   library_line: text(),
   library_skipped_line: text(),
@@ -77,3 +97,24 @@ export const LIBRARY_REPLIES = {
   source_document_gone: text(),
   zalo_file_note: text(),
 };
+
+/** The system errors a change of the documents folder meets, by code, and the text that says each. */
+const REASONS: Record<string, keyof Replies> = {
+  ENOSPC: "reason_disk_full",
+  EDQUOT: "reason_disk_full",
+  EACCES: "reason_no_permission",
+  EPERM: "reason_no_permission",
+  EROFS: "reason_no_permission",
+  ENAMETOOLONG: "reason_name_too_long",
+  EISDIR: "reason_folder_exists",
+};
+
+/**
+ * Why a change failed, as an administrator reads it: a system error's code (ENOSPC: the disk is
+ * full) in Vietnamese, anything else a general word (the detail, with its server paths, is only
+ * logged).
+ */
+export function reasonText(code: string | null | undefined, r: Replies): string {
+  const key = code ? REASONS[code] : undefined;
+  return String(r[key ?? "reason_server"]);
+}

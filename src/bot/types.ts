@@ -20,7 +20,9 @@ export type Action =
    * Under the administrators' list of documents (`key`: a short hash of the file's name): remove
    * (asks first), remove confirmed, replace (waits for the new file), cancel.
    */
-  | { kind: "library"; key: string; op: "remove" | "remove_yes" | "replace" | "cancel" };
+  | { kind: "library"; key: string; op: "remove" | "remove_yes" | "replace" | "cancel" }
+  /** ‹ › under the list: its page `page` (from 0; Telegram shows about 100 buttons at most). */
+  | { kind: "library"; op: "page"; page: number };
 
 /** A message from a person, as any channel adapter delivers it. */
 export interface Incoming {

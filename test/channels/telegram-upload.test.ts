@@ -5,7 +5,7 @@
  * remove with confirmation; a non-administrator's file, a too-large one, a refused format, a
  * failed download and cancel, each leaving the documents folder as it was.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBot } from "../cli/run-cli.js";
@@ -369,7 +369,7 @@ describe("an administrator sends a document on Telegram", () => {
       /nặng/,
     );
     expect(visible(refused)).toContain(
-      "Tệp «Báo cáo năm.pdf» nặng 25,0 MB, lớn hơn mức 20,0 MB mà bot nhận được qua Telegram",
+      "Tệp «Báo cáo năm.pdf» nặng 25,0 MB, lớn hơn mức 20 MB mà Telegram cho bot tải về",
     );
     expect(downloads()).toBe(before);
     // A message that does not say its size: getFile does, and nothing is downloaded.
@@ -379,9 +379,19 @@ describe("an administrator sends a document on Telegram", () => {
     });
     const fetched = tg.calls.filter((c) => c.method === "downloadFile").length;
     const said = await reply(4242, () => tg.push(unsized), /Scan\.pdf» nặng/);
-    expect(visible(said)).toContain("nặng 21,0 MB, lớn hơn mức 20,0 MB");
+    expect(visible(said)).toContain("nặng 21,0 MB, lớn hơn mức 20 MB mà Telegram cho bot tải về");
     expect(tg.calls.some((c) => c.method === "getFile" && c.params.file_id === "big-2")).toBe(true);
     expect(tg.calls.filter((c) => c.method === "downloadFile")).toHaveLength(fetched);
+    // Telegram's 20 MB are MiB (20 971 520 bytes): a file of 20,9 MB is downloaded and read.
+    const plan = Buffer.from(planOf("33-KH/ĐU", "rà soát hồ sơ dân vận năm 2025", "thôn Nam"));
+    tg.addFile("near-limit", plan, { size: 20_900_000 });
+    const read = await reply(
+      4242,
+      () => tg.push(documentMessage(admin, adminChat, "near-limit", "KH 33.txt", 20_900_000)),
+      /Đã đọc «KH 33\.txt»/,
+    );
+    expect(tg.calls.some((c) => c.method === "getFile" && c.params.file_id === "near-limit")).toBe(true);
+    await reply(4242, () => press(admin, adminChat, button(read, "Huỷ")), /Đã huỷ/);
   }, 30_000);
 
   it("answers a failed download kindly, stores nothing and logs no token", async () => {
@@ -433,7 +443,7 @@ describe("an administrator sends a document on Telegram", () => {
     expect(downloads()).toBe(before);
     expect(await documentFiles()).toEqual(files);
     expect(await staged()).toEqual(stagedBefore);
-    // Their button presses on an administrator's preview change nothing either.
+    // Nor do they get the list (their presses on an administrator's buttons: see the group test below).
     const list = await reply(
       5151,
       () => tg.push(message(citizen, citizenChat, { text: "/quanlytailieu" })),
@@ -441,4 +451,166 @@ describe("an administrator sends a document on Telegram", () => {
     );
     expect(visible(list)).toBe("Xin lỗi, lệnh này chỉ dành cho quản trị viên của bot.");
   }, 30_000);
+});
+
+/** A plan of its own number and title, so it matches no other document. */
+const planOf = (number: string, title: string, place: string) =>
+  PLAN(place)
+    .replace("15-KH/ĐU", number)
+    .replace("tổ chức Hội nghị biểu dương mô hình dân vận khéo năm 2025", title);
+/** Sends `text` as the file `name` and waits for its preview. */
+const previewOf = async (fileId: string, name: string, text: string) => {
+  const bytes = Buffer.from(text);
+  tg.addFile(fileId, bytes);
+  return reply(4242, () => tg.push(documentMessage(admin, adminChat, fileId, name, bytes.length)), /Đã đọc/);
+};
+/** The chat's messages after the `since`-th whose visible text matches. */
+const saidSince = (chatId: number, since: number, matching: RegExp) =>
+  tg
+    .sent(chatId)
+    .slice(since)
+    .filter((c) => matching.test(visible(c)));
+const rebuilds = () => bot.stderrText().split("đã xây lại chỉ mục sau thay đổi tài liệu").length - 1;
+const ALREADY = /Việc này đã được thực hiện từ lần bấm trước, không cần bấm lại\./;
+
+describe("a confirmation pressed twice, and a button pressed by someone else", () => {
+  it("two presses of «Thêm» delivered together: one document added, one rebuild, one success, the other told it was done", async () => {
+    const preview = await previewOf(
+      "twice-add",
+      "KH 31 hai lần.txt",
+      planOf("31-KH/ĐU", "tập huấn dân vận khéo cho cán bộ thôn năm 2025", "nhà văn hoá thôn Đông"),
+    );
+    const data = button(preview, "Thêm");
+    const since = tg.sent(4242).length;
+    const built = rebuilds();
+    press(admin, adminChat, data);
+    press(admin, adminChat, data);
+    await expect.poll(() => saidSince(4242, since, /Đã thêm/).length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => saidSince(4242, since, ALREADY).length, { timeout: 10_000 }).toBe(1);
+    expect(saidSince(4242, since, /Đã thêm/)).toHaveLength(1);
+    expect(saidSince(4242, since, /đang được xây lại/)).toEqual([]);
+    const files = await documentFiles();
+    expect(files).toContain("KH 31 hai lần.txt");
+    expect(files).not.toContain("KH 31 hai lần (2).txt");
+    await expect.poll(rebuilds, { timeout: 10_000 }).toBe(built + 1);
+  }, 60_000);
+
+  it("two presses of «Thay cho» delivered together: replaced once, one old version kept, the other told it was done", async () => {
+    const preview = await previewOf(
+      "twice-replace",
+      "KH 31 bản sửa.txt",
+      planOf("31-KH/ĐU", "tập huấn dân vận khéo cho cán bộ thôn năm 2025", "hội trường xã"),
+    );
+    const data = button(preview, "Thay cho");
+    const kept = async () =>
+      (await readdir(join(knowledge, ".removed"))).filter((n) => n.endsWith("KH 31 hai lần.txt"));
+    const keptBefore = (await kept()).length;
+    const since = tg.sent(4242).length;
+    const built = rebuilds();
+    press(admin, adminChat, data);
+    press(admin, adminChat, data);
+    await expect.poll(() => saidSince(4242, since, /Đã thay/).length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => saidSince(4242, since, ALREADY).length, { timeout: 10_000 }).toBe(1);
+    expect(await readFile(join(knowledge, "KH 31 hai lần.txt"), "utf8")).toContain("hội trường xã");
+    expect((await kept()).length).toBe(keptBefore + 1);
+    await expect.poll(rebuilds, { timeout: 10_000 }).toBe(built + 1);
+    expect(saidSince(4242, since, /Đã thay/)).toHaveLength(1);
+  }, 60_000);
+
+  it("two presses of a removal's confirmation: removed once, the other told it was done", async () => {
+    const list = await reply(
+      4242,
+      () => tg.push(message(admin, adminChat, { text: "/quanlytailieu" })),
+      /Tài liệu của bot/,
+    );
+    const n = /(\d+)\. Kế hoạch 31-KH/.exec(visible(list))?.[1] as string;
+    const confirm = await reply(
+      4242,
+      () => press(admin, adminChat, button(list, `Gỡ ${n}`)),
+      /Gỡ «Kế hoạch 31-KH\/ĐU»/,
+    );
+    const data = button(confirm, "🗑 Gỡ «");
+    const since = tg.sent(4242).length;
+    const built = rebuilds();
+    press(admin, adminChat, data);
+    press(admin, adminChat, data);
+    await expect.poll(() => saidSince(4242, since, /Đã gỡ/).length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => saidSince(4242, since, ALREADY).length, { timeout: 10_000 }).toBe(1);
+    expect(await documentFiles()).not.toContain("KH 31 hai lần.txt");
+    await expect.poll(rebuilds, { timeout: 10_000 }).toBe(built + 1);
+  }, 60_000);
+
+  it("someone who is not an administrator pressing an administrator's buttons in a group: an alert to them only, the preview untouched, the folder unchanged", async () => {
+    const group = { id: -1001234, type: "supergroup", title: "Chi bộ thôn Đông" };
+    const preview = await previewOf(
+      "citizen-press",
+      "KH 32.txt",
+      planOf("32-KH/ĐU", "kiểm tra dân vận khéo ở các chi bộ năm 2025", "thôn Tây"),
+    );
+    const list = await reply(
+      4242,
+      () => tg.push(message(admin, adminChat, { text: "/quanlytailieu" })),
+      /Tài liệu của bot/,
+    );
+    const files = await documentFiles();
+    const edits = () => tg.calls.filter((c) => c.method === "editMessageReplyMarkup").length;
+    const editsBefore = edits();
+    for (const data of [button(preview, "Thêm"), button(list, "Gỡ 1")]) {
+      const id = `cb${cbId}`;
+      press(citizen, group, data);
+      const answer = await tg.waitFor(
+        (c) => c.method === "answerCallbackQuery" && c.params.callback_query_id === id,
+        10_000,
+      );
+      expect(answer.params.text).toBe("Xin lỗi, lệnh này chỉ dành cho quản trị viên của bot.");
+      expect(answer.params.show_alert).toBe(true);
+    }
+    // Nothing said in the group, the preview keeps its buttons, nothing changed.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(tg.sent(group.id)).toEqual([]);
+    expect(edits()).toBe(editsBefore);
+    expect(await documentFiles()).toEqual(files);
+    // The administrator's own press still works afterwards.
+    const done = await reply(4242, () => press(admin, adminChat, button(preview, "Huỷ")), /Đã huỷ/);
+    expect(done).toBeDefined();
+  }, 60_000);
+
+  it("shows a long list ten documents at a time, turning the page in place with ‹ ›", async () => {
+    // Files copied into the folder by hand, taken in by the next rebuild (an upload's).
+    for (let i = 1; i <= 11; i++)
+      await writeFile(
+        join(knowledge, `thong-bao-${String(i).padStart(2, "0")}.txt`),
+        `THÔNG BÁO\nvề lịch tiếp dân đợt ${i}\n\n1. Ban Dân vận tiếp dân vào sáng thứ Hai tuần thứ ${i}.\n`,
+      );
+    const preview = await previewOf(
+      "page-plan",
+      "KH 34.txt",
+      planOf("34-KH/ĐU", "đối thoại với nhân dân năm 2025", "thôn Bắc"),
+    );
+    await reply(4242, () => press(admin, adminChat, button(preview, "Thêm")), /Đã thêm/);
+    const list = await reply(
+      4242,
+      () => tg.push(message(admin, adminChat, { text: "/quanlytailieu" })),
+      /Tài liệu của bot/,
+    );
+    const text = visible(list);
+    const pages = Number(/\(trang 1\/(\d+)\):/.exec(text)?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/^10\. /m);
+    expect(text).not.toMatch(/^11\. /m);
+    const labels = keyboardOf(list).map((b) => b.text);
+    expect(labels).toContain("Trang sau ›");
+    expect(labels).not.toContain("‹ Trang trước");
+    expect(labels).not.toContain("🗑 Gỡ 11");
+    expect(labels.length).toBeLessThanOrEqual(100);
+    const edits = tg.calls.filter((c) => c.method === "editMessageText").length;
+    press(admin, adminChat, button(list, "Trang sau ›"));
+    await expect.poll(() => tg.calls.filter((c) => c.method === "editMessageText").length).toBe(edits + 1);
+    const second = tg.calls.filter((c) => c.method === "editMessageText").at(-1) as RecordedCall;
+    expect(visible(second)).toMatch(/^Tài liệu của bot \(trang 2\/\d+\):/);
+    expect(visible(second)).toMatch(/^11\. /m);
+    expect(visible(second)).not.toMatch(/^10\. /m);
+    expect(keyboardOf(second).map((b) => b.text)).toContain("‹ Trang trước");
+    expect(keyboardOf(second).map((b) => b.text)).toContain("🗑 Gỡ 11");
+  }, 60_000);
 });

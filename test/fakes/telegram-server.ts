@@ -247,7 +247,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
             file_id: params.file_id,
             file_unique_id: `u-${params.file_id}`,
             file_size: f.size,
-            ...(f.size <= 20_000_000 ? { file_path: f.path } : {}),
+            // The Bot API gives a download path for files up to 20 MB, as it counts them: 20 MiB.
+            ...(f.size <= 20 * 1024 * 1024 ? { file_path: f.path } : {}),
           },
         });
       }

@@ -21,7 +21,6 @@ import type { Library } from "../../bot/library.js";
 import type { ChatType, Incoming, Reply } from "../../bot/types.js";
 import { errorSummary, type Logger, redact } from "../../logger.js";
 import { fill, type Replies } from "../../prompts.js";
-import { sizeText } from "../../server/web/document-files.js";
 import type { QuizStore, StudyStore, SubscriptionStore } from "../../storage/ports.js";
 import { sendQuizPoll } from "./poll.js";
 import { callbackData, renderTelegram, type TelegramMessage } from "./render.js";
@@ -146,19 +145,46 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       logger: updateLogger(ctx),
     };
     if (action.kind === "upload" || action.kind === "library") {
+      // Someone else pressing an administrator's button (in a group): told privately, in an
+      // alert only they see; the preview keeps its buttons and nothing is said to the group.
+      if (!deps.engine.isAdmin(m)) {
+        await ctx.answerCallbackQuery({ text: deps.replies.admin_only, show_alert: true });
+        return;
+      }
       await ctx.answerCallbackQuery();
+      if (action.kind === "library" && action.op === "page") {
+        // The list turns its page in place: the same message, the next documents and their buttons.
+        const replies = await deps.engine.handle(m);
+        const [list] = replies;
+        const messages = list && list.kind !== "question" ? renderTelegram(list, deps.replies) : [];
+        const [only] = messages;
+        if (replies.length === 1 && messages.length === 1 && only) {
+          const edited = await ctx
+            .editMessageText(only.html, {
+              parse_mode: "HTML",
+              link_preview_options: { is_disabled: true },
+              ...(only.keyboard ? { reply_markup: { inline_keyboard: only.keyboard } } : {}),
+            })
+            .then(
+              () => true,
+              () => false,
+            );
+          if (edited) return;
+        }
+        await send(ctx, replies);
+        return;
+      }
       const lasting =
         (action.kind === "upload" && action.choice !== "cancel") ||
         (action.kind === "library" && action.op === "remove_yes");
       // A preview or a question answered once loses its buttons (not pressed twice); the list keeps them.
-      const admin = deps.engine.isAdmin(m);
-      if (admin && (action.kind === "upload" || action.op === "remove_yes" || action.op === "cancel"))
+      if (action.kind === "upload" || action.op === "remove_yes" || action.op === "cancel")
         await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
       if (!lasting) {
         await send(ctx, await deps.engine.handle(m));
         return;
       }
-      if (admin) await ctx.api.sendMessage(m.chatId, deps.replies.upload_updating);
+      await ctx.api.sendMessage(m.chatId, deps.replies.upload_updating);
       background(ctx, async () => send(ctx, await deps.engine.handle(m)));
       return;
     }
@@ -263,15 +289,9 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       return;
     }
     const name = msg.document?.file_name?.split(/[/\\]/).pop() || `anh-${msg.date}.jpg`;
-    // The Bot API lets a bot download 20 MB at most: said before anything is fetched.
+    // The Bot API lets a bot download 20 MB at most (or MAX_DOCUMENT_BYTES is lower): said before anything is fetched.
     if (file.file_size !== undefined && file.file_size > library.maxBytes) {
-      await ctx.reply(
-        fill(deps.replies.upload_too_big, {
-          file: name,
-          size: sizeText(file.file_size),
-          max: sizeText(library.maxBytes),
-        }),
-      );
+      await ctx.reply(library.tooBig(name, file.file_size));
       return;
     }
     await ctx.reply(fill(deps.replies.upload_reading, { file: name }));
@@ -283,13 +303,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
         m.logger?.warn({ err: errorFields(err) }, "không tải được tệp từ Telegram");
         await ctx.reply(
           err instanceof FileTooLargeError
-            ? err.bytes === undefined
-              ? fill(deps.replies.upload_too_big_unknown, { file: name, max: sizeText(library.maxBytes) })
-              : fill(deps.replies.upload_too_big, {
-                  file: name,
-                  size: sizeText(err.bytes),
-                  max: sizeText(library.maxBytes),
-                })
+            ? library.tooBig(name, err.bytes)
             : deps.replies.upload_download_failed,
         );
         return;

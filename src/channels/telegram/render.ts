@@ -36,7 +36,8 @@ const byValue = <T extends string>(o: Record<T, string>, v: string) =>
 /**
  * Callback data: `s:<questionId>:<n>` shows source n, `f:<questionId>:<+1|-1>` records feedback,
  * `b:<id>:go|no` a notice's ✅/❌, `u:<token>:a|r|x` a sent document's add/replace/cancel (the
- * staged upload's token), `l:<key>:rm|ok|rp|no` a listed document's remove/confirm/replace/cancel.
+ * staged upload's token), `l:<key>:rm|ok|rp|no` a listed document's remove/confirm/replace/cancel,
+ * `lp:<n>` the list's page n.
  */
 export const callbackData = {
   source: (questionId: number, n: number) => `s:${questionId}:${n}`,
@@ -54,7 +55,7 @@ export const callbackData = {
       case "upload":
         return `u:${action.token}:${UPLOAD_CHOICES[action.choice]}`;
       case "library":
-        return `l:${action.key}:${LIBRARY_OPS[action.op]}`;
+        return action.op === "page" ? `lp:${action.page}` : `l:${action.key}:${LIBRARY_OPS[action.op]}`;
     }
   },
   parse(
@@ -73,6 +74,8 @@ export const callbackData = {
     const l = /^l:([\w-]{12}):(rm|ok|rp|no)$/.exec(data);
     const op = l && byValue(LIBRARY_OPS, l[2] as string);
     if (l && op) return { kind: "library", key: l[1] as string, op };
+    const lp = /^lp:(\d{1,4})$/.exec(data);
+    if (lp) return { kind: "library", op: "page", page: Number(lp[1]) };
     const m = /^([sf]):(\d{1,15}):([+-]?\d{1,2})$/.exec(data);
     if (!m) return undefined;
     const questionId = Number(m[2]);

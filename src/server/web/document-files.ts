@@ -87,22 +87,47 @@ export interface StagedUpload {
   at: string;
 }
 
+/** Takes a change of the folder back (the file written moved out, the file moved away put back). */
+export type UndoFile = () => Promise<void>;
+
 export interface DocumentFiles {
   readonly dir: string;
   /** Every file the folder lists (documents, and files the index skips), as relative sources. */
   list(): Promise<string[]>;
-  /** Writes `bytes` as `source` atomically; an existing file is moved to `.removed/` first. */
-  write(source: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Writes `bytes` as `source` atomically; an existing file is moved to `.removed/` first.
+   * Returns how to take it back: the new file moved into `.removed/`, the previous one restored.
+   */
+  write(source: string, bytes: Uint8Array): Promise<UndoFile>;
   /**
    * Moves `source` (and its sidecar, unless `keepSidecar`: a replacement under the same stem and
-   * another extension keeps the document's metadata) into `.removed/` beside it; returns where it went.
+   * another extension keeps the document's metadata) into `.removed/` beside it; returns how to
+   * put them back.
    */
-  remove(source: string, options?: { keepSidecar?: boolean }): Promise<string>;
+  remove(source: string, options?: { keepSidecar?: boolean }): Promise<UndoFile>;
   /** Keeps an upload aside until confirmed; returns its token. */
   stage(upload: Omit<StagedUpload, "token" | "at" | "bytes">, bytes: Uint8Array): Promise<StagedUpload>;
-  /** The staged upload `token` of `admin`, with its bytes; undefined when unknown or expired. */
+  /** The staged upload `token` of `admin`, with its bytes; undefined when unknown, expired or claimed. */
   staged(token: string, admin: string): Promise<(StagedUpload & { data: Buffer }) | undefined>;
+  /**
+   * Takes the staged upload `token` of `admin` for one confirmation only (an atomic rename: of two
+   * presses, or two instances, one wins): the upload with its bytes and `release` (gives it back
+   * when the change did not happen), "claimed" when another press has it, undefined when unknown
+   * or expired.
+   */
+  claim(
+    token: string,
+    admin: string,
+  ): Promise<(StagedUpload & { data: Buffer; release: () => Promise<void> }) | "claimed" | undefined>;
   unstage(token: string): Promise<void>;
+}
+
+/** A folder already has a subfolder under the name a document would be written as. */
+export class FolderExistsError extends Error {
+  readonly code = "EISDIR";
+  constructor(source: string) {
+    super(`a folder named ${source} is in the way`);
+  }
 }
 
 const STAGING = ".uploads";
@@ -142,8 +167,7 @@ export function createDocumentFiles(dir: string, now: () => Date = () => new Dat
     },
     async write(source, bytes) {
       const path = join(dir, source);
-      if ((await stat(path).catch(() => undefined))?.isDirectory())
-        throw new Error(`đã có một thư mục tên «${source}»`);
+      if ((await stat(path).catch(() => undefined))?.isDirectory()) throw new FolderExistsError(source);
       const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
       const fh = await open(tmp, "wx");
       try {
@@ -162,13 +186,22 @@ export function createDocumentFiles(dir: string, now: () => Date = () => new Dat
         await rm(tmp, { force: true });
         throw err;
       }
+      return async () => {
+        // The new file goes to `.removed/` too (nothing destroyed), the previous one comes back.
+        if (await exists(path)) await keep(path);
+        if (kept) await rename(kept, path);
+      };
     },
     async remove(source, options = {}) {
       const path = join(dir, source);
       const sidecar = path.slice(0, -extname(path).length) + SIDECAR;
       const to = await keep(path);
-      if (!options.keepSidecar && extname(path) && (await exists(sidecar))) await keep(sidecar);
-      return to;
+      const sidecarTo =
+        !options.keepSidecar && extname(path) && (await exists(sidecar)) ? await keep(sidecar) : undefined;
+      return async () => {
+        await rename(to, path);
+        if (sidecarTo) await rename(sidecarTo, sidecar);
+      };
     },
     async stage(upload, bytes) {
       await mkdir(stagingDir, { recursive: true });
@@ -193,10 +226,32 @@ export function createDocumentFiles(dir: string, now: () => Date = () => new Dat
         return undefined;
       }
     },
+    async claim(token, admin) {
+      if (!validToken(token)) return undefined;
+      const json = join(stagingDir, `${token}.json`);
+      const claimed = join(stagingDir, `${token}.claimed.json`);
+      let s: StagedUpload;
+      try {
+        s = JSON.parse(await readFile(json, "utf8")) as StagedUpload;
+        if (s.admin !== admin || expired(s.at, now())) return undefined;
+        await rename(json, claimed);
+      } catch {
+        // Gone before the read or the rename: another press took it first, or it is unknown.
+        return (await exists(claimed)) ? "claimed" : undefined;
+      }
+      const release = () => rename(claimed, json).catch(() => undefined);
+      try {
+        return { ...s, data: await readFile(join(stagingDir, `${token}.bin`)), release };
+      } catch {
+        await release();
+        return undefined;
+      }
+    },
     async unstage(token) {
       if (!validToken(token)) return;
       await rm(join(stagingDir, `${token}.bin`), { force: true });
       await rm(join(stagingDir, `${token}.json`), { force: true });
+      await rm(join(stagingDir, `${token}.claimed.json`), { force: true });
     },
   };
   return files;

@@ -68,6 +68,19 @@ export function ingestPipeline(deps: {
 
 export type ChangeAction = "upload" | "replace" | "remove";
 
+/**
+ * What a change registers while it is made, so the folder, the ledger and the index stay in step:
+ * how to take each step back (run last-first when a later step or the rebuild fails, so "the bot
+ * still answers as before" holds for the folder too), what to do once the new index is live (the
+ * ledger's retirement, timed by the swap), and the file it finally named (a free name chosen
+ * inside the change, where the folder is listed again).
+ */
+export interface ChangeSteps {
+  undo(fn: () => Promise<void>): void;
+  live(fn: () => Promise<void>): void;
+  file(name: string): void;
+}
+
 /** One change of the documents and the rebuild it started, as the page shows it. */
 export interface ReindexJob {
   id: number;
@@ -91,8 +104,12 @@ export interface ReindexJob {
   fileSkipped: string | null;
   /** Every file the new index skipped. */
   skipped: SkippedFile[];
-  /** When failed: why. */
+  /** When failed: why (a log's words, not a person's: see errorCode). */
   error: string | null;
+  /** When failed with a system error: its code ("ENOSPC"), for a reason a person reads. */
+  errorCode: string | null;
+  /** When failed: whether the change was taken back (the folder as it was before). */
+  rolledBack: boolean;
 }
 
 export interface Reindexer {
@@ -101,13 +118,17 @@ export interface Reindexer {
   busy(): boolean;
   /**
    * Makes the change (`apply`) and starts the rebuild in the background; undefined, with nothing
-   * changed, when a rebuild is already running. An `apply` that throws starts nothing.
+   * changed, when another change is being made or rebuilt. An `apply` that throws starts nothing
+   * (the steps it registered are taken back); a rebuild that fails takes the change back.
    */
   start(
     change: { action: ChangeAction; file: string; admin: string },
-    apply: () => Promise<void>,
+    apply: (steps: ChangeSteps) => Promise<void>,
   ): Promise<ReindexJob | undefined>;
-  /** Resolves when the running rebuild (if any) has finished. */
+  /**
+   * Resolves when the change being made or rebuilt (if any) has finished, its write step
+   * included: a second change waits on it instead of finding the slot taken again at once.
+   */
   idle(): Promise<void>;
 }
 
@@ -119,10 +140,30 @@ export function createReindexer(deps: {
 }): Reindexer {
   const now = deps.now ?? (() => new Date());
   let job: ReindexJob | undefined;
-  let running: Promise<void> | undefined;
+  /** The change holding the slot, from its first write to the end of its rebuild. */
+  let slot: Promise<void> | undefined;
   let reserved = false;
   let ids = 0;
-  const rebuild = async (j: ReindexJob) => {
+  /** Runs the registered undo steps last-first; false when one of them failed (logged). */
+  const takeBack = async (undos: (() => Promise<void>)[], j: { action: ChangeAction; file: string }) => {
+    let ok = true;
+    for (const fn of [...undos].reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        ok = false;
+        deps.logger.error(
+          { err: errorSummary(err), action: j.action, file: j.file },
+          "không hoàn lại được thay đổi tài liệu",
+        );
+      }
+    }
+    return ok;
+  };
+  const rebuild = async (
+    j: ReindexJob,
+    hooks: { undos: (() => Promise<void>)[]; lives: (() => Promise<void>)[] },
+  ) => {
     try {
       const manifest = await deps.pipeline((stage, done, total) => {
         if (stage === "documents") {
@@ -147,18 +188,29 @@ export function createReindexer(deps: {
       j.fileSkipped = manifest.skipped.find((s) => s.source === j.file)?.reason ?? null;
       j.skipped = manifest.skipped;
       j.documentsDone = j.documentsTotal = manifest.documents.length;
+      // The new index is live: what waited for it (the ledger's retirement) is recorded now.
+      for (const fn of hooks.lives)
+        await fn().catch((err: unknown) =>
+          deps.logger.warn(
+            { err: errorSummary(err), action: j.action, file: j.file },
+            "không ghi được sổ tài liệu sau khi cập nhật chỉ mục",
+          ),
+        );
       j.state = "done";
       deps.logger.info(
         { action: j.action, file: j.file, documents: j.documents, passages: j.passages },
         "đã xây lại chỉ mục sau thay đổi tài liệu",
       );
     } catch (err) {
-      j.state = "failed";
       j.error = String(errorSummary(err).message);
+      j.errorCode = errorCode(err);
       deps.logger.warn(
-        { err: errorSummary(err), action: j.action, file: j.file },
+        { err: errorSummary(err), code: j.errorCode, action: j.action, file: j.file },
         "không xây lại được chỉ mục sau thay đổi tài liệu, tiếp tục dùng chỉ mục trước",
       );
+      // The index in use is the previous one: the folder and the ledger go back to match it.
+      j.rolledBack = await takeBack(hooks.undos, j);
+      j.state = "failed";
     } finally {
       j.finishedAt = now().toISOString();
     }
@@ -169,15 +221,35 @@ export function createReindexer(deps: {
     async start(change, apply) {
       if (reserved) return undefined;
       reserved = true;
-      try {
-        await apply();
-      } catch (err) {
+      let release = () => {};
+      slot = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const free = () => {
         reserved = false;
+        slot = undefined;
+        release();
+      };
+      const hooks = { undos: [] as (() => Promise<void>)[], lives: [] as (() => Promise<void>)[] };
+      let file = change.file;
+      try {
+        await apply({
+          undo: (fn) => hooks.undos.push(fn),
+          live: (fn) => hooks.lives.push(fn),
+          file: (name) => {
+            file = name;
+          },
+        });
+      } catch (err) {
+        // Half a change is no change: the steps already made are taken back.
+        await takeBack(hooks.undos, change);
+        free();
         throw err;
       }
       const j: ReindexJob = {
         id: ++ids,
         ...change,
+        file,
         state: "running",
         startedAt: now().toISOString(),
         finishedAt: null,
@@ -191,14 +263,19 @@ export function createReindexer(deps: {
         fileSkipped: null,
         skipped: [],
         error: null,
+        errorCode: null,
+        rolledBack: false,
       };
       job = j;
-      running = rebuild(j).finally(() => {
-        reserved = false;
-        running = undefined;
-      });
+      void rebuild(j, hooks).finally(free);
       return j;
     },
-    idle: () => running ?? Promise.resolve(),
+    idle: () => slot ?? Promise.resolve(),
   };
+}
+
+/** A system error's code ("ENOSPC"), when the error has one. */
+export function errorCode(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code !== "" ? code : null;
 }

@@ -53,3 +53,32 @@ describe("removing a document file", () => {
     ).toEqual(["kh.docx", "kh.meta.yaml", "kh.txt"]);
   });
 });
+
+describe("a staged upload confirmed twice", () => {
+  it("is claimed by one confirmation only, given back when the change did not happen, gone once unstaged", async () => {
+    const dir = await tempDir();
+    const files = createDocumentFiles(dir);
+    const staged = await files.stage(
+      { admin: "telegram:1", target: "", original: "kh.txt" },
+      Buffer.from("Kế hoạch"),
+    );
+    const [a, b] = await Promise.all([
+      files.claim(staged.token, "telegram:1"),
+      files.claim(staged.token, "telegram:1"),
+    ]);
+    const won = [a, b].filter((x) => typeof x === "object");
+    expect(won).toHaveLength(1);
+    expect([a, b].filter((x) => x === "claimed")).toHaveLength(1);
+    // Claimed: neither confirmed again nor seen as waiting.
+    expect(await files.staged(staged.token, "telegram:1")).toBeUndefined();
+    const first = won[0] as Exclude<typeof a, "claimed" | undefined>;
+    expect(first.data.toString()).toBe("Kế hoạch");
+    await first.release();
+    expect(await files.staged(staged.token, "telegram:1")).toBeDefined();
+    expect(await files.claim(staged.token, "telegram:2")).toBeUndefined();
+    expect(typeof (await files.claim(staged.token, "telegram:1"))).toBe("object");
+    await files.unstage(staged.token);
+    expect(await files.claim(staged.token, "telegram:1")).toBeUndefined();
+    expect(await readdir(join(dir, ".uploads"))).toEqual([]);
+  });
+});

@@ -13,6 +13,7 @@
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import type { LibraryHistory } from "../../../bot/library.js";
+import { reasonText } from "../../../bot/library-replies.js";
 import { extractDocument } from "../../../knowledge/formats/extract.js";
 import { sniffDocument } from "../../../knowledge/formats/sniff.js";
 import type { DocumentFormat } from "../../../knowledge/formats/types.js";
@@ -29,7 +30,13 @@ import {
 } from "../document-files.js";
 import type { WebEnv, WebKit } from "../index.js";
 import { csrfField, type Html, type PageContext, page, when } from "../layout.js";
-import type { ChangeAction, Reindexer, ReindexJob } from "../reindex.js";
+import {
+  type ChangeAction,
+  type ChangeSteps,
+  errorCode,
+  type Reindexer,
+  type ReindexJob,
+} from "../reindex.js";
 import type { WebTexts } from "../texts.js";
 
 /** What the page needs to change documents: the folder, the rebuilds, the size limit. */
@@ -120,7 +127,7 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
     c: Context<WebEnv>,
     action: ChangeAction,
     file: string,
-    apply: () => Promise<void>,
+    apply: (steps: ChangeSteps) => Promise<void>,
   ) => {
     const admin = c.get("session").admin;
     const { t } = kit.ctx(c);
@@ -128,9 +135,11 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
     try {
       job = await reindexer.start({ action, file, admin }, apply);
     } catch (err) {
-      // Nothing was changed or rebuilt: say why (a full disk, a folder of that name…).
-      const reason = String(errorSummary(err).message);
-      kit.deps.logger.error({ err: errorSummary(err), action, file }, "không thay đổi được tài liệu");
+      // Nothing was changed or rebuilt: say why (a full disk, a folder of that name…), by the
+      // error's code in Vietnamese; the detail, with its server paths, only in the log.
+      const code = errorCode(err);
+      const reason = reasonText(code, kit.deps.replies);
+      kit.deps.logger.error({ err: errorSummary(err), code, action, file }, "không thay đổi được tài liệu");
       return refuse(c, 500, fill(t.upload_save_failed, { file, reason }));
     }
     if (!job) return refuse(c, 409, t.upload_busy);
@@ -176,6 +185,8 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
       return c.html(confirmReplacePage(kit.ctx(c), staged.token, target, original, staged.bytes, warnings));
     }
     const admin = c.get("session").admin;
+    // A failed rebuild leaves the file in place on this page (the next rebuild takes it in), so
+    // the change registers no undo steps and the old passages are kept at once.
     return change(c, "upload", name, async () => {
       await files.write(name, bytes);
       await uploads.history?.touch(name, admin);
@@ -195,7 +206,7 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
     );
     const admin = c.get("session").admin;
     return change(c, "replace", name, async () => {
-      await uploads.history?.retire(staged.target, "replace");
+      await uploads.history?.retire(staged.target, "replace")();
       await files.write(name, staged.data);
       if (name !== staged.target) await files.remove(staged.target, { keepSidecar: true });
       await files.unstage(token);
@@ -216,7 +227,7 @@ export function documentRoutes(web: Hono<WebEnv>, kit: WebKit): void {
     if (!(await files.list()).includes(file)) return refuse(c, 404, fill(ctx.t.document_unknown, { file }));
     if (field(body, "confirm") !== "1") return c.html(confirmRemovePage(ctx, file));
     return change(c, "remove", file, async () => {
-      await uploads.history?.retire(file, "remove");
+      await uploads.history?.retire(file, "remove")();
       await files.remove(file);
       await uploads.history?.forget(file);
     });

@@ -360,7 +360,7 @@ describe("a change the index cannot take", () => {
     const res = await upload("lich.txt", NOTICE);
     expect(res.status).toBe(500);
     expect(await res.text()).toContain(
-      "Không lưu được «lich.txt»: đã có một thư mục tên «lich.txt». Tài liệu và chỉ mục vẫn như trước.",
+      "Không lưu được «lich.txt»: trong thư mục tài liệu đã có một thư mục trùng tên. Tài liệu và chỉ mục vẫn như trước.",
     );
     expect(knowledge.reindexer.current()).toBeUndefined();
     expect(knowledge.reindexer.busy()).toBe(false);
