@@ -313,7 +313,8 @@ export function identifyDocument(text: string, fileStem: string): DocumentIdenti
   if (header) {
     const casing = new CaseVotes(text);
     const subject = header.subject ? casing.display(header.subject, NAMED_KINDS.has(header.kind)) : "";
-    const title = subject ? `${header.kind} ${subject}` : header.kind;
+    // "QUYẾT ĐỊNH / Về việc ban hành…" reads "Quyết định về việc ban hành…" as one title.
+    const title = subject ? `${header.kind} ${subject.replace(/^Về(?=\s)/u, "về")}` : header.kind;
     let issuer = header.issuer ? displayIssuer(header.issuer, casing) : IMPLIED_ISSUER[header.kind];
     // A Party committee's standing board signs "T/M BAN THƯỜNG VỤ" under the committee's name.
     if (

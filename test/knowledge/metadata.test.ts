@@ -108,6 +108,24 @@ describe("a codified document (Bộ pháp điển)", async () => {
   });
 });
 
+describe("a trích yếu written in mixed case under the kind", () => {
+  it('joins the kind as one title: "Quyết định về việc…", not "Quyết định Về việc…"', () => {
+    const text = [
+      "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "TỈNH BẾN TRE\tĐộc lập - Tự do - Hạnh phúc",
+      "Số: 245/QĐ-UBND\tBến Tre, ngày 05 tháng 3 năm 2024",
+      "",
+      "QUYẾT ĐỊNH",
+      "Về việc ban hành Quy chế công tác dân vận của chính quyền các cấp",
+      "",
+      "Điều 1. Ban hành kèm theo Quyết định này Quy chế công tác dân vận.",
+    ].join("\n");
+    expect(identifyDocument(text, "qd-245").title).toBe(
+      "Quyết định về việc ban hành Quy chế công tác dân vận của chính quyền các cấp",
+    );
+  });
+});
+
 describe("documents that say nothing about themselves", () => {
   it("fall back to the file name made readable, never a heading or a symbol", () => {
     expect(
