@@ -111,7 +111,8 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
             throw new UnreadableDocumentError(`đọc tệp quá ${duration(timeoutMs)}, đã dừng`);
           const target = pages[n - 1] as PageLines;
           try {
-            const read = await ocr.pdfPage(path, n);
+            // Its size in points: a huge page is rendered at a lower resolution, or not at all.
+            const read = await ocr.pdfPage(path, n, { width: target.width, height: target.height });
             pages[n - 1] = scaled(read, target);
             ocrPages.push(n);
           } catch {
