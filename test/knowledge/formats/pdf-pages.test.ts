@@ -40,3 +40,41 @@ describe("a huge PDF page read by OCR", () => {
     expect(dpis).toEqual([]);
   });
 });
+
+describe("a page turned by /Rotate", () => {
+  // Helvetica's WinAnsi has no Vietnamese letters: the words are written without their marks, and
+  // fewer than the syllable check counts (pdf-quality.ts), so that check does not judge them.
+  const lines = ["1. Dan van tinh.", "2. Tiep xuc cu tri.", "3. Bao cao ket qua."];
+  const noOcr = createOcr({ capability: { available: false, missing: "không có tesseract" } });
+
+  it("reads a landscape page, its text drawn turned so it stands upright once the page turns", async () => {
+    // /Rotate 90 turns the page clockwise: text drawn going up (0 1 -1 0) reads left to right,
+    // and the line at the smallest x is the top one.
+    const content = lines
+      .map((l, i) => `BT /F1 12 Tf 0 1 -1 0 ${100 + 16 * i} 72 Tm (${l}) Tj ET`)
+      .join("\n");
+    const pdf = tinyPdf("/MediaBox [0 0 612 792] /Rotate 90", content);
+    const read = await extractDocument(pdf, "ngang.pdf", { ocr: noOcr });
+    expect(read.text.split("\n").filter(Boolean)).toEqual(lines);
+  });
+
+  it("leaves text that stands sideways on the turned page out of the body, as a stamp", async () => {
+    // As the reviewer's rot90.pdf: two lines drawn upright on the page, sideways once it turns,
+    // and one drawn turned, upright as the page is seen, which alone is the body.
+    const content = [
+      `BT /F1 12 Tf 72 700 Td 16 TL (${lines[0]}) Tj T* (${lines[1]}) Tj ET`,
+      `BT /F1 12 Tf 0 1 -1 0 100 72 Tm (${lines[2]}) Tj ET`,
+    ].join("\n");
+    const pdf = tinyPdf("/MediaBox [0 0 612 792] /Rotate 90", content);
+    const read = await extractDocument(pdf, "ngang.pdf", { ocr: noOcr });
+    expect(read.text).toBe(`${lines[2]}\n`);
+  });
+
+  it("reads an unturned page as before", async () => {
+    const content = `BT /F1 12 Tf 72 700 Td 16 TL ${lines.map((l) => `(${l}) Tj T*`).join(" ")} ET`;
+    const read = await extractDocument(tinyPdf("/MediaBox [0 0 612 792]", content), "doc.pdf", {
+      ocr: noOcr,
+    });
+    expect(read.text.split("\n").filter(Boolean)).toEqual(lines);
+  });
+});
