@@ -100,9 +100,10 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
       const broken = numbers.filter((n) => problems.get(n) === "broken");
       if (!readable && broken.length === 0)
         throw new UnreadableDocumentError(`tệp PDF là bản quét, ${OCR_MISSING}`);
-      if (!readable) throw new UnreadableDocumentError(`lớp chữ của tệp PDF bị lỗi, ${OCR_MISSING}`);
       warnings.push(`trang ${pageList(numbers)} chưa đọc được (${OCR_MISSING})`);
-      // A scanned page has nothing to keep; a broken one keeps what it has, better than nothing.
+      // A scanned page has nothing to keep; a broken one keeps what it has, better than nothing,
+      // even when every page is: a text layer the syllable check doubts (English, Vietnamese typed
+      // without its marks) may be right, and OCR would have been only a second opinion.
     } else {
       const failed: number[] = [];
       await withTempFile(bytes, ".pdf", async (path) => {

@@ -4,6 +4,7 @@ import {
   type CommandRunner,
   createOcr,
   MAX_IMAGE_PIXELS,
+  OCR_MISSING,
   renderDpi,
 } from "../../../src/knowledge/formats/ocr.js";
 import { tinyPdf } from "./tiny-pdf.js";
@@ -76,5 +77,22 @@ describe("a page turned by /Rotate", () => {
       ocr: noOcr,
     });
     expect(read.text.split("\n").filter(Boolean)).toEqual(lines);
+  });
+});
+
+describe("without OCR, a PDF whose every page the syllable check doubts", () => {
+  it("keeps its text layer, saying the pages could not be read again", async () => {
+    // Vietnamese typed without its marks: words, which the syllable check cannot tell from a
+    // broken font mapping.
+    const line =
+      "Ban dan van tinh uy phoi hop voi uy ban mat tran to chuc hoi nghi doi thoai voi nhan dan xa";
+    const noOcr = createOcr({ capability: { available: false, missing: "không có tesseract" } });
+    const read = await extractDocument(
+      tinyPdf("/MediaBox [0 0 612 792]", `BT /F1 10 Tf 40 700 Td (${line}) Tj ET`),
+      "khong-dau.pdf",
+      { ocr: noOcr },
+    );
+    expect(read.text).toBe(`${line}\n`);
+    expect(read.warnings).toEqual([`trang 1 chưa đọc được (${OCR_MISSING})`]);
   });
 });
