@@ -1,7 +1,7 @@
 /**
  * OCR of scans and images: Tesseract with Debian's Vietnamese data (`tesseract … -l vie`), PDF pages
  * rendered one at a time by poppler's `pdftoppm` (300 dpi, gray; lower for a page so large that
- * its image would pass MAX_IMAGE_PIXELS). These are system programs, an
+ * its image would pass MAX_RENDER_PIXELS). These are system programs, an
  * optional capability: detected once, and when they are missing a scan is refused by name with the
  * command that installs them while every other file is still indexed.
  *
@@ -27,6 +27,11 @@ export const OCR_PAGE_TIMEOUT_MS = 180_000;
  * Tesseract needs some 10 bytes a pixel, and a 5000-point PDF page at 300 dpi is 434 million.
  */
 export const MAX_IMAGE_PIXELS = 100_000_000;
+/**
+ * Largest image a PDF page is rendered to, in pixels: an A2 page at 300 dpi is 35 million. Measured
+ * on an empty 5000-point page, pdftoppm took 200 MB and Tesseract 1.6 GB at 100 million pixels.
+ */
+export const MAX_RENDER_PIXELS = 40_000_000;
 /** Below this resolution a page's letters are too small to read: the page is not rendered. */
 export const MIN_OCR_DPI = 50;
 /** Largest output kept from one child process (a page's TSV is ~100 KB). */
@@ -63,7 +68,7 @@ export interface OcrEngine {
   /**
    * Renders page `page` (1-based) of the PDF at `pdfPath` and recognises it. `size`, the page's
    * width and height in points, lowers the resolution so the rendering stays under
-   * MAX_IMAGE_PIXELS; a page too large even at MIN_OCR_DPI is refused (rejects).
+   * MAX_RENDER_PIXELS; a page too large even at MIN_OCR_DPI is refused (rejects).
    */
   pdfPage(pdfPath: string, page: number, size?: { width: number; height: number }): Promise<PageLines>;
   /**
@@ -90,7 +95,7 @@ export function renderDpi(
   width: number,
   height: number,
   dpi: number = OCR_DPI,
-  maxPixels: number = MAX_IMAGE_PIXELS,
+  maxPixels: number = MAX_RENDER_PIXELS,
 ): number | undefined {
   const squareInches = (Math.abs(width) / 72) * (Math.abs(height) / 72);
   if (!(squareInches > 0)) return dpi;
@@ -141,7 +146,7 @@ export function createOcr(options: OcrOptions = {}): OcrEngine {
     async pdfPage(pdfPath, page, size) {
       const pageDpi = size ? renderDpi(size.width, size.height, dpi) : dpi;
       if (pageDpi === undefined)
-        throw new Error(`page ${page} is too large to render under ${MAX_IMAGE_PIXELS} pixels`);
+        throw new Error(`page ${page} is too large to render under ${MAX_RENDER_PIXELS} pixels`);
       const dir = await mkdtemp(join(tmpdir(), "danvan-ocr-"));
       try {
         const root = join(dir, "page");

@@ -3,7 +3,7 @@ import { extractDocument } from "../../../src/knowledge/formats/extract.js";
 import {
   type CommandRunner,
   createOcr,
-  MAX_IMAGE_PIXELS,
+  MAX_RENDER_PIXELS,
   OCR_MISSING,
   renderDpi,
 } from "../../../src/knowledge/formats/ocr.js";
@@ -28,12 +28,13 @@ describe("a huge PDF page read by OCR", () => {
     expect(dpis).toHaveLength(1);
     const dpi = dpis[0] as number;
     expect(dpi).toBeLessThan(300);
-    expect(((5000 / 72) * dpi) ** 2).toBeLessThanOrEqual(MAX_IMAGE_PIXELS);
+    expect(((5000 / 72) * dpi) ** 2).toBeLessThanOrEqual(MAX_RENDER_PIXELS);
   });
 
   it("is not rendered at all when even 50 dpi would pass the bound; a usual page keeps 300 dpi", async () => {
     expect(renderDpi(595, 842)).toBe(300);
-    expect(renderDpi(5000, 5000)).toBe(144);
+    expect(renderDpi(5000, 5000)).toBe(91);
+    expect(renderDpi(5000, 5000, 300, 100_000_000)).toBe(144);
     expect(renderDpi(20_000, 20_000)).toBeUndefined();
     const { dpis, ocr } = recordingOcr();
     const huge = tinyPdf("/MediaBox [0 0 20000 20000]", "0 0 m 100 100 l S");
