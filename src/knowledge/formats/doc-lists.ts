@@ -43,6 +43,38 @@ const BufferReader = require("word-extractor/lib/buffer-reader.js") as new (
   close(): Promise<unknown>;
 };
 const { clean } = require("word-extractor/lib/filters.js") as { clean: (s: string) => string };
+const AllocationTable = require("word-extractor/lib/ole-allocation-table.js") as {
+  prototype: { _table: number[]; getSecIdChain(startSecId: number): number[] };
+};
+
+/** A .doc whose sector allocation table loops, or points past its end: the file is damaged. */
+export class BrokenDocChainError extends Error {}
+
+/**
+ * word-extractor follows a chain of sectors until it meets a free or end mark: in a damaged file
+ * whose table loops (sector 27 → 28 → 27) it loops until the process runs out of memory, taking the
+ * whole ingest with it. Replaced, on the class's prototype (the compound file reader makes its own
+ * tables), by a walk that remembers the sectors seen and stops at the table's length: a loop or a
+ * sector outside the table throws (a sector naming itself still ends the
+ * chain, as word-extractor has it), and the file is refused by name.
+ */
+AllocationTable.prototype.getSecIdChain = function getSecIdChain(startSecId: number): number[] {
+  const table = this._table;
+  const seen = new Set<number>();
+  const chain: number[] = [];
+  let secId = startSecId;
+  while (secId >= 0) {
+    if (seen.has(secId) || secId >= table.length || chain.length >= table.length)
+      throw new BrokenDocChainError(`sector chain loops or leaves the table at ${secId}`);
+    seen.add(secId);
+    chain.push(secId);
+    const next = table[secId] ?? -2;
+    // A sector naming itself ends the chain, as word-extractor has it (seen in files Word wrote).
+    if (next === secId) break;
+    secId = next;
+  }
+  return chain;
+};
 
 const SPRM_P_ILVL = 0x260a;
 const SPRM_P_ILFO = 0x460b;

@@ -17,12 +17,22 @@ import { convertedWarning, normaliseText } from "./text.js";
 import { type Extracted, UnreadableDocumentError } from "./types.js";
 import { childOf, childrenOf, flagOf, parseXml, textOf, valOf, type XmlElement } from "./xml-tree.js";
 
-/** Largest uncompressed word/document.xml accepted (its declared size, read before inflating). */
-export const MAX_DOCUMENT_XML_BYTES = 50_000_000;
+/**
+ * Largest uncompressed word/document.xml accepted (its declared size, read before inflating). The
+ * whole XML becomes a tree in memory (xml-tree.ts), some 20 bytes for each byte of XML: a 45 MB
+ * document.xml took 1 GB. A 300-page plan with tables is some 5 MB.
+ */
+export const MAX_DOCUMENT_XML_BYTES = 15_000_000;
 /** Largest uncompressed numbering.xml or styles.xml. */
 const MAX_SIDE_PART_BYTES = 10_000_000;
 /** Largest total of the parts read. */
-const MAX_TOTAL_BYTES = 70_000_000;
+const MAX_TOTAL_BYTES = 30_000_000;
+/**
+ * Largest inflated-to-compressed ratio of a part over RATIO_CHECKED_FROM bytes: Word's XML
+ * deflates some 10:1, rarely past 30:1; one paragraph repeated a million times, 200:1.
+ */
+export const MAX_COMPRESSION_RATIO = 100;
+const RATIO_CHECKED_FROM = 1_000_000;
 
 const DOCUMENT = "word/document.xml";
 const PARTS = new Map<string, number>([
@@ -51,7 +61,11 @@ function readParts(bytes: Uint8Array): Map<string, string> {
     if (limit === undefined) return false;
     if (file.originalSize > limit || file.size > limit)
       throw new UnreadableDocumentError(
-        `tệp Word quá lớn khi giải nén (${file.name} ${Math.round(file.originalSize / 1_000_000)} MB)`,
+        `tệp Word quá lớn khi giải nén (${file.name} ${Math.round(file.originalSize / 1_000_000)} MB; tối đa ${limit / 1_000_000} MB)`,
+      );
+    if (file.originalSize > RATIO_CHECKED_FROM && file.originalSize > MAX_COMPRESSION_RATIO * file.size)
+      throw new UnreadableDocumentError(
+        `tệp Word bị nén bất thường (${file.name} ${Math.round(file.originalSize / 1_000_000)} MB nén còn ${Math.ceil(file.size / 1000)} KB), không đọc`,
       );
     total += file.originalSize;
     if (total > MAX_TOTAL_BYTES) throw new UnreadableDocumentError("tệp Word quá lớn khi giải nén");

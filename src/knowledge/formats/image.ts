@@ -1,16 +1,17 @@
 /**
  * Images of pages (a photographed or scanned page: PNG, JPEG, TIFF, every page of a multi-page
  * TIFF) read by OCR. Without OCR on the machine the image is refused by name with the command
- * that installs it; an image too large to decode safely is refused by its size.
+ * that installs it. Before any decoding the size of every page is read from the file's header: an
+ * image too large to decode safely, or whose size cannot be read, is refused by name, and a TIFF
+ * with more pages than MAX_DOCUMENT_PAGES too; each page of a TIFF gets its own time.
  */
-import { defaultOcr, OCR_MISSING, OCR_PAGE_TIMEOUT_MS, withTempFile } from "./ocr.js";
-import { duration } from "./pdf.js";
+import { defaultOcr, MAX_IMAGE_PIXELS, OCR_MISSING, OCR_PAGE_TIMEOUT_MS, withTempFile } from "./ocr.js";
+import { DEFAULT_MAX_PAGES, duration } from "./pdf.js";
 import { paragraphsOf } from "./pdf-layout.js";
 import { normaliseText } from "./text.js";
 import { type Extracted, type ExtractOptions, UnreadableDocumentError } from "./types.js";
 
-/** Largest image decoded, in pixels (an A4 page at 600 dpi is 35 million). */
-export const MAX_IMAGE_PIXELS = 100_000_000;
+export { MAX_IMAGE_PIXELS };
 
 /** Width and height from a PNG's or a JPEG's header, when they can be read there. */
 export function imageSize(bytes: Uint8Array): { width: number; height: number } | undefined {
@@ -32,6 +33,48 @@ export function imageSize(bytes: Uint8Array): { width: number; height: number } 
   return undefined;
 }
 
+/** Most TIFF pages walked before the count is known to be too many. */
+const TIFF_WALK_LIMIT = 10_000;
+
+/**
+ * Width and height of every page (IFD) of a classic TIFF, from its header; undefined when the
+ * file cannot be walked (BigTIFF, a page without its size, an offset outside the file, a loop).
+ */
+export function tiffPageSizes(bytes: Uint8Array): { width: number; height: number }[] | undefined {
+  if (bytes.length < 8) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const order = String.fromCharCode(bytes[0] as number, bytes[1] as number);
+  if (order !== "II" && order !== "MM") return undefined;
+  const le = order === "II";
+  if (view.getUint16(2, le) !== 42) return undefined;
+  const pages: { width: number; height: number }[] = [];
+  const seen = new Set<number>();
+  let at = view.getUint32(4, le);
+  while (at !== 0) {
+    if (seen.has(at) || at + 2 > bytes.length || pages.length >= TIFF_WALK_LIMIT) return undefined;
+    seen.add(at);
+    const count = view.getUint16(at, le);
+    if (at + 2 + count * 12 + 4 > bytes.length) return undefined;
+    let width: number | undefined;
+    let height: number | undefined;
+    for (let k = 0; k < count; k++) {
+      const e = at + 2 + k * 12;
+      const tag = view.getUint16(e, le);
+      if (tag !== 256 && tag !== 257) continue;
+      const type = view.getUint16(e + 2, le);
+      // SHORT (3) or LONG (4), one value, kept in the entry itself.
+      const value =
+        type === 3 ? view.getUint16(e + 8, le) : type === 4 ? view.getUint32(e + 8, le) : undefined;
+      if (tag === 256) width = value;
+      else height = value;
+    }
+    if (width === undefined || height === undefined) return undefined;
+    pages.push({ width, height });
+    at = view.getUint32(at + 2 + count * 12, le);
+  }
+  return pages.length > 0 ? pages : undefined;
+}
+
 const EXTENSIONS: Record<string, string> = { "ảnh PNG": ".png", "ảnh JPEG": ".jpg", "ảnh TIFF": ".tif" };
 
 /** Reads an image by OCR; `label` is what the sniffer called it ("ảnh PNG"). */
@@ -40,17 +83,26 @@ export async function extractImage(
   label: string,
   options: ExtractOptions = {},
 ): Promise<Extracted> {
-  const size = imageSize(bytes);
-  if (size && size.width * size.height > MAX_IMAGE_PIXELS)
+  const single = imageSize(bytes);
+  const sizes = single ? [single] : tiffPageSizes(bytes);
+  if (!sizes) throw new UnreadableDocumentError(`không đọc được kích thước của ${label}, tệp có thể bị hỏng`);
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  if (sizes.length > maxPages)
     throw new UnreadableDocumentError(
-      `ảnh quá lớn (${size.width}×${size.height} điểm ảnh; tối đa ${MAX_IMAGE_PIXELS / 1_000_000} triệu)`,
+      `${label} có ${sizes.length} trang, quá giới hạn ${maxPages} trang (MAX_DOCUMENT_PAGES)`,
     );
+  for (const size of sizes)
+    if (size.width * size.height > MAX_IMAGE_PIXELS)
+      throw new UnreadableDocumentError(
+        `ảnh quá lớn (${size.width}×${size.height} điểm ảnh; tối đa ${MAX_IMAGE_PIXELS / 1_000_000} triệu)`,
+      );
   const ocr = options.ocr ?? defaultOcr();
   const capability = await ocr.capability();
   if (!capability.available) throw new UnreadableDocumentError(`${label} là bản quét, ${OCR_MISSING}`);
-  const timeoutMs = options.timeoutMs ?? OCR_PAGE_TIMEOUT_MS;
+  // The file's time bound when the caller gives one, else a page's time for each page.
+  const timeoutMs = options.timeoutMs ?? OCR_PAGE_TIMEOUT_MS * sizes.length;
   const pages = await withTempFile(bytes, EXTENSIONS[label] ?? ".png", (path) =>
-    bounded(ocr.image(path), timeoutMs),
+    bounded(ocr.image(path, sizes.length), timeoutMs),
   ).catch((err: unknown) => {
     if (err instanceof UnreadableDocumentError) throw err;
     throw new UnreadableDocumentError(`không đọc được ${label} bằng OCR`, { cause: err });

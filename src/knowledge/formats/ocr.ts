@@ -1,6 +1,7 @@
 /**
  * OCR of scans and images: Tesseract with Debian's Vietnamese data (`tesseract … -l vie`), PDF pages
- * rendered one at a time by poppler's `pdftoppm` (300 dpi, gray). These are system programs, an
+ * rendered one at a time by poppler's `pdftoppm` (300 dpi, gray; lower for a page so large that
+ * its image would pass MAX_RENDER_PIXELS). These are system programs, an
  * optional capability: detected once, and when they are missing a scan is refused by name with the
  * command that installs them while every other file is still indexed.
  *
@@ -21,6 +22,18 @@ export const OCR_MISSING = `cần cài OCR: ${OCR_INSTALL}`;
 export const OCR_DPI = 300;
 /** Longest one page's rendering or recognition may take. */
 export const OCR_PAGE_TIMEOUT_MS = 180_000;
+/**
+ * Largest image rendered or decoded for OCR, in pixels (an A4 page at 600 dpi is 35 million):
+ * Tesseract needs some 10 bytes a pixel, and a 5000-point PDF page at 300 dpi is 434 million.
+ */
+export const MAX_IMAGE_PIXELS = 100_000_000;
+/**
+ * Largest image a PDF page is rendered to, in pixels: an A2 page at 300 dpi is 35 million. Measured
+ * on an empty 5000-point page, pdftoppm took 200 MB and Tesseract 1.6 GB at 100 million pixels.
+ */
+export const MAX_RENDER_PIXELS = 40_000_000;
+/** Below this resolution a page's letters are too small to read: the page is not rendered. */
+export const MIN_OCR_DPI = 50;
 /** Largest output kept from one child process (a page's TSV is ~100 KB). */
 const MAX_OUTPUT = 32 * 1024 * 1024;
 
@@ -52,10 +65,17 @@ export type OcrCapability = { available: true } | { available: false; missing: s
 export interface OcrEngine {
   /** Whether OCR can run here (detected once). */
   capability(): Promise<OcrCapability>;
-  /** Renders page `page` (1-based) of the PDF at `pdfPath` and recognises it. */
-  pdfPage(pdfPath: string, page: number): Promise<PageLines>;
-  /** Recognises an image file (PNG, JPEG, TIFF; every page of a multi-page TIFF). */
-  image(imagePath: string): Promise<PageLines[]>;
+  /**
+   * Renders page `page` (1-based) of the PDF at `pdfPath` and recognises it. `size`, the page's
+   * width and height in points, lowers the resolution so the rendering stays under
+   * MAX_RENDER_PIXELS; a page too large even at MIN_OCR_DPI is refused (rejects).
+   */
+  pdfPage(pdfPath: string, page: number, size?: { width: number; height: number }): Promise<PageLines>;
+  /**
+   * Recognises an image file (PNG, JPEG, TIFF; every page of a multi-page TIFF); `pages` (the
+   * TIFF's page count) gives Tesseract its time per page.
+   */
+  image(imagePath: string, pages?: number): Promise<PageLines[]>;
 }
 
 /** How the engine runs: the runner (tests count or replace calls), a fixed capability, resolution, time per page. */
@@ -65,6 +85,23 @@ export interface OcrOptions {
   capability?: OcrCapability;
   dpi?: number;
   pageTimeoutMs?: number;
+}
+
+/**
+ * The resolution a page of `width` × `height` points is rendered at: `dpi`, lowered so the image
+ * stays under `maxPixels`; undefined when even MIN_OCR_DPI would exceed it.
+ */
+export function renderDpi(
+  width: number,
+  height: number,
+  dpi: number = OCR_DPI,
+  maxPixels: number = MAX_RENDER_PIXELS,
+): number | undefined {
+  const squareInches = (Math.abs(width) / 72) * (Math.abs(height) / 72);
+  if (!(squareInches > 0)) return dpi;
+  const fits = Math.floor(Math.sqrt(maxPixels / squareInches));
+  if (fits >= dpi) return dpi;
+  return fits >= MIN_OCR_DPI ? fits : undefined;
 }
 
 /** Asks the machine whether tesseract (with `vie`) and pdftoppm are there. */
@@ -97,16 +134,19 @@ export function createOcr(options: OcrOptions = {}): OcrEngine {
     detected ??= detectOcr(runner);
     return detected;
   };
-  const recognise = async (imagePath: string): Promise<PageLines[]> => {
+  const recognise = async (imagePath: string, pages = 1): Promise<PageLines[]> => {
     // --psm 3: automatic page segmentation, the default, said so the TSV layout is what we parse.
     const { stdout } = await runner("tesseract", [imagePath, "stdout", "-l", "vie", "--psm", "3", "tsv"], {
-      timeoutMs,
+      timeoutMs: timeoutMs * Math.max(1, pages),
     });
     return pagesFromTsv(stdout);
   };
   return {
     capability,
-    async pdfPage(pdfPath, page) {
+    async pdfPage(pdfPath, page, size) {
+      const pageDpi = size ? renderDpi(size.width, size.height, dpi) : dpi;
+      if (pageDpi === undefined)
+        throw new Error(`page ${page} is too large to render under ${MAX_RENDER_PIXELS} pixels`);
       const dir = await mkdtemp(join(tmpdir(), "danvan-ocr-"));
       try {
         const root = join(dir, "page");
@@ -114,7 +154,7 @@ export function createOcr(options: OcrOptions = {}): OcrEngine {
           "pdftoppm",
           [
             "-r",
-            String(dpi),
+            String(pageDpi),
             "-gray",
             "-png",
             "-singlefile",

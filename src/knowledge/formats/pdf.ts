@@ -31,7 +31,7 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
   const deadline = Date.now() + timeoutMs;
   const ocr = options.ocr ?? defaultOcr();
   // Loaded at the first PDF: start-up and text-only folders never pay for pdf.js.
-  const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const { getDocument, Util } = await import("pdfjs-dist/legacy/build/pdf.mjs");
   // pdf.js may take the buffer over: it gets a copy, the caller keeps its bytes.
   const task = getDocument({
     data: new Uint8Array(bytes),
@@ -68,10 +68,11 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
       for (const item of content.items as TextItemLike[]) {
         const t = item.transform;
         if (!t || typeof item.str !== "string" || !item.str.trim()) continue;
-        const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0] = t;
-        // Rotated text (a stamp, a margin note) is not the body.
+        // The item as the page is seen, turned by its /Rotate: a landscape page drawn turned is
+        // upright there, and its positions are the seen page's.
+        const [a = 0, b = 0, c = 0, d = 0, x = 0, y = 0] = Util.transform(viewport.transform, t);
+        // Text turned on the page as seen (a stamp, a margin note) is not the body.
         if (Math.abs(b) > 0.01 * Math.abs(a) || Math.abs(c) > 0.01 * Math.abs(d)) continue;
-        const [x, y] = viewport.convertToViewportPoint(e, f) as [number, number];
         const size = Math.hypot(c, d) || item.height || 0;
         // Text drawn in an old Vietnamese font (.VnTime: TCVN3, VNI-Times) reads as Windows-1252
         // letters ("Uû ban nh©n d©n"): converted when the legacy reading is clearly Vietnamese.
@@ -99,9 +100,10 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
       const broken = numbers.filter((n) => problems.get(n) === "broken");
       if (!readable && broken.length === 0)
         throw new UnreadableDocumentError(`tệp PDF là bản quét, ${OCR_MISSING}`);
-      if (!readable) throw new UnreadableDocumentError(`lớp chữ của tệp PDF bị lỗi, ${OCR_MISSING}`);
       warnings.push(`trang ${pageList(numbers)} chưa đọc được (${OCR_MISSING})`);
-      // A scanned page has nothing to keep; a broken one keeps what it has, better than nothing.
+      // A scanned page has nothing to keep; a broken one keeps what it has, better than nothing,
+      // even when every page is: a text layer the syllable check doubts (English, Vietnamese typed
+      // without its marks) may be right, and OCR would have been only a second opinion.
     } else {
       const failed: number[] = [];
       await withTempFile(bytes, ".pdf", async (path) => {
@@ -111,7 +113,8 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
             throw new UnreadableDocumentError(`đọc tệp quá ${duration(timeoutMs)}, đã dừng`);
           const target = pages[n - 1] as PageLines;
           try {
-            const read = await ocr.pdfPage(path, n);
+            // Its size in points: a huge page is rendered at a lower resolution, or not at all.
+            const read = await ocr.pdfPage(path, n, { width: target.width, height: target.height });
             pages[n - 1] = scaled(read, target);
             ocrPages.push(n);
           } catch {

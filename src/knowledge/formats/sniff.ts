@@ -11,12 +11,12 @@ export type Sniffed =
   /** A format no reader handles ("Word (.rtf)", "tệp nén (zip)", "tệp nhị phân"). */
   | { kind: "unsupported"; label: string };
 
+/** An OLE compound file: Word, Excel and PowerPoint 97–2003, and password-protected Office files. */
+const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
 const MAGIC: [number[], Sniffed][] = [
   [[0x25, 0x50, 0x44, 0x46, 0x2d], { kind: "document", format: "pdf", label: "PDF" }],
-  [
-    [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
-    { kind: "document", format: "doc", label: "Word (.doc)" },
-  ],
+  [OLE, { kind: "document", format: "doc", label: "Word (.doc)" }],
   [[0x89, 0x50, 0x4e, 0x47], { kind: "document", format: "image", label: "ảnh PNG" }],
   [[0xff, 0xd8, 0xff], { kind: "document", format: "image", label: "ảnh JPEG" }],
   [[0x49, 0x49, 0x2a, 0x00], { kind: "document", format: "image", label: "ảnh TIFF" }],
@@ -24,6 +24,21 @@ const MAGIC: [number[], Sniffed][] = [
   [[0x7b, 0x5c, 0x72, 0x74, 0x66], { kind: "unsupported", label: "Word (.rtf)" }],
   [[0x47, 0x49, 0x46, 0x38], { kind: "unsupported", label: "ảnh GIF" }],
 ];
+
+const utf16 = (name: string) => Buffer.from(name, "utf16le");
+
+/**
+ * An OLE compound file that is not Word's: Excel 97–2003 names its stream "Workbook" (or "Book"),
+ * PowerPoint "PowerPoint Document", Word "WordDocument" (the names are in its directory, UTF-16).
+ */
+function otherOffice(bytes: Uint8Array): Sniffed | undefined {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.includes(utf16("WordDocument"))) return undefined;
+  if (b.includes(utf16("Workbook")) || b.includes(utf16("Book\0")))
+    return { kind: "unsupported", label: "Excel (.xls)" };
+  if (b.includes(utf16("PowerPoint Document"))) return { kind: "unsupported", label: "PowerPoint (.ppt)" };
+  return undefined;
+}
 
 function startsWith(bytes: Uint8Array, magic: number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
@@ -34,10 +49,19 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
  * UTF-16 with its mark, or an 8-bit legacy code page); `markdown` is text in a `.md` file.
  */
 export function sniffDocument(bytes: Uint8Array, name = ""): Sniffed {
+  if (startsWith(bytes, OLE)) {
+    const other = otherOffice(bytes);
+    if (other) return other;
+  }
   for (const [magic, sniffed] of MAGIC) if (startsWith(bytes, magic)) return sniffed;
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) {
-    // A zip: Word's .docx names its parts word/…; OpenDocument says its mimetype first.
+    // A zip: Word's .docx names its parts word/…, Excel's xl/…, PowerPoint's ppt/…; OpenDocument
+    // says its mimetype first.
     const head = Buffer.from(bytes.subarray(0, 4096)).toString("latin1");
+    if (!head.includes("word/")) {
+      if (head.includes("xl/")) return { kind: "unsupported", label: "Excel (.xlsx)" };
+      if (head.includes("ppt/")) return { kind: "unsupported", label: "PowerPoint (.pptx)" };
+    }
     if (head.includes("word/") || head.includes("[Content_Types].xml"))
       return head.includes("opendocument")
         ? { kind: "unsupported", label: "OpenDocument (.odt)" }

@@ -97,3 +97,25 @@ describe("reading a .doc (Word 97–2003)", () => {
     await expect(extractDocument(bytes.subarray(0, 1500), "hong.doc")).rejects.toThrow(/\.doc\) bị hỏng/);
   });
 });
+
+describe("a damaged .doc", () => {
+  it("is refused by name when its allocation table loops, instead of filling the memory", async () => {
+    const short = join(import.meta.dirname, "..", "..", "fixtures", "formats", "danh-sach-ngan.doc");
+    const b = Buffer.from(await readFile(short));
+    // Follow the directory's sector chain in the first allocation table sector, then point its
+    // last sector back at its first (or two sectors at each other): a loop word-extractor followed.
+    const secSize = 1 << b.readUInt16LE(0x1e);
+    const satAt = 512 + b.readInt32LE(0x4c) * secSize;
+    const next = (i: number) => b.readInt32LE(satAt + i * 4);
+    const first = b.readInt32LE(0x30);
+    const chain = [first];
+    while (next(chain[chain.length - 1] as number) >= 0) chain.push(next(chain[chain.length - 1] as number));
+    if (chain.length > 1) b.writeInt32LE(first, satAt + (chain[chain.length - 1] as number) * 4);
+    else {
+      const sat0 = b.readInt32LE(0x4c);
+      b.writeInt32LE(sat0, satAt + first * 4);
+      b.writeInt32LE(first, satAt + sat0 * 4);
+    }
+    await expect(extractDocument(b, "hong.doc")).rejects.toThrow("tệp Word (.doc) bị hỏng");
+  });
+});

@@ -238,3 +238,62 @@ describe("Word's list counters", () => {
     ]);
   });
 });
+
+describe("a .docx too large to read safely", () => {
+  const types = new TextEncoder().encode("<Types/>");
+  const body = (inner: string) =>
+    new TextEncoder().encode(
+      `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${inner}</w:body></w:document>`,
+    );
+
+  it("is refused by name when its document.xml is over 15 MB, though it compresses little", async () => {
+    // Letters in no pattern deflate to some 60%: the ratio check alone would let this in.
+    let seed = 7;
+    const letters = Array.from({ length: 16_000_000 }, () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return "abcdeghiklmnopqrstuvxy "[seed % 23];
+    }).join("");
+    const file = zipSync(
+      {
+        "[Content_Types].xml": types,
+        "word/document.xml": body(`<w:p><w:r><w:t>${letters}</w:t></w:r></w:p>`),
+      },
+      { level: 1 },
+    );
+    await expect(extractDocument(file, "lon.docx")).rejects.toThrow(
+      "tệp Word quá lớn khi giải nén (word/document.xml 16 MB; tối đa 15 MB)",
+    );
+  }, 30_000);
+
+  it("is refused by name when its document.xml deflated far more than Word's XML does", async () => {
+    // The reviewer's case at a third of the size: one paragraph repeated, 226 KB for 45 MB.
+    const para =
+      '<w:p><w:r><w:t xml:space="preserve">Tăng cường công tác dân vận của các cơ quan nhà nước, chính quyền các cấp.</w:t></w:r></w:p>';
+    const file = zipSync(
+      {
+        "[Content_Types].xml": types,
+        "word/document.xml": body(para.repeat(Math.floor(12_000_000 / para.length))),
+      },
+      { level: 9 },
+    );
+    expect(file.length).toBeLessThan(120_000);
+    await expect(extractDocument(file, "lap.docx")).rejects.toThrow(
+      /^tệp Word bị nén bất thường \(word\/document\.xml \d+ MB nén còn \d+ KB\), không đọc$/,
+    );
+  });
+
+  it("is read when a large document.xml compresses as Word's XML does", async () => {
+    // Numbered paragraphs, each different: some 15:1, as a long plan.
+    const paras = Array.from(
+      { length: 20_000 },
+      (_, i) =>
+        `<w:p><w:r><w:t>${i + 1}. Xã ${(i * 7919) % 10007} thực hiện quy chế dân chủ ở cơ sở, mục ${(i * 31) % 997}.</w:t></w:r></w:p>`,
+    );
+    const file = zipSync(
+      { "[Content_Types].xml": types, "word/document.xml": body(paras.join("")) },
+      { level: 9 },
+    );
+    const read = await extractDocument(file, "dai.docx");
+    expect(read.text.split("\n\n")).toHaveLength(20_000);
+  }, 30_000);
+});

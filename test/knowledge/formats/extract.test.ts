@@ -46,3 +46,42 @@ describe("reading a text file", () => {
     await expect(extractDocument(Buffer.from(""), "a.txt")).rejects.toThrow(/rỗng/);
   });
 });
+
+describe("Office files other than Word", () => {
+  const ole = (streams: string[]) => {
+    // An OLE header and a directory sector holding the streams' names, as Office writes them.
+    const b = Buffer.alloc(1536);
+    Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(b);
+    streams.forEach((name, i) => {
+      Buffer.from(`${name}\0`, "utf16le").copy(b, 512 + i * 128);
+    });
+    return b;
+  };
+  const zip = (names: string) =>
+    Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from(`....[Content_Types].xml ${names}`)]);
+
+  it("are named as they are, not as a Word file", async () => {
+    expect(sniffDocument(zip("_rels/.rels xl/workbook.xml"), "bang.docx")).toEqual({
+      kind: "unsupported",
+      label: "Excel (.xlsx)",
+    });
+    expect(sniffDocument(zip("_rels/.rels ppt/presentation.xml"))).toEqual({
+      kind: "unsupported",
+      label: "PowerPoint (.pptx)",
+    });
+    await expect(extractDocument(ole(["Root Entry", "Workbook"]), "bang.xls")).rejects.toThrow(
+      "định dạng Excel (.xls) chưa được hỗ trợ",
+    );
+    expect(sniffDocument(ole(["Root Entry", "PowerPoint Document"]))).toEqual({
+      kind: "unsupported",
+      label: "PowerPoint (.ppt)",
+    });
+  });
+
+  it("leaves a Word file, and a password-protected Office file, to the Word reader", async () => {
+    expect(sniffDocument(ole(["Root Entry", "WordDocument", "1Table"]))).toMatchObject({ format: "doc" });
+    await expect(extractDocument(ole(["Root Entry", "EncryptedPackage"]), "mat-khau.docx")).rejects.toThrow(
+      "tệp Word có mật khẩu",
+    );
+  });
+});
