@@ -8,8 +8,9 @@
  * OCR is there.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { createLogger, errorSummary, type Logger } from "../logger.js";
 import { OCR_INSTALL } from "./formats/ocr.js";
 import type { Extracted } from "./formats/types.js";
 
@@ -31,9 +32,21 @@ export function extractionKey(bytes: Uint8Array): string {
   return createHash("sha256").update(`reader-v${READER_VERSION}\0`).update(bytes).digest("hex");
 }
 
-/** Opens the cache in `dir` (created at the first write). */
-export function openExtractionCache(dir: string): ExtractionCache {
+/** A temporary file older than this was left by a process that died; younger ones may be writing. */
+export const STALE_TEMP_MS = 60 * 60_000;
+
+/** Where a cache reports a write it could not make (default: a warning on standard error). */
+export interface ExtractionCacheOptions {
+  log?: Pick<Logger, "warn">;
+}
+
+/**
+ * Opens the cache in `dir` (created at the first write). The cache only saves time: a write that
+ * fails (a full disk, an unwritable DATA_DIR) is logged once and the reading is still returned.
+ */
+export function openExtractionCache(dir: string, options: ExtractionCacheOptions = {}): ExtractionCache {
   const used = new Set<string>();
+  let writeFailed = false;
   return {
     async extract(bytes, read) {
       const key = extractionKey(bytes);
@@ -45,11 +58,23 @@ export function openExtractionCache(dir: string): ExtractionCache {
       }
       const extracted = await read();
       if (!worthKeeping(extracted)) return extracted;
-      await mkdir(dir, { recursive: true });
       const tmp = join(dir, `.${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-      await writeFile(tmp, JSON.stringify({ version: READER_VERSION, extracted }));
-      await rename(tmp, path);
-      used.add(`${key}.json`);
+      try {
+        await mkdir(dir, { recursive: true });
+        await writeFile(tmp, JSON.stringify({ version: READER_VERSION, extracted }));
+        await rename(tmp, path);
+        used.add(`${key}.json`);
+      } catch (err) {
+        await rm(tmp, { force: true }).catch(() => undefined);
+        // Logged once a load: the next files would fail the same way.
+        if (!writeFailed) {
+          writeFailed = true;
+          (options.log ?? defaultLog()).warn(
+            { dir, err: errorSummary(err) },
+            "không ghi được bộ đệm bản đọc tài liệu; tài liệu vẫn được lập chỉ mục, lần sau sẽ đọc lại",
+          );
+        }
+      }
       return extracted;
     },
     async prune() {
@@ -61,10 +86,13 @@ export function openExtractionCache(dir: string): ExtractionCache {
       }
       let removed = 0;
       for (const name of names) {
-        // Entries of files gone, and temporary files a killed process left (not this run's).
+        // Entries of files gone, and temporary files a killed process left: not this run's, and
+        // old enough that no other process (an ingest beside the bot) is still writing them.
         const stale = ENTRY.test(name)
           ? !used.has(name)
-          : /^\..*\.tmp$/.test(name) && !name.includes(`.${process.pid}.`);
+          : /^\..*\.tmp$/.test(name) &&
+            !name.includes(`.${process.pid}.`) &&
+            (await olderThan(join(dir, name), STALE_TEMP_MS));
         if (!stale) continue;
         await rm(join(dir, name), { force: true });
         removed += 1;
@@ -72,6 +100,20 @@ export function openExtractionCache(dir: string): ExtractionCache {
       return removed;
     },
   };
+}
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs > ms;
+  } catch {
+    return false;
+  }
+}
+
+let fallbackLog: Logger | undefined;
+function defaultLog(): Logger {
+  fallbackLog ??= createLogger(process.env.LOG_LEVEL ?? "info");
+  return fallbackLog;
 }
 
 function worthKeeping(e: Extracted): boolean {

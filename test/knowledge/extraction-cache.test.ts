@@ -1,8 +1,10 @@
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { extractionKey } from "../../src/knowledge/extraction-cache.js";
+import { extractionKey, openExtractionCache } from "../../src/knowledge/extraction-cache.js";
 import { type CommandRunner, createOcr, execRunner, OCR_INSTALL } from "../../src/knowledge/formats/ocr.js";
+import type { Extracted } from "../../src/knowledge/formats/types.js";
+import { loadKnowledge } from "../../src/knowledge/loader.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { tempDir } from "../helpers.js";
 import { hasOcr } from "./formats/ocr-available.js";
@@ -88,4 +90,45 @@ describe("the cache of readings beside the index", () => {
     },
     120_000,
   );
+
+  it("still indexes a document when the cache cannot be written (DATA_DIR unwritable), logging it once", async () => {
+    const { knowledge, index } = await folder(["ke-hoach-12.pdf", "quyet-dinh-245.pdf"]);
+    // A file where the cache folder should be: every write fails (ENOTDIR).
+    const blocker = join(index, "..", "blocker");
+    await writeFile(blocker, "x");
+    const loaded = await loadKnowledge(knowledge, {
+      cacheDir: join(blocker, "extracted"),
+      extract: { ocr: noOcr },
+    });
+    expect(loaded.skipped).toEqual([]);
+    expect(loaded.documents.map((d) => d.source).sort()).toEqual([
+      "ke-hoach-12.pdf",
+      "ke-hoach.txt",
+      "quyet-dinh-245.pdf",
+    ]);
+    const warned: unknown[][] = [];
+    const cache = openExtractionCache(join(blocker, "extracted"), {
+      log: { warn: (...a: unknown[]) => warned.push(a) } as never,
+    });
+    const reading: Extracted = { text: "Kế hoạch\n", format: "pdf", label: "PDF", warnings: [] };
+    expect(await cache.extract(new Uint8Array([1]), async () => reading)).toEqual(reading);
+    expect(await cache.extract(new Uint8Array([2]), async () => reading)).toEqual(reading);
+    expect(warned).toHaveLength(1);
+    expect(JSON.stringify(warned[0])).toContain("ENOTDIR");
+    // The reading's text is never logged.
+    expect(JSON.stringify(warned[0])).not.toContain("Kế hoạch");
+  });
+
+  it("prunes only temporary files left for over an hour, never another process's write in progress", async () => {
+    const dir = join(await tempDir(), "extracted");
+    await mkdir(dir);
+    const writing = `.${"a".repeat(64)}.99999.0000.tmp`;
+    const abandoned = `.${"b".repeat(64)}.99998.0000.tmp`;
+    await writeFile(join(dir, writing), "{");
+    await writeFile(join(dir, abandoned), "{");
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(join(dir, abandoned), twoHoursAgo, twoHoursAgo);
+    expect(await openExtractionCache(dir).prune()).toBe(1);
+    expect(await readdir(dir)).toEqual([writing]);
+  });
 });
