@@ -14,8 +14,14 @@ import { createLogger, errorSummary, type Logger } from "../logger.js";
 import { OCR_INSTALL } from "./formats/ocr.js";
 import type { Extracted } from "./formats/types.js";
 
-/** Bump when a reader's output changes (PDF layout, OCR, Word), so cached readings are remade. */
-export const READER_VERSION = 2;
+/**
+ * The readers' version. RULE: bump it in the same commit as any change to src/knowledge/formats/*
+ * that can change a reading (text, warnings, a refusal, the pages chosen for OCR, the legacy
+ * conversion), so cached readings are remade and an index read by the older readers is rebuilt
+ * (the index manifest records it, search/index-store.ts). No test can tell when a change needs
+ * it; a reviewer must. 3: the broken-page check changed without a bump.
+ */
+export const READER_VERSION = 3;
 
 const ENTRY = /^[0-9a-f]{64}\.json$/;
 
