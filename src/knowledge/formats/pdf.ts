@@ -16,6 +16,8 @@ import { type Extracted, type ExtractOptions, UnreadableDocumentError } from "./
 export const DEFAULT_MAX_PAGES = 300;
 /** Time allowed for one file (text layer and OCR together) unless the caller says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+/** The bound grows with the pages to OCR (a 300-page scan is not refused at 30 minutes). */
+export const OCR_MS_PER_PAGE = 60_000;
 
 interface TextItemLike {
   str?: string;
@@ -27,8 +29,9 @@ interface TextItemLike {
 /** Reads a PDF's bytes. */
 export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}): Promise<Extracted> {
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const deadline = Date.now() + timeoutMs;
+  let timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const start = Date.now();
+  let deadline = start + timeoutMs;
   const ocr = options.ocr ?? defaultOcr();
   // Loaded at the first PDF: start-up and text-only folders never pay for pdf.js.
   const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
@@ -104,6 +107,8 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
       // A scanned page has nothing to keep; a broken one keeps what it has, better than nothing.
     } else {
       const failed: number[] = [];
+      timeoutMs = Math.max(timeoutMs, OCR_MS_PER_PAGE * numbers.length);
+      deadline = start + timeoutMs;
       await withTempFile(bytes, ".pdf", async (path) => {
         let done = 0;
         for (const n of numbers) {
