@@ -5,14 +5,14 @@
  * bytes, written atomically (a temporary file renamed); entries of files no longer present are
  * pruned after each full load. Text and Markdown files are read faster than the cache, and a
  * reading that lacked OCR (its warning says to install it) is not kept, so it is read again once
- * OCR is there.
+ * OCR is there. A refusal is kept with whether OCR could run, and tried again when that changes.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createLogger, errorSummary, type Logger } from "../logger.js";
-import { OCR_INSTALL } from "./formats/ocr.js";
-import type { Extracted } from "./formats/types.js";
+import { defaultOcr, OCR_INSTALL, type OcrEngine } from "./formats/ocr.js";
+import { type Extracted, UnreadableDocumentError } from "./formats/types.js";
 
 /**
  * The readers' version. RULE: bump it in the same commit as any change to src/knowledge/formats/*
@@ -41,46 +41,67 @@ export function extractionKey(bytes: Uint8Array): string {
 /** A temporary file older than this was left by a process that died; younger ones may be writing. */
 export const STALE_TEMP_MS = 60 * 60_000;
 
-/** Where a cache reports a write it could not make (default: a warning on standard error). */
+/** How a cache reports a write it could not make, and tells whether OCR can run. */
 export interface ExtractionCacheOptions {
+  /** Where a failed write is reported (default: a warning on standard error). */
   log?: Pick<Logger, "warn">;
+  /** The OCR engine the readers use (default the machine's): a refusal is kept with whether it could run. */
+  ocr?: OcrEngine;
 }
+
+/** One entry: a reading, or the reason the file was refused and whether OCR could run then. */
+type Entry = { version: number; extracted: Extracted } | { version: number; refused: string; ocr: boolean };
 
 /**
  * Opens the cache in `dir` (created at the first write). The cache only saves time: a write that
  * fails (a full disk, an unwritable DATA_DIR) is logged once and the reading is still returned.
+ * A refusal (a scan over the time bound, a damaged file) is kept too, so a rebuild does not spend
+ * its time again; it is tried again once OCR appears or goes, or the readers change (the key).
  */
 export function openExtractionCache(dir: string, options: ExtractionCacheOptions = {}): ExtractionCache {
   const used = new Set<string>();
   let writeFailed = false;
+  const ocrAvailable = async () => (await (options.ocr ?? defaultOcr()).capability()).available;
+  const write = async (key: string, entry: Entry): Promise<void> => {
+    const tmp = join(dir, `.${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(tmp, JSON.stringify(entry));
+      await rename(tmp, join(dir, `${key}.json`));
+      used.add(`${key}.json`);
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      // Logged once a load: the next files would fail the same way.
+      if (!writeFailed) {
+        writeFailed = true;
+        (options.log ?? defaultLog()).warn(
+          { dir, err: errorSummary(err) },
+          "không ghi được bộ đệm bản đọc tài liệu; tài liệu vẫn được lập chỉ mục, lần sau sẽ đọc lại",
+        );
+      }
+    }
+  };
   return {
     async extract(bytes, read) {
       const key = extractionKey(bytes);
-      const path = join(dir, `${key}.json`);
-      const cached = await readEntry(path);
-      if (cached) {
+      const cached = await readEntry(join(dir, `${key}.json`));
+      if (cached && "extracted" in cached) {
         used.add(`${key}.json`);
-        return cached;
+        return cached.extracted;
       }
-      const extracted = await read();
-      if (!worthKeeping(extracted)) return extracted;
-      const tmp = join(dir, `.${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+      if (cached && cached.ocr === (await ocrAvailable())) {
+        used.add(`${key}.json`);
+        throw new UnreadableDocumentError(cached.refused);
+      }
+      let extracted: Extracted;
       try {
-        await mkdir(dir, { recursive: true });
-        await writeFile(tmp, JSON.stringify({ version: READER_VERSION, extracted }));
-        await rename(tmp, path);
-        used.add(`${key}.json`);
+        extracted = await read();
       } catch (err) {
-        await rm(tmp, { force: true }).catch(() => undefined);
-        // Logged once a load: the next files would fail the same way.
-        if (!writeFailed) {
-          writeFailed = true;
-          (options.log ?? defaultLog()).warn(
-            { dir, err: errorSummary(err) },
-            "không ghi được bộ đệm bản đọc tài liệu; tài liệu vẫn được lập chỉ mục, lần sau sẽ đọc lại",
-          );
-        }
+        if (err instanceof UnreadableDocumentError)
+          await write(key, { version: READER_VERSION, refused: err.message, ocr: await ocrAvailable() });
+        throw err;
       }
+      if (worthKeeping(extracted)) await write(key, { version: READER_VERSION, extracted });
       return extracted;
     },
     async prune() {
@@ -127,13 +148,21 @@ function worthKeeping(e: Extracted): boolean {
   return !e.warnings.some((w) => w.includes(OCR_INSTALL));
 }
 
-async function readEntry(path: string): Promise<Extracted | undefined> {
+async function readEntry(path: string): Promise<Entry | undefined> {
   try {
-    const data = JSON.parse(await readFile(path, "utf8")) as { version?: number; extracted?: Extracted };
+    const data = JSON.parse(await readFile(path, "utf8")) as Partial<{
+      version: number;
+      extracted: Extracted;
+      refused: string;
+      ocr: boolean;
+    }>;
+    if (data.version !== READER_VERSION) return undefined;
     const e = data.extracted;
-    if (data.version !== READER_VERSION || !e || typeof e.text !== "string" || !Array.isArray(e.warnings))
-      return undefined;
-    return e;
+    if (e && typeof e.text === "string" && Array.isArray(e.warnings))
+      return { version: data.version, extracted: e };
+    if (typeof data.refused === "string" && typeof data.ocr === "boolean")
+      return { version: data.version, refused: data.refused, ocr: data.ocr };
+    return undefined;
   } catch {
     // Missing or damaged: read the file again (and the entry is rewritten).
     return undefined;

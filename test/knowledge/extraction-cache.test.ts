@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { extractionKey, openExtractionCache } from "../../src/knowledge/extraction-cache.js";
 import { type CommandRunner, createOcr, execRunner, OCR_INSTALL } from "../../src/knowledge/formats/ocr.js";
-import type { Extracted } from "../../src/knowledge/formats/types.js";
+import { type Extracted, UnreadableDocumentError } from "../../src/knowledge/formats/types.js";
 import { loadKnowledge } from "../../src/knowledge/loader.js";
 import { buildIndex } from "../../src/search/index-store.js";
 import { tempDir } from "../helpers.js";
@@ -130,5 +130,53 @@ describe("the cache of readings beside the index", () => {
     await utimes(join(dir, abandoned), twoHoursAgo, twoHoursAgo);
     expect(await openExtractionCache(dir).prune()).toBe(1);
     expect(await readdir(dir)).toEqual([writing]);
+  });
+
+  it("keeps a refusal, so a rebuild does not spend its time again, until OCR appears", async () => {
+    const dir = join(await tempDir(), "extracted");
+    const withOcr = createOcr({ capability: { available: true } });
+    const without = createOcr({ capability: { available: false, missing: "không có tesseract" } });
+    let reads = 0;
+    const refuse = async (): Promise<Extracted> => {
+      reads += 1;
+      throw new UnreadableDocumentError("đọc tệp quá 30 phút, đã dừng");
+    };
+    const bytes = new Uint8Array([7, 7, 7]);
+    const refusal = (ocr: typeof withOcr) => openExtractionCache(dir, { ocr }).extract(bytes, refuse);
+    await expect(refusal(without)).rejects.toThrow("đọc tệp quá 30 phút, đã dừng");
+    // The next load (a new cache, as a new process opens it) refuses it by the same reason, unread.
+    const again = refusal(without);
+    await expect(again).rejects.toThrow(UnreadableDocumentError);
+    await expect(again).rejects.toThrow("đọc tệp quá 30 phút, đã dừng");
+    expect(reads).toBe(1);
+    // OCR installed since: read again.
+    await expect(refusal(withOcr)).rejects.toThrow("đọc tệp quá 30 phút, đã dừng");
+    expect(reads).toBe(2);
+    await expect(refusal(withOcr)).rejects.toThrow("đọc tệp quá 30 phút, đã dừng");
+    expect(reads).toBe(2);
+    // A fault of the reader itself (not a refusal) is never kept.
+    let faults = 0;
+    const fault = async (): Promise<Extracted> => {
+      faults += 1;
+      throw new TypeError("bug");
+    };
+    for (let i = 0; i < 2; i++)
+      await expect(
+        openExtractionCache(dir, { ocr: withOcr }).extract(new Uint8Array([8]), fault),
+      ).rejects.toThrow("bug");
+    expect(faults).toBe(2);
+  });
+
+  it("skips a refused PDF by the same reason on the next build, from the cache, and prunes it when it goes", async () => {
+    const { knowledge, index, cache } = await folder(["mat-khau.pdf"]);
+    const first = await buildIndex(knowledge, index, { extract: { ocr: noOcr } });
+    expect(first.manifest.skipped).toEqual([{ source: "mat-khau.pdf", reason: "tệp PDF có mật khẩu" }]);
+    expect(await entries(cache)).toHaveLength(1);
+    const second = await buildIndex(knowledge, index, { extract: { ocr: noOcr } });
+    expect(second.manifest.skipped).toEqual(first.manifest.skipped);
+    expect(await entries(cache)).toHaveLength(1);
+    await rm(join(knowledge, "mat-khau.pdf"));
+    await buildIndex(knowledge, index, { extract: { ocr: noOcr } });
+    expect(await entries(cache)).toEqual([]);
   });
 });
