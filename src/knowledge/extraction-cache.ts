@@ -19,7 +19,8 @@ import { type Extracted, UnreadableDocumentError } from "./formats/types.js";
  * that can change a reading (text, warnings, a refusal, the pages chosen for OCR, the legacy
  * conversion), so cached readings are remade and an index read by the older readers is rebuilt
  * (the index manifest records it, search/index-store.ts). No test can tell when a change needs
- * it; a reviewer must. 3: the broken-page check changed without a bump.
+ * it; a reviewer must. 3: the broken-page check (changed without a bump), a PDF's legacy
+ * encoding decided once per document, refusals cached.
  */
 export const READER_VERSION = 3;
 

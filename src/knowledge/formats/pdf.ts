@@ -5,7 +5,7 @@
  * of valid Vietnamese syllables, pdf-quality.ts) are read again by OCR, and the warning says which.
  * Encrypted, corrupt and over-long files are refused by name; reading is bounded in time.
  */
-import { detectLegacyString } from "./legacy-encoding.js";
+import { detectLegacyDocument } from "./legacy-encoding.js";
 import { defaultOcr, OCR_MISSING, withTempFile } from "./ocr.js";
 import { linesOf, type PageLines, paragraphsOf, type Run } from "./pdf-layout.js";
 import { textLayerProblem } from "./pdf-quality.js";
@@ -49,6 +49,7 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
   const pages: PageLines[] = [];
   const problems = new Map<number, "no-text" | "broken">();
   const converted = new Set<string>();
+  const textLayer: { width: number; height: number; runs: Run[] }[] = [];
   let total: number;
   try {
     const pdf = await within(task.promise, deadline).catch((err: unknown) => {
@@ -76,21 +77,28 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
         if (Math.abs(b) > 0.01 * Math.abs(a) || Math.abs(c) > 0.01 * Math.abs(d)) continue;
         const [x, y] = viewport.convertToViewportPoint(e, f) as [number, number];
         const size = Math.hypot(c, d) || item.height || 0;
-        // Text drawn in an old Vietnamese font (.VnTime: TCVN3, VNI-Times) reads as Windows-1252
-        // letters ("Uû ban nh©n d©n"): converted when the legacy reading is clearly Vietnamese.
-        const legacy = detectLegacyString(item.str);
-        if (legacy) converted.add(legacy.encoding);
-        runs.push({ text: legacy?.text ?? item.str, x, y, width: item.width ?? 0, size });
+        runs.push({ text: item.str, x, y, width: item.width ?? 0, size });
       }
-      const lines = linesOf(runs);
-      pages.push({ width: viewport.width, height: viewport.height, lines });
-      const problem = textLayerProblem(lines.map((l) => l.text).join("\n"));
-      if (problem) problems.set(n, problem);
+      textLayer.push({ width: viewport.width, height: viewport.height, runs });
       page.cleanup();
       options.onProgress?.(n, total, "pages");
     }
   } finally {
     await task.destroy();
+  }
+  // Text drawn in an old Vietnamese font (.VnTime: TCVN3, VNI-Times) reads as Windows-1252
+  // letters ("Uû ban nh©n d©n"): the encoding is decided once from every item of the document.
+  const legacy = detectLegacyDocument(textLayer.flatMap((p) => p.runs.map((r) => r.text)));
+  for (const [i, { width, height, runs }] of textLayer.entries()) {
+    for (const run of runs) {
+      const found = legacy.convert(run.text);
+      if (found) converted.add(found.encoding);
+      run.text = found?.text ?? run.text;
+    }
+    const lines = linesOf(runs);
+    pages.push({ width, height, lines });
+    const problem = textLayerProblem(lines.map((l) => l.text).join("\n"));
+    if (problem) problems.set(i + 1, problem);
   }
   const warnings: string[] = [...converted].map((e) => `đã chuyển từ mã ${e} sang Unicode`);
   const ocrPages: number[] = [];

@@ -102,6 +102,17 @@ describe("a PDF whose text was typed in an old Vietnamese font (.VnTime, TCVN3)"
     expect(r.warnings).toContain("đã chuyển từ mã TCVN3 sang Unicode");
     expect(r.encoding).toBe("TCVN3");
   });
+
+  it("converts a short item too (the number line), the encoding being the whole document's", async () => {
+    const number = "Số: 15-KH/BDVTU";
+    const said = "Uỷ ban nhân dân xã có trách nhiệm công khai thông tin cho Nhân dân biết.";
+    // The number on a line of its own: an item that alone reads as well in Windows-1252.
+    const drawn = Buffer.from(encodeTcvn3(`${number}\n${said}`)).toString("latin1");
+    const r = await extractDocument(await manyPages(1, () => drawn), "ke-hoach.pdf", { ocr: noOcrExpected });
+    expect(r.text).toContain(number);
+    expect(r.text.replace(/\s+/g, " ")).toContain(said);
+    expect(r.encoding).toBe("TCVN3");
+  });
 });
 
 describe("a PDF that cannot be read", () => {
