@@ -94,7 +94,9 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
   const documents: KnowledgeDocument[] = [];
   const ids = new Set<string>();
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
-  const cache = options.cacheDir ? openExtractionCache(options.cacheDir) : undefined;
+  const cache = options.cacheDir
+    ? openExtractionCache(options.cacheDir, { ...(options.extract?.ocr ? { ocr: options.extract.ocr } : {}) })
+    : undefined;
   for (const [i, f] of files.entries()) {
     const at = { source: f.source, file: i + 1, files: files.length };
     options.onProgress?.(at);

@@ -16,6 +16,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { READER_VERSION } from "../knowledge/extraction-cache.js";
+import { defaultOcr } from "../knowledge/formats/ocr.js";
 import type { DocumentFormat, ExtractOptions } from "../knowledge/formats/types.js";
 import {
   hashKnowledgeFile,
@@ -47,6 +49,12 @@ export interface Manifest {
   /** The lexicon the passages' everyday field was made from (absent in earlier releases). */
   lexiconVersion?: string;
   builtAt: string;
+  /**
+   * The document readers' version (READER_VERSION) and whether OCR could run when the documents
+   * were read (both absent in earlier releases): a change of either reads the documents again.
+   */
+  readerVersion?: number;
+  ocr?: boolean;
   /** Every document file found, loaded or not, with its content hash. */
   sources: { source: string; hash: string }[];
   documents: {
@@ -94,7 +102,13 @@ const EMBEDDER_FILE = "embedder.json";
 export async function saveIndex(
   indexDir: string,
   loaded: Omit<LoadedIndex, "manifest">,
-  info: { sources: Manifest["sources"]; skipped: SkippedFile[]; hashes: Map<string, string> },
+  info: {
+    sources: Manifest["sources"];
+    skipped: SkippedFile[];
+    hashes: Map<string, string>;
+    /** Whether OCR could run while the documents were read. */
+    ocr?: boolean;
+  },
 ): Promise<Manifest> {
   await mkdir(indexDir, { recursive: true });
   const version = `v-${Date.now()}-${randomBytes(3).toString("hex")}`;
@@ -124,6 +138,8 @@ export async function saveIndex(
     analyzerVersion: ANALYZER_VERSION,
     lexiconVersion: LEXICON_VERSION,
     builtAt: new Date().toISOString(),
+    readerVersion: READER_VERSION,
+    ...(info.ocr !== undefined ? { ocr: info.ocr } : {}),
     sources: info.sources,
     documents: index.documents.map((d) => ({
       id: d.id,
@@ -242,14 +258,22 @@ export function otherCodeReason(manifest: Manifest, config: EmbedderConfig): str
   return undefined;
 }
 
-/** Why the index must be rebuilt, or undefined when it matches the folder, the embedder and this code. */
+/**
+ * Why the index must be rebuilt, or undefined when it matches the folder, the embedder and this
+ * code. `ocr` (whether OCR can run now) rebuilds an index read without OCR once it is installed,
+ * and one read with OCR when it is gone (its scans would be refused by name).
+ */
 export function staleReason(
   manifest: Manifest,
   sources: Manifest["sources"],
   config: EmbedderConfig,
+  ocr?: boolean,
 ): string | undefined {
   const code = otherCodeReason(manifest, config);
   if (code) return code;
+  if (manifest.readerVersion !== READER_VERSION) return "cách đọc tài liệu đã thay đổi";
+  if (ocr !== undefined && manifest.ocr !== ocr)
+    return ocr ? "máy đã có OCR, đọc lại các bản quét" : "máy không còn OCR";
   const before = new Map(manifest.sources.map((s) => [s.source, s.hash]));
   const now = new Map(sources.map((s) => [s.source, s.hash]));
   for (const [source, hash] of now) {
@@ -299,6 +323,7 @@ export async function buildIndex(
   const t0 = performance.now();
   const config = options.embedder ?? { kind: "corpus" };
   const sources = await fingerprint(knowledgeDir);
+  const ocr = (await (options.extract?.ocr ?? defaultOcr()).capability()).available;
   const { documents, skipped } = await loadKnowledge(knowledgeDir, {
     maxBytes: options.maxDocumentBytes,
     maxPages: options.maxDocumentPages,
@@ -321,7 +346,7 @@ export async function buildIndex(
   const built = await embedPassages(index, config, previous, options.onProgress);
   const { embedder, embedded, reused } = built;
   const hashes = new Map(documents.map((d) => [d.id, d.hash]));
-  const manifest = await saveIndex(indexDir, { index, embedder }, { sources, skipped, hashes });
+  const manifest = await saveIndex(indexDir, { index, embedder }, { sources, skipped, hashes, ocr });
   return { index, manifest, embedder, ms: performance.now() - t0, embedded, reused };
 }
 
@@ -354,8 +379,13 @@ export async function embedPassages(
     for (const d of documents) if (before.get(d.id) === d.hash) unchanged.add(d.id);
     const oldStore =
       previous?.manifest.embedder === embedder.identity() ? previous.index.vectorStore : undefined;
+    // A passage keeps its vector only when its text is the same: a file read again (OCR
+    // installed, a new reader) keeps its hash but may give other text under the same ids.
+    const oldText = new Map(oldStore ? previous?.index.passages.map((p) => [p.id, p.text]) : []);
     const vectors: (number[] | undefined)[] = index.passages.map((p) =>
-      oldStore && unchanged.has(p.docId) ? oldStore.vectorOf(p.id) : undefined,
+      oldStore && unchanged.has(p.docId) && oldText.get(p.id) === p.text
+        ? oldStore.vectorOf(p.id)
+        : undefined,
     );
     const todo = vectors.flatMap((v, i) => (v ? [] : [i]));
     reused = vectors.length - todo.length;
@@ -415,7 +445,8 @@ export async function ensureIndex(
   try {
     const loaded = await loadIndex(indexDir, config);
     if (loaded) {
-      const stale = staleReason(loaded.manifest, sources, config);
+      const ocr = (await defaultOcr().capability()).available;
+      const stale = staleReason(loaded.manifest, sources, config, ocr);
       if (!stale) return { action: "loaded", ...loaded };
       reason = stale;
     }

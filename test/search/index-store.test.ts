@@ -1,19 +1,25 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { READER_VERSION } from "../../src/knowledge/extraction-cache.js";
+import { createOcr } from "../../src/knowledge/formats/ocr.js";
 import {
   buildIndex,
   currentVersion,
   ensureIndex,
+  fingerprint,
   IndexCorruptError,
   loadIndex,
+  staleReason,
 } from "../../src/search/index-store.js";
+import { KnowledgeIndex } from "../../src/search/knowledge-index.js";
 import { createIndexHolder, retrieverOf } from "../../src/search/retriever.js";
 import { ROOT } from "../cli/run-cli.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { copyOfKnowledge, tempDir } from "../helpers.js";
+import { hasOcr } from "../knowledge/formats/ocr-available.js";
 
 async function currentIndexFile(indexDir: string): Promise<string> {
   const version = (await readFile(join(indexDir, "CURRENT"), "utf8")).trim();
@@ -21,6 +27,62 @@ async function currentIndexFile(indexDir: string): Promise<string> {
 }
 
 describe("the index on disk", () => {
+  it("is rebuilt when it was read by other document readers (READER_VERSION) or without OCR that is here now", async () => {
+    const kb = await tempDir();
+    await copyFile(
+      new URL("../fixtures/formats/ke-hoach-12.pdf", import.meta.url).pathname,
+      join(kb, "kh.pdf"),
+    );
+    const indexDir = join(await tempDir(), "index");
+    const noOcr = createOcr({ capability: { available: false, missing: "không có tesseract" } });
+    const built = await buildIndex(kb, indexDir, { cacheDir: false, extract: { ocr: noOcr } });
+    expect(built.manifest.readerVersion).toBe(READER_VERSION);
+    expect(built.manifest.ocr).toBe(false);
+    const sources = await fingerprint(kb);
+    const corpus = { kind: "corpus" } as const;
+    expect(staleReason(built.manifest, sources, corpus, false)).toBeUndefined();
+    expect(staleReason(built.manifest, sources, corpus, true)).toBe("máy đã có OCR, đọc lại các bản quét");
+    expect(staleReason({ ...built.manifest, ocr: true }, sources, corpus, false)).toBe("máy không còn OCR");
+    // An index of an earlier release (no reader version) or of older readers is read again.
+    const { readerVersion: _, ...older } = built.manifest;
+    expect(staleReason(older, sources, corpus, false)).toBe("cách đọc tài liệu đã thay đổi");
+    const manifestFile = join(await currentIndexFile(indexDir), "..", "manifest.json");
+    await writeFile(manifestFile, JSON.stringify({ ...built.manifest, readerVersion: READER_VERSION - 1 }));
+    const outcome = await ensureIndex(kb, indexDir);
+    expect(outcome.action === "built" && outcome.reason).toBe("cách đọc tài liệu đã thay đổi");
+    expect((await ensureIndex(kb, indexDir)).action).toBe("loaded");
+  });
+
+  it.skipIf(!hasOcr)(
+    "read again once OCR is installed, embeds again the passages whose text OCR changed",
+    async () => {
+      const kb = await tempDir();
+      await copyFile(
+        new URL("../fixtures/formats/quyet-dinh-245.pdf", import.meta.url).pathname,
+        join(kb, "qd.pdf"),
+      );
+      const indexDir = join(await tempDir(), "index");
+      const noOcr = createOcr({ capability: { available: false, missing: "không có tesseract" } });
+      const before = await buildIndex(kb, indexDir, { extract: { ocr: noOcr } });
+      expect(before.manifest.documents[0]?.warnings?.[0]).toMatch(/^trang 2 chưa đọc được/);
+      const after = await ensureIndex(kb, indexDir);
+      expect(after.action === "built" && after.reason).toBe("máy đã có OCR, đọc lại các bản quét");
+      expect(after.manifest.documents[0]?.warnings).toEqual(["trang 2 đọc bằng OCR"]);
+      const old = new Map(before.index.passages.map((p) => [p.id, p.text]));
+      // The passages whose text OCR changed or added: their vectors are of the new text.
+      const changed = after.index.passages.filter((p) => old.get(p.id) !== p.text);
+      expect(changed.length).toBeGreaterThan(0);
+      const fresh = await after.embedder?.embedDocuments(changed.map(KnowledgeIndex.embeddingText));
+      const cosine = (a: number[], b: number[]) =>
+        a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0) / (Math.hypot(...a) * Math.hypot(...b));
+      for (const [i, p] of changed.entries())
+        expect(cosine(after.index.vectorStore?.vectorOf(p.id) ?? [], fresh?.[i] ?? [])).toBeGreaterThan(
+          0.999,
+        );
+    },
+    180_000,
+  );
+
   it("is built when missing, then reused while the documents are unchanged", async () => {
     const kb = await copyOfKnowledge();
     const indexDir = join(await tempDir(), "index");

@@ -397,3 +397,58 @@ export function detectLegacyString(text: string): LegacyDetection | undefined {
   if (!Number.isNaN(asIs) && found.share < asIs + 0.2) return undefined;
   return found;
 }
+
+/** The encoding of a whole document, and the conversion of each of its stretches by it. */
+export interface LegacyDocument {
+  /** The legacy encoding the document's stretches read in together, when they do. */
+  encoding?: LegacyEncoding;
+  /** A stretch of the document converted to Unicode, or undefined when it stays as it is. */
+  convert(text: string): LegacyDetection | undefined;
+}
+
+/**
+ * Decides the legacy encoding once for a document from all its stretches (Word runs between tabs,
+ * PDF text items), then converts every stretch whose reading in it is at least as Vietnamese as the
+ * stretch as it is. Judged alone, a short stretch ("Sè: 15-KH/BDVTU", TCVN3 for "Số:") ties with
+ * its Windows-1252 reading and would stay garbled. A document whose stretches do not read as one
+ * legacy encoding together keeps the decision stretch by stretch (a Unicode document with one
+ * pasted TCVN3 run).
+ */
+export function detectLegacyDocument(stretches: Iterable<string>): LegacyDocument {
+  const legacyLike: string[] = [];
+  for (const s of stretches) if (cp1252BytesOf(s)) legacyLike.push(s);
+  const whole = legacyLike.length > 0 ? detectLegacyString(legacyLike.join("\n")) : undefined;
+  if (!whole) return { convert: detectLegacyString };
+  const encoding = whole.encoding;
+  return {
+    encoding,
+    convert(text) {
+      const bytes = cp1252BytesOf(text);
+      if (!bytes) return undefined;
+      const decoded =
+        encoding === "TCVN3"
+          ? decodeTcvn3(bytes)
+          : encoding === "VNI-Windows"
+            ? decodeVni(bytes)
+            : decodeWindows1258(bytes);
+      if (!decoded || decoded === text) return undefined;
+      const share = syllableShare(nonAsciiSample(decoded));
+      const asIs = syllableShare(nonAsciiSample(text));
+      if (Number.isNaN(share) || (!Number.isNaN(asIs) && share < asIs)) return undefined;
+      return { encoding, text: decoded, share };
+    },
+  };
+}
+
+/** The Windows-1252 bytes of a string with letters ≥ 0x80, or undefined when it has none or is not 1252. */
+function cp1252BytesOf(text: string): Uint8Array | undefined {
+  if (!/[\u0080-\u00ff\u2013-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]/.test(text))
+    return undefined;
+  const bytes: number[] = [];
+  for (const ch of text) {
+    const b = cp1252Byte(ch);
+    if (b === undefined) return undefined;
+    bytes.push(b);
+  }
+  return Uint8Array.from(bytes);
+}

@@ -5,7 +5,7 @@
  * of valid Vietnamese syllables, pdf-quality.ts) are read again by OCR, and the warning says which.
  * Encrypted, corrupt and over-long files are refused by name; reading is bounded in time.
  */
-import { detectLegacyString } from "./legacy-encoding.js";
+import { detectLegacyDocument } from "./legacy-encoding.js";
 import { defaultOcr, OCR_MISSING, withTempFile } from "./ocr.js";
 import { linesOf, type PageLines, paragraphsOf, type Run } from "./pdf-layout.js";
 import { textLayerProblem } from "./pdf-quality.js";
@@ -16,6 +16,8 @@ import { type Extracted, type ExtractOptions, UnreadableDocumentError } from "./
 export const DEFAULT_MAX_PAGES = 300;
 /** Time allowed for one file (text layer and OCR together) unless the caller says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+/** The bound grows with the pages to OCR (a 300-page scan is not refused at 30 minutes). */
+export const OCR_MS_PER_PAGE = 60_000;
 
 interface TextItemLike {
   str?: string;
@@ -27,8 +29,9 @@ interface TextItemLike {
 /** Reads a PDF's bytes. */
 export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}): Promise<Extracted> {
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const deadline = Date.now() + timeoutMs;
+  let timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const start = Date.now();
+  let deadline = start + timeoutMs;
   const ocr = options.ocr ?? defaultOcr();
   // Loaded at the first PDF: start-up and text-only folders never pay for pdf.js.
   const { getDocument, Util } = await import("pdfjs-dist/legacy/build/pdf.mjs");
@@ -46,6 +49,7 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
   const pages: PageLines[] = [];
   const problems = new Map<number, "no-text" | "broken">();
   const converted = new Set<string>();
+  const textLayer: { width: number; height: number; runs: Run[] }[] = [];
   let total: number;
   try {
     const pdf = await within(task.promise, deadline).catch((err: unknown) => {
@@ -74,21 +78,28 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
         // Text turned on the page as seen (a stamp, a margin note) is not the body.
         if (Math.abs(b) > 0.01 * Math.abs(a) || Math.abs(c) > 0.01 * Math.abs(d)) continue;
         const size = Math.hypot(c, d) || item.height || 0;
-        // Text drawn in an old Vietnamese font (.VnTime: TCVN3, VNI-Times) reads as Windows-1252
-        // letters ("Uû ban nh©n d©n"): converted when the legacy reading is clearly Vietnamese.
-        const legacy = detectLegacyString(item.str);
-        if (legacy) converted.add(legacy.encoding);
-        runs.push({ text: legacy?.text ?? item.str, x, y, width: item.width ?? 0, size });
+        runs.push({ text: item.str, x, y, width: item.width ?? 0, size });
       }
-      const lines = linesOf(runs);
-      pages.push({ width: viewport.width, height: viewport.height, lines });
-      const problem = textLayerProblem(lines.map((l) => l.text).join("\n"));
-      if (problem) problems.set(n, problem);
+      textLayer.push({ width: viewport.width, height: viewport.height, runs });
       page.cleanup();
       options.onProgress?.(n, total, "pages");
     }
   } finally {
     await task.destroy();
+  }
+  // Text drawn in an old Vietnamese font (.VnTime: TCVN3, VNI-Times) reads as Windows-1252
+  // letters ("Uû ban nh©n d©n"): the encoding is decided once from every item of the document.
+  const legacy = detectLegacyDocument(textLayer.flatMap((p) => p.runs.map((r) => r.text)));
+  for (const [i, { width, height, runs }] of textLayer.entries()) {
+    for (const run of runs) {
+      const found = legacy.convert(run.text);
+      if (found) converted.add(found.encoding);
+      run.text = found?.text ?? run.text;
+    }
+    const lines = linesOf(runs);
+    pages.push({ width, height, lines });
+    const problem = textLayerProblem(lines.map((l) => l.text).join("\n"));
+    if (problem) problems.set(i + 1, problem);
   }
   const warnings: string[] = [...converted].map((e) => `đã chuyển từ mã ${e} sang Unicode`);
   const ocrPages: number[] = [];
@@ -106,6 +117,8 @@ export async function extractPdf(bytes: Uint8Array, options: ExtractOptions = {}
       // without its marks) may be right, and OCR would have been only a second opinion.
     } else {
       const failed: number[] = [];
+      timeoutMs = Math.max(timeoutMs, OCR_MS_PER_PAGE * numbers.length);
+      deadline = start + timeoutMs;
       await withTempFile(bytes, ".pdf", async (path) => {
         let done = 0;
         for (const n of numbers) {

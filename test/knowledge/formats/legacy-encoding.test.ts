@@ -5,6 +5,7 @@ import {
   decodeVni,
   decodeWindows1258,
   detectLegacyBytes,
+  detectLegacyDocument,
   detectLegacyString,
   encodeTcvn3,
   encodeVni,
@@ -98,5 +99,39 @@ describe("detecting the encoding of 8-bit text", () => {
   it("gives up on bytes that read as nothing Vietnamese", () => {
     const german = Buffer.from("Grüße aus München, schöne Straße, Bürger, Übung, Größe", "latin1");
     expect(detectLegacyBytes(german)).toBeUndefined();
+  });
+});
+
+describe("the legacy encoding of a whole document", () => {
+  const cp1252 = (b: Uint8Array) => new TextDecoder("windows-1252").decode(b);
+  const lines = [
+    "Uỷ ban nhân dân tỉnh Lào Cai",
+    "Số: 15-KH/BDVTU",
+    "Lào Cai, ngày 12 tháng 3 năm 2024",
+    "Về việc tăng cường công tác dân vận của chính quyền các cấp",
+    "Điều 5",
+  ];
+
+  it("converts a short TCVN3 or VNI stretch that alone ties with its Windows-1252 reading", () => {
+    for (const encode of [encodeTcvn3, encodeVni]) {
+      const stretches = lines.map((l) => cp1252(encode(l)));
+      // Judged alone, "Số: 15-KH/BDVTU" stays garbled.
+      expect(detectLegacyString(stretches[1] as string)).toBeUndefined();
+      const doc = detectLegacyDocument(stretches);
+      expect(doc.encoding).toBe(encode === encodeTcvn3 ? "TCVN3" : "VNI-Windows");
+      expect(stretches.map((s) => doc.convert(s)?.text ?? s)).toEqual(lines);
+    }
+  });
+
+  it("leaves a Unicode document alone, its Latin-1 letters included, and keeps the per-stretch decision", () => {
+    const unicode = ["Ban cán sự đảng", "Café sáng thứ hai", "Nơi nhận:"];
+    const doc = detectLegacyDocument(unicode);
+    expect(doc.encoding).toBeUndefined();
+    expect(unicode.map((s) => doc.convert(s))).toEqual([undefined, undefined, undefined]);
+    // One pasted TCVN3 paragraph in it is still converted on its own.
+    const pasted = cp1252(encodeTcvn3("Tăng cường công tác dân vận của chính quyền các cấp"));
+    expect(detectLegacyDocument([...unicode, pasted]).convert(pasted)?.text).toBe(
+      "Tăng cường công tác dân vận của chính quyền các cấp",
+    );
   });
 });

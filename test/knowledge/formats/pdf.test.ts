@@ -11,6 +11,7 @@ import {
   OCR_INSTALL,
   type OcrEngine,
 } from "../../../src/knowledge/formats/ocr.js";
+import { linesOf } from "../../../src/knowledge/formats/pdf-layout.js";
 import { textLayerProblem } from "../../../src/knowledge/formats/pdf-quality.js";
 import { UnreadableDocumentError } from "../../../src/knowledge/formats/types.js";
 import { loadKnowledge } from "../../../src/knowledge/loader.js";
@@ -101,6 +102,17 @@ describe("a PDF whose text was typed in an old Vietnamese font (.VnTime, TCVN3)"
     expect(r.warnings).toContain("đã chuyển từ mã TCVN3 sang Unicode");
     expect(r.encoding).toBe("TCVN3");
   });
+
+  it("converts a short item too (the number line), the encoding being the whole document's", async () => {
+    const number = "Số: 15-KH/BDVTU";
+    const said = "Uỷ ban nhân dân xã có trách nhiệm công khai thông tin cho Nhân dân biết.";
+    // The number on a line of its own: an item that alone reads as well in Windows-1252.
+    const drawn = Buffer.from(encodeTcvn3(`${number}\n${said}`)).toString("latin1");
+    const r = await extractDocument(await manyPages(1, () => drawn), "ke-hoach.pdf", { ocr: noOcrExpected });
+    expect(r.text).toContain(number);
+    expect(r.text.replace(/\s+/g, " ")).toContain(said);
+    expect(r.encoding).toBe("TCVN3");
+  });
 });
 
 describe("a PDF that cannot be read", () => {
@@ -137,6 +149,28 @@ describe("a PDF that cannot be read", () => {
     expect(await reason(await fixture("ke-hoach-12.pdf"), { timeoutMs: 1 })).toBe(
       "đọc tệp quá 1 giây, đã dừng",
     );
+  });
+
+  it("gives a long scan time by its pages to OCR, not one bound for any file", async () => {
+    const said = ["Mục đích của kế hoạch", "Tăng cường công tác dân vận", "Tổ chức thực hiện nghiêm túc"];
+    // Three scanned pages (no text layer), each taking 400 ms to recognise, under a 1-second
+    // bound: the bound grows to OCR_MS_PER_PAGE a page, so the scan is read, not refused.
+    const bytes = await manyPages(3, () => "");
+    const slowOcr: OcrEngine = {
+      capability: async () => ({ available: true }),
+      pdfPage: async (_path, n) => {
+        await new Promise((r) => setTimeout(r, 400));
+        return {
+          width: 1748,
+          height: 2480,
+          lines: linesOf([{ text: said[n - 1] as string, x: 200, y: 1200, width: 900, size: 40 }]),
+        };
+      },
+      image: async () => [],
+    };
+    const read = await extractDocument(bytes, "ban-quet.pdf", { ocr: slowOcr, timeoutMs: 1000 });
+    expect(read.warnings).toEqual(["trang 1–3 đọc bằng OCR"]);
+    for (const line of said) expect(read.text).toContain(line);
   });
 });
 
