@@ -22,7 +22,7 @@ import { type Extracted, UnreadableDocumentError } from "./formats/types.js";
  * it; a reviewer must. 3: the broken-page check (changed without a bump), a PDF's legacy
  * encoding decided once per document, refusals cached.
  */
-export const READER_VERSION = 3;
+export const READER_VERSION = 4;
 
 const ENTRY = /^[0-9a-f]{64}\.json$/;
 

@@ -8,7 +8,7 @@
  * Word's automatic list numbers, which word-extractor drops, are recovered by doc-lists.ts.
  */
 import { EncryptedDocError, readDocBody } from "./doc-lists.js";
-import { detectLegacyString } from "./legacy-encoding.js";
+import { detectLegacyDocument } from "./legacy-encoding.js";
 import { convertedWarning, normaliseText } from "./text.js";
 import { type Extracted, UnreadableDocumentError } from "./types.js";
 
@@ -46,9 +46,11 @@ export async function extractDoc(bytes: Uint8Array): Promise<Extracted> {
   }
   const converted = new Set<string>();
   const lines: string[] = [];
-  // Legacy text is found per stretch between tabs: a paragraph may mix a TCVN3 run with Unicode.
+  // Legacy text is found per stretch between tabs (a paragraph may mix a TCVN3 run with Unicode),
+  // its encoding decided once from all the document's stretches (a short "Sè: 15-KH" alone ties).
+  const legacyDoc = detectLegacyDocument(body.replace(/\r\n?/g, "\n").split(/[\n\t]/));
   const unlegacy = (segment: string): string => {
-    const legacy = detectLegacyString(segment);
+    const legacy = legacyDoc.convert(segment);
     if (!legacy) return segment;
     converted.add(legacy.encoding);
     return legacy.text;

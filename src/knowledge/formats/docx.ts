@@ -12,7 +12,7 @@
  */
 import { type UnzipFileInfo, unzipSync } from "fflate";
 import { Numbering } from "./docx-numbering.js";
-import { convertFontText, detectLegacyString, encodingOfFont } from "./legacy-encoding.js";
+import { convertFontText, detectLegacyDocument, encodingOfFont } from "./legacy-encoding.js";
 import { convertedWarning, normaliseText } from "./text.js";
 import { type Extracted, UnreadableDocumentError } from "./types.js";
 import { childOf, childrenOf, flagOf, parseXml, textOf, valOf, type XmlElement } from "./xml-tree.js";
@@ -277,13 +277,9 @@ function paragraph(p: XmlElement, r: Reading): void {
   }
   const label = numId === undefined ? undefined : r.numbering.next(numId, Number(ilvlText ?? 0));
   const boxes: XmlElement[] = [];
-  let text = paragraphText(p, r, pStyle, boxes);
-  // A run whose font name was lost may still be TCVN3 or VNI: its letters say so.
-  const legacy = detectLegacyString(text);
-  if (legacy) {
-    text = legacy.text;
-    r.converted.add(legacy.encoding);
-  }
+  // A run whose font name was lost may still be TCVN3 or VNI: its letters say so, judged once for
+  // the whole document when every paragraph is read (a short "Sè: 15-KH/BDVTU" alone would not).
+  const text = paragraphText(p, r, pStyle, boxes);
   const joined = joinBreaks(text);
   if (joined) r.lines.push(label ? `${label} ${joined}` : joined);
   for (const box of boxes) blocks(box, r);
@@ -334,9 +330,16 @@ export function extractDocx(bytes: Uint8Array): Extracted {
   } catch (err) {
     throw new UnreadableDocumentError("tệp Word (.docx) bị hỏng (XML không hợp lệ)", { cause: err });
   }
+  const legacy = detectLegacyDocument(reading.lines);
+  const lines = reading.lines.map((line) => {
+    const found = legacy.convert(line);
+    if (!found) return line;
+    reading.converted.add(found.encoding);
+    return found.text;
+  });
   const converted = [...reading.converted];
   return {
-    text: normaliseText(`${reading.lines.join("\n\n")}\n`),
+    text: normaliseText(`${lines.join("\n\n")}\n`),
     format: "docx",
     label: "Word (.docx)",
     warnings: converted.map(convertedWarning),

@@ -6,6 +6,7 @@ import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Numbering } from "../../../src/knowledge/formats/docx-numbering.js";
 import { extractDocument } from "../../../src/knowledge/formats/extract.js";
+import { encodeTcvn3 } from "../../../src/knowledge/formats/legacy-encoding.js";
 import { parseXml } from "../../../src/knowledge/formats/xml-tree.js";
 import { loadKnowledge } from "../../../src/knowledge/loader.js";
 import { KnowledgeIndex } from "../../../src/search/knowledge-index.js";
@@ -48,6 +49,31 @@ describe("reading a .docx", () => {
     expect(lines).toContain("III. TỔ CHỨC THỰC HIỆN");
     expect(got.warnings).toEqual(["đã chuyển từ mã TCVN3 sang Unicode"]);
     expect(got.encoding).toBe("TCVN3");
+  });
+
+  it("converts a short TCVN3 line whose font name was lost, judged with the rest of the document", async () => {
+    const tcvn3 = (t: string) => Buffer.from(encodeTcvn3(t)).toString("latin1");
+    const docx = await Packer.toBuffer(
+      new Document({
+        sections: [
+          {
+            children: [
+              "Sè: 15-KH/BDVTU",
+              "Ban Dân vận Tỉnh ủy xây dựng kế hoạch thực hiện công tác dân vận năm 2024 như sau:",
+              "Nâng cao nhận thức của cán bộ, đảng viên về công tác dân vận chính quyền.",
+            ].map(
+              (t, i) =>
+                new Paragraph({ children: [new TextRun({ text: i === 0 ? t : tcvn3(t), font: "Arial" })] }),
+            ),
+          },
+        ],
+      }),
+    );
+    const lines = (await extractDocument(docx, "kh.docx")).text.split("\n").filter(Boolean);
+    expect(lines[0]).toBe("Số: 15-KH/BDVTU");
+    expect(lines[1]).toBe(
+      "Ban Dân vận Tỉnh ủy xây dựng kế hoạch thực hiện công tác dân vận năm 2024 như sau:",
+    );
   });
 
   it("joins a soft line break with a space unless a numbered item follows it", async () => {
