@@ -53,6 +53,8 @@ const hasScript = (() => {
 })();
 if (!hasScript && process.env.CI === "true")
   throw new Error("`script` (util-linux) is needed to test the progress bar");
+if (!hasScript)
+  process.stderr.write("\n⚠ progress bar test NOT RUN: `script` (util-linux, package bsdutils) is missing\n");
 
 describe.skipIf(!hasScript)("npm run ingest on a terminal", () => {
   it("draws one progress bar, redrawn in place, and clears it before the summary", async () => {
